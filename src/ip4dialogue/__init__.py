@@ -1,0 +1,54 @@
+"""ip4dialogue: plan sessions of the NATO-IP4 Indo-Pacific Security Dialogue."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from ip4dialogue import cli
+from ip4dialogue import config as settings
+from ip4dialogue.resources import resource_dir
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, instance `settings.py`, IP4DIALOGUE_* variables, then `config`."""
+    instance_path = settings.default_instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.update(settings.DEFAULTS)
+    app.config.from_pyfile("settings.py", silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    app.config.update(config or {})
+    settings.finalise(app.config, instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    cli.register(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from ip4dialogue import models  # noqa: F401 (maps every class before first use)
+    from ip4dialogue.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ip4dialogue import errors, health, templating
+    from ip4dialogue.dialogues.views import bp as dialogues_bp
+
+    app.register_blueprint(dialogues_bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    templating.register(app)

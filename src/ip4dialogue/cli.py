@@ -1,0 +1,70 @@
+"""Command-line interface: `flask --app ip4dialogue ...`, or the `ip4dialogue` script."""
+
+import copy
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from ip4dialogue.extensions import db
+from ip4dialogue.resources import resource_dir
+from ip4dialogue.seeding import load_seed
+
+
+def describe_unreachable_database(url: str, error: OperationalError) -> str:
+    """One line naming the database (without its password) and the driver's reason."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    shown = make_url(url).render_as_string(hide_password=True)
+    return f"cannot reach the database {shown}: {reason} (check IP4DIALOGUE_DATABASE_URL)"
+
+
+class _CommandsReportingDatabaseErrors(AppGroup):
+    """The app's command group; a database that cannot be reached ends any command with one
+    clear line instead of a traceback, including commands of extensions such as `db`."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        return None if command is None else _reporting_database_errors(command)
+
+
+def _reporting_database_errors(command: click.Command) -> click.Command:
+    wrapped = copy.copy(command)
+    invoke = command.invoke
+
+    def invoke_reporting(ctx: click.Context) -> Any:
+        try:
+            return invoke(ctx)
+        except OperationalError as error:
+            url = db.engine.url.render_as_string(hide_password=False)
+            raise click.ClickException(describe_unreachable_database(url, error)) from None
+
+    wrapped.invoke = invoke_reporting  # type: ignore[method-assign]
+    return wrapped
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the report, countries and sample dialogues from seed/ (safe to run again)."""
+    changes = load_seed(resource_dir("seed"))
+    if not changes:
+        click.echo("Seed data already loaded; nothing changed.")
+        return
+    for what, count in sorted(changes.items()):
+        click.echo(f"{what}: {count}")
+
+
+def register(app: Flask) -> None:
+    commands = _CommandsReportingDatabaseErrors(app.cli.name)
+    commands.commands.update(app.cli.commands)
+    commands.add_command(seed_command)
+    app.cli = commands
+
+
+def main() -> None:
+    """The `ip4dialogue` console script: the Flask CLI with this app preloaded."""
+    from ip4dialogue import create_app
+
+    FlaskGroup(create_app=create_app, help=__doc__).main()

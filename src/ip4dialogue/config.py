@@ -1,0 +1,117 @@
+"""Settings: defaults, then the instance folder's `settings.py`, then IP4DIALOGUE_* variables.
+
+Environment variables win so that a deployment can be configured without touching files.
+Values are parsed by type here, once, so the rest of the app reads plain Python values.
+"""
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ip4dialogue.resources import PROJECT_DIR, is_source_checkout
+
+PREFIX = "IP4DIALOGUE_"
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigurationError(click.ClickException):
+    """A setting the app cannot run with; a ClickException so the CLI prints one clear line."""
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+SETTINGS: dict[str, Callable[[str], Any]] = {
+    "ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "BASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": _boolean,
+    "MAIL_SENDER": str,
+    "RATELIMIT_STORAGE_URI": str,
+}
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "production",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_SENDER": "IP4 Dialogue <dialogue@localhost>",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+def default_instance_path() -> Path:
+    """`instance/` beside a source checkout; the user's data folder for an installed wheel."""
+    if configured := os.environ.get(f"{PREFIX}INSTANCE_PATH"):
+        return Path(configured).expanduser().resolve()
+    if is_source_checkout():
+        return PROJECT_DIR / "instance"
+    return Path(platformdirs.user_data_dir("ip4dialogue", appauthor=False))
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The IP4DIALOGUE_* variables that are set, parsed to their types."""
+    settings: dict[str, Any] = {}
+    for name, parse in SETTINGS.items():
+        raw = environ.get(PREFIX + name)
+        if raw is None:
+            continue
+        try:
+            settings[name] = parse(raw)
+        except ValueError as error:
+            raise ConfigurationError(f"{PREFIX}{name}: {error}") from None
+    return settings
+
+
+def finalise(config: dict[str, Any], instance_path: Path) -> None:
+    """Derive and check what depends on other settings, failing early with a clear reason."""
+    environment = config["ENV"]
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}."
+        )
+    if not config["SECRET_KEY"]:
+        if environment == "production":
+            raise ConfigurationError(
+                f"{PREFIX}SECRET_KEY is not set. Generate one with "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'` and export it as "
+                f"{PREFIX}SECRET_KEY (or set {PREFIX}ENV=development on your own machine)."
+            )
+        config["SECRET_KEY"] = f"insecure-{environment}-key"
+    config["TESTING"] = config.get("TESTING", False) or environment == "testing"
+    config["SESSION_COOKIE_SECURE"] = environment == "production"
+    url = config["DATABASE_URL"] or f"sqlite:///{instance_path / 'ip4dialogue.sqlite'}"
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            f"{PREFIX}DATABASE_URL is not a database URL: {url!r} "
+            "(expected e.g. sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db)."
+        ) from None
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")

@@ -1,0 +1,32 @@
+"""Error pages in the site's layout, so a visitor who hits one can find their way on."""
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ip4dialogue.extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood. Please check what you sent and try again.",
+    403: "You do not have permission to see this page.",
+    404: "There is no page at this address. It may have moved, or the link may be mistyped.",
+    405: "This page does not accept that kind of request.",
+    500: "Something went wrong on our side. The problem has been logged; please try again.",
+}
+
+
+def render_error(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    message = MESSAGES.get(code, error.description)
+    return render_template("error.html", code=code, title=error.name, message=message), code
+
+
+def _internal_error(error: InternalServerError) -> ResponseReturnValue:
+    db.session.rollback()
+    return render_error(error)
+
+
+def register(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(InternalServerError, _internal_error)

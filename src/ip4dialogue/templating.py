@@ -1,0 +1,39 @@
+"""Jinja filters for showing instants in a reader's or a dialogue's time zone."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+
+def local_time(instant: datetime, zone: ZoneInfo) -> str:
+    """24-hour wall time in `zone`, e.g. 09:30."""
+    return instant.astimezone(zone).strftime("%H:%M")
+
+
+def long_date(day: date) -> str:
+    """e.g. Tuesday 11 May 2027."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def date_range(start: date, end: date) -> str:
+    """e.g. 11–12 May 2027, or 30 June – 1 July 2027."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+
+
+def zone_abbreviation(instant: datetime, zone: ZoneInfo) -> str:
+    """The zone's abbreviation at that instant (KST, CEST, NZDT), which changes with DST."""
+    return instant.astimezone(zone).tzname() or zone.key
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(local_time)
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_range)
+    app.add_template_filter(zone_abbreviation)
