@@ -1,0 +1,77 @@
+"""The declarative base and the column types every area shares."""
+
+import enum
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints let Alembic drop and alter them the same way on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, always aware and in UTC in Python, whatever the database keeps.
+
+    PostgreSQL stores `timestamptz`; SQLite has no time zones, so the UTC wall time is stored
+    and UTC attached again on the way out. Naive values are refused: they are ambiguous.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored as an instant")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
+    """A portable enum: a VARCHAR with a CHECK constraint holding the members' values."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        name=enum_class.__name__.lower(),
+        **kwargs,
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _enforce_sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite ignores foreign keys unless asked, and ON DELETE rules are part of the schema."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Dialogues, their rooms and agendas, and the public programme."""

@@ -1,0 +1,237 @@
+"""A dialogue and its agenda. Instants are stored in UTC; each dialogue names its IANA zone."""
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ip4dialogue.countries.models import Country
+from ip4dialogue.database import UTCDateTime, enum_column, utcnow
+from ip4dialogue.extensions import db
+from ip4dialogue.report.models import Recommendation, Theme
+
+if TYPE_CHECKING:
+    from ip4dialogue.registration.models import Invitation, Participant, Registration
+
+
+class DialogueFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+    VIRTUAL = "virtual"
+
+
+class RegistrationMode(enum.StrEnum):
+    OPEN = "open"
+    APPROVAL = "approval"
+    INVITATION = "invitation"
+
+
+class DialogueStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class ItemKind(enum.StrEnum):
+    PLENARY = "plenary"
+    KEYNOTE = "keynote"
+    PANEL = "panel"
+    ROUNDTABLE = "roundtable"
+    BREAKOUT = "breakout"
+    BREAK = "break"
+    SOCIAL = "social"
+
+
+class ItemStatus(enum.StrEnum):
+    TENTATIVE = "tentative"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Role(enum.StrEnum):
+    CHAIR = "chair"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+    RAPPORTEUR = "rapporteur"
+
+
+class Dialogue(db.Model):
+    __tablename__ = "dialogues"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL "
+            "OR registration_closes_at > registration_opens_at",
+            name="registration_window",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    edition: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country_code: Mapped[str | None] = mapped_column(
+        ForeignKey("countries.code", ondelete="RESTRICT")
+    )
+    format: Mapped[DialogueFormat] = mapped_column(
+        enum_column(DialogueFormat), default=DialogueFormat.IN_PERSON
+    )
+    chatham_house: Mapped[bool] = mapped_column(default=True)
+    registration_mode: Mapped[RegistrationMode] = mapped_column(
+        enum_column(RegistrationMode), default=RegistrationMode.INVITATION
+    )
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[DialogueStatus] = mapped_column(
+        enum_column(DialogueStatus), default=DialogueStatus.DRAFT
+    )
+    conveners: Mapped[str] = mapped_column(String(300), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    country: Mapped[Country | None] = relationship()
+    rooms: Mapped[list["Room"]] = relationship(
+        back_populates="dialogue", order_by="Room.position", cascade="all, delete-orphan"
+    )
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="dialogue",
+        order_by="(AgendaItem.starts_at, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
+    registrations: Mapped[list["Registration"]] = relationship(
+        back_populates="dialogue", cascade="all, delete-orphan", passive_deletes=True
+    )
+    invitations: Mapped[list["Invitation"]] = relationship(
+        back_populates="dialogue", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Dialogue {self.slug}>"
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("dialogue_id", "name"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int | None]
+    join_url: Mapped[str | None] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(default=0)
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="rooms")
+
+
+agenda_item_themes = Table(
+    "agenda_item_themes",
+    db.metadata,
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+agenda_item_recommendations = Table(
+    "agenda_item_recommendations",
+    db.metadata,
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "recommendation_id",
+        ForeignKey("recommendations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+def new_item_uid() -> str:
+    """A calendar UID that stays with the item for life: random, not from host or row id."""
+    return f"{uuid.uuid4()}@ip4dialogue"
+
+
+class AgendaItem(db.Model):
+    """One session. `sequence` and `changed_at` drive calendar updates (RFC 5545 SEQUENCE)."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        Index("ix_agenda_items_dialogue_starts_at", "dialogue_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_item_uid)
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    capacity: Mapped[int | None]
+    signup_required: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus), default=ItemStatus.CONFIRMED
+    )
+    sequence: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="items")
+    room: Mapped[Room | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=agenda_item_themes, order_by=Theme.position
+    )
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=agenda_item_recommendations, order_by=Recommendation.number
+    )
+    roles: Mapped[list["AgendaRole"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="AgendaRole.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.id} {self.title!r}>"
+
+
+class AgendaRole(db.Model):
+    """A person's part in an item: chair, moderator, speaker or rapporteur."""
+
+    __tablename__ = "agenda_roles"
+    __table_args__ = (UniqueConstraint("item_id", "participant_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+
+    item: Mapped[AgendaItem] = relationship(back_populates="roles")
+    participant: Mapped["Participant"] = relationship(back_populates="roles")

@@ -1,0 +1,25 @@
+"""Every mapped class, imported in one place so that mappers resolve their string references
+and Alembic sees the whole schema."""
+
+from ip4dialogue.accounts.models import AuditEvent, Organiser
+from ip4dialogue.countries.models import Country
+from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
+from ip4dialogue.registration.models import Invitation, Participant, Registration, SessionSignup
+from ip4dialogue.report.models import Recommendation, Report, Theme
+
+__all__ = [
+    "AgendaItem",
+    "AgendaRole",
+    "AuditEvent",
+    "Country",
+    "Dialogue",
+    "Invitation",
+    "Organiser",
+    "Participant",
+    "Recommendation",
+    "Registration",
+    "Report",
+    "Room",
+    "SessionSignup",
+    "Theme",
+]

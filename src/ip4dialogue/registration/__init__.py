@@ -1,0 +1,1 @@
+"""Participants, registrations, invitations, capacity and waitlists."""

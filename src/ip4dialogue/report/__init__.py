@@ -1,0 +1,1 @@
+"""The report "Beyond alignment": its themes, recommendations and their coverage by agendas."""
