@@ -1,0 +1,103 @@
+"""Fixtures: an app on a clean database per test (SQLite by default, PostgreSQL when
+IP4DIALOGUE_TEST_DATABASE_URL is set), a client, factories and a query counter."""
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from ip4dialogue import create_app
+from ip4dialogue import models as _models  # noqa: F401 (maps every table)
+from ip4dialogue.config import PREFIX, SETTINGS
+from ip4dialogue.database import Base
+from ip4dialogue.extensions import db
+from tests.factories import Factories
+from tests.helpers import QueryLog, count_queries
+
+TEST_DATABASE_URL = os.environ.get("IP4DIALOGUE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The suite's database, its schema created once; each test empties it afterwards."""
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    engine = create_engine(url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def empty_all_tables(engine: Engine) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    for name in SETTINGS:
+        monkeypatch.delenv(PREFIX + name, raising=False)
+    monkeypatch.setenv(f"{PREFIX}INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factories:
+    return Factories(db.session)
+
+
+@pytest.fixture
+def queries(app: Flask) -> Callable[[], AbstractContextManager[QueryLog]]:
+    """`with queries() as log:` counts the SQL statements the block runs."""
+    return lambda: count_queries(db.engine)
+
+
+@pytest.fixture
+def seeded(app: Flask) -> None:
+    """The real seed data: report, countries and the sample dialogue."""
+    from ip4dialogue.resources import resource_dir
+    from ip4dialogue.seeding import load_seed
+
+    load_seed(resource_dir("seed"))
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, on the suite's backend, dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    server = make_url(TEST_DATABASE_URL)
+    name = f"ip4dialogue_empty_{secrets.token_hex(4)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

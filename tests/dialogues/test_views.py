@@ -1,0 +1,128 @@
+"""The public pages: upcoming dialogues and a dialogue's programme."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
+
+
+def test_home_lists_upcoming_published_dialogues_only(client, make):
+    today = datetime.now(UTC).date()
+    make.dialogue(title="Next in Wellington", start_date=today + timedelta(days=30))
+    make.dialogue(
+        title="Draft in Tokyo", start_date=today + timedelta(days=30), status=DialogueStatus.DRAFT
+    )
+    make.dialogue(title="Last year in Brussels", start_date=today - timedelta(days=365))
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert "Next in Wellington" in page
+    assert "Draft in Tokyo" not in page
+    assert "Last year in Brussels" not in page
+
+
+def test_home_says_so_when_nothing_is_scheduled(client):
+    assert "No dialogue is scheduled yet" in client.get("/").get_data(as_text=True)
+
+
+def test_programme_shows_items_by_day_in_the_dialogues_zone(client, make):
+    dialogue = make.dialogue(
+        slug="wellington", timezone="Pacific/Auckland", start_date=date(2027, 4, 3)
+    )
+    # 2027-04-04 03:00 NZDT becomes 02:00 NZST: New Zealand's daylight saving ends that night.
+    make.item(
+        dialogue,
+        title="Before the change",
+        starts_at=datetime(2027, 4, 3, 20, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 4, 3, 21, 0, tzinfo=UTC),
+    )
+    make.item(
+        dialogue,
+        title="Late session",
+        starts_at=datetime(2027, 4, 3, 9, 30, tzinfo=UTC),
+        ends_at=datetime(2027, 4, 3, 10, 30, tzinfo=UTC),
+    )
+
+    page = client.get("/dialogues/wellington").get_data(as_text=True)
+
+    assert page.index("Saturday 3 April 2027") < page.index("Late session")
+    assert "22:30" in page  # 09:30 UTC is 22:30 NZDT on the 3rd
+    assert page.index("Late session") < page.index("Sunday 4 April 2027")
+    assert "08:00" in page  # 20:00 UTC is 08:00 NZST on the 4th, after the change
+    assert "NZDT" in page
+    assert "NZST" in page
+
+
+def test_programme_names_people_only_with_consent_under_the_chatham_house_rule(client, make):
+    dialogue = make.dialogue(slug="closed", chatham_house=True)
+    item = make.item(dialogue)
+    make.role(item, make.participant(name="Open Speaker", consent_to_be_listed=True), Role.SPEAKER)
+    make.role(item, make.participant(name="Private Speaker"), Role.SPEAKER)
+
+    page = client.get("/dialogues/closed").get_data(as_text=True)
+
+    assert "Open Speaker" in page
+    assert "Private Speaker" not in page
+
+
+def test_programme_names_everyone_when_the_rule_does_not_apply(client, make):
+    dialogue = make.dialogue(slug="open-forum", chatham_house=False)
+    make.role(make.item(dialogue), make.participant(name="Any Speaker"), Role.CHAIR)
+
+    assert "Any Speaker" in client.get("/dialogues/open-forum").get_data(as_text=True)
+
+
+def test_cancelled_items_are_marked(client, make):
+    dialogue = make.dialogue(slug="seoul")
+    make.item(dialogue, title="Called off", status=ItemStatus.CANCELLED)
+
+    page = client.get("/dialogues/seoul").get_data(as_text=True)
+    assert "Called off" in page
+    assert "Cancelled" in page
+
+
+@pytest.mark.parametrize("slug", ["draft-dialogue", "no-such-dialogue"])
+def test_drafts_and_unknown_slugs_are_not_found(client, make, slug):
+    make.dialogue(slug="draft-dialogue", status=DialogueStatus.DRAFT)
+    response = client.get(f"/dialogues/{slug}")
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.get_data(as_text=True)
+
+
+def test_user_text_is_escaped(client, make):
+    dialogue = make.dialogue(slug="escaped", title="<script>alert(1)</script>")
+    make.item(dialogue, title='<img src=x onerror="alert(2)">')
+
+    page = client.get("/dialogues/escaped").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_programme_queries_do_not_grow_with_the_agenda(client, make, queries, size):
+    dialogue = make.dialogue(slug="big")
+    room = make.room(dialogue)
+    theme = make.theme()
+    speaker = make.participant(consent_to_be_listed=True)
+    start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
+    for number in range(size):
+        item = make.item(
+            dialogue,
+            room=room,
+            themes=[theme],
+            starts_at=start + timedelta(minutes=number),
+            ends_at=start + timedelta(minutes=number + 30),
+        )
+        make.role(item, speaker, Role.SPEAKER)
+    from ip4dialogue.extensions import db
+
+    db.session.commit()
+    db.session.expunge_all()
+
+    with queries() as log:
+        response = client.get("/dialogues/big")
+
+    assert response.status_code == 200
+    assert log.count == 7, log.statements

@@ -1,0 +1,148 @@
+"""Factories for the main entities: sensible defaults, any field overridable, flushed so that
+ids exist. Tests say only what matters to them."""
+
+import hashlib
+import itertools
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    AgendaRole,
+    Dialogue,
+    DialogueStatus,
+    ItemKind,
+    Role,
+    Room,
+)
+from ip4dialogue.registration.models import (
+    Invitation,
+    Participant,
+    Registration,
+    RegistrationStatus,
+)
+from ip4dialogue.report.models import Recommendation, Report, Theme
+
+
+def token_hash() -> str:
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
+class Factories:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sequence = itertools.count(1)
+
+    def _save(self, instance: Any) -> Any:
+        self.session.add(instance)
+        self.session.flush()
+        return instance
+
+    def country(self, **fields: Any) -> Country:
+        number = next(self.sequence)
+        code = fields.pop("code", f"Q{chr(ord('A') + number % 26)}")
+        fields = {"name": f"Country {number}", "group": CountryGroup.NATO, **fields}
+        return self.session.get(Country, code) or self._save(Country(code=code, **fields))
+
+    def report(self, **fields: Any) -> Report:
+        number = next(self.sequence)
+        defaults = {
+            "slug": f"report-{number}",
+            "title": f"Report {number}",
+            "author": "An Author",
+            "publishers": "A Publisher",
+            "year": 2024,
+            "url": "https://example.org/report",
+            "summary": "A summary.",
+        }
+        return self._save(Report(**defaults | fields))
+
+    def theme(self, report: Report | None = None, **fields: Any) -> Theme:
+        number = next(self.sequence)
+        defaults = {"slug": f"theme-{number}", "title": f"Theme {number}", "summary": "About."}
+        return self._save(
+            Theme(report=report or self.report(), position=number, **defaults | fields)
+        )
+
+    def recommendation(self, report: Report | None = None, **fields: Any) -> Recommendation:
+        number = next(self.sequence)
+        defaults = {"number": number, "short_title": f"Rec {number}", "text": "Do things."}
+        return self._save(Recommendation(report=report or self.report(), **defaults | fields))
+
+    def dialogue(self, **fields: Any) -> Dialogue:
+        number = next(self.sequence)
+        start = fields.pop("start_date", date(2027, 5, 11))
+        defaults = {
+            "slug": f"dialogue-{number}",
+            "title": f"Dialogue {number}",
+            "start_date": start,
+            "end_date": start + timedelta(days=1),
+            "timezone": "Asia/Seoul",
+            "city": "Seoul",
+            "status": DialogueStatus.PUBLISHED,
+        }
+        return self._save(Dialogue(**defaults | fields))
+
+    def room(self, dialogue: Dialogue | None = None, **fields: Any) -> Room:
+        number = next(self.sequence)
+        defaults = {"name": f"Room {number}", "capacity": 40}
+        return self._save(Room(dialogue=dialogue or self.dialogue(), **defaults | fields))
+
+    def item(self, dialogue: Dialogue | None = None, **fields: Any) -> AgendaItem:
+        dialogue = dialogue or self.dialogue()
+        number = next(self.sequence)
+        starts_at = fields.pop(
+            "starts_at",
+            datetime.combine(dialogue.start_date, datetime.min.time(), tzinfo=dialogue.zone)
+            .replace(hour=9)
+            .astimezone(UTC),
+        )
+        defaults = {
+            "kind": ItemKind.PANEL,
+            "title": f"Session {number}",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=1),
+        }
+        return self._save(AgendaItem(dialogue=dialogue, **defaults | fields))
+
+    def participant(self, **fields: Any) -> Participant:
+        number = next(self.sequence)
+        defaults = {"name": f"Expert {number}", "email": f"expert{number}@example.org"}
+        return self._save(Participant(**defaults | fields))
+
+    def role(self, item: AgendaItem, participant: Participant, role: Role) -> AgendaRole:
+        return self._save(AgendaRole(item=item, participant=participant, role=role))
+
+    def registration(self, **fields: Any) -> Registration:
+        defaults = {
+            "status": RegistrationStatus.CONFIRMED,
+            "consent_data_processing_at": datetime.now(UTC),
+            "manage_token_hash": token_hash(),
+        }
+        fields.setdefault("participant", self.participant())
+        fields.setdefault("dialogue", self.dialogue())
+        return self._save(Registration(**defaults | fields))
+
+    def invitation(self, **fields: Any) -> Invitation:
+        number = next(self.sequence)
+        defaults = {
+            "email": f"invitee{number}@example.org",
+            "code_hash": token_hash(),
+            "expires_at": datetime.now(UTC) + timedelta(days=30),
+        }
+        fields.setdefault("dialogue", self.dialogue())
+        return self._save(Invitation(**defaults | fields))
+
+    def organiser(self, **fields: Any) -> Organiser:
+        number = next(self.sequence)
+        defaults = {
+            "email": f"organiser{number}@example.org",
+            "name": f"Organiser {number}",
+            "password_hash": "not-a-real-hash",
+        }
+        return self._save(Organiser(**defaults | fields))

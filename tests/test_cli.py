@@ -1,0 +1,83 @@
+"""The command line as a user runs it: real processes, real exit codes, real output."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("ip4dialogue")
+
+
+def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("IP4DIALOGUE_")}
+    return env | {
+        "IP4DIALOGUE_ENV": "development",
+        "IP4DIALOGUE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+
+
+def test_upgrade_and_seed_from_scratch_then_seed_again_changes_nothing(
+    cli_env, tmp_path, empty_database_url
+):
+    cli_env = cli_env | {"IP4DIALOGUE_DATABASE_URL": empty_database_url}
+    upgraded = run("db", "upgrade", env=cli_env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+
+    first = run("seed", env=cli_env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "dialogue created: 1" in first.stdout
+
+    second = run("seed", env=cli_env, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "nothing changed" in second.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://nobody:secret-password@127.0.0.1:1/nowhere",
+        "sqlite:////nonexistent-folder/for/sure/db.sqlite",
+    ],
+)
+def test_an_unreachable_database_gives_one_clear_line(cli_env, tmp_path, url):
+    result = run("db", "upgrade", env=cli_env | {"IP4DIALOGUE_DATABASE_URL": url}, cwd=tmp_path)
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: cannot reach the database")
+    assert "IP4DIALOGUE_DATABASE_URL" in lines[0]
+    assert "secret-password" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_a_secret_key_says_how_to_set_one(cli_env, tmp_path):
+    result = run("seed", env=cli_env | {"IP4DIALOGUE_ENV": "production"}, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "IP4DIALOGUE_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_flask_cli_and_console_script_list_the_same_commands(cli_env, tmp_path):
+    flask = Path(sys.executable).with_name("flask")
+    via_flask = subprocess.run(
+        [str(flask), "--app", "ip4dialogue", "--help"],
+        env=cli_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    via_script = run("--help", env=cli_env, cwd=tmp_path)
+    for command in ("db", "seed", "run", "shell"):
+        assert f"  {command} " in via_flask.stdout
+        assert f"  {command} " in via_script.stdout
