@@ -61,6 +61,14 @@ class InvitationState(enum.StrEnum):
     REVOKED = "revoked"
 
 
+def waitlist_position_check() -> CheckConstraint:
+    """A place in line exactly when waitlisted, so the order of a waitlist is never ambiguous."""
+    return CheckConstraint(
+        "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
+        name="waitlist_position_iff_waitlisted",
+    )
+
+
 participant_expertise = Table(
     "participant_expertise",
     db.metadata,
@@ -113,10 +121,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("participant_id", "dialogue_id"),
         UniqueConstraint("dialogue_id", "waitlist_position"),
-        CheckConstraint(
-            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
-            name="waitlist_position_iff_waitlisted",
-        ),
+        waitlist_position_check(),
         Index("ix_registrations_dialogue_status", "dialogue_id", "status"),
     )
 
@@ -151,10 +156,7 @@ class SessionSignup(db.Model):
     __table_args__ = (
         UniqueConstraint("registration_id", "item_id"),
         UniqueConstraint("item_id", "waitlist_position"),
-        CheckConstraint(
-            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
-            name="waitlist_position_iff_waitlisted",
-        ),
+        waitlist_position_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
