@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -59,8 +60,18 @@ def app(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in an app context of its own, as a server does, so a request never
+    sees the test's database session, `g`, or objects it cached."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -73,6 +84,27 @@ def make(app: Flask) -> Factories:
 def queries(app: Flask) -> Callable[[], AbstractContextManager[QueryLog]]:
     """`with queries() as log:` counts the SQL statements the block runs."""
     return lambda: count_queries(db.engine)
+
+
+ORGANISER_PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def organiser(app: Flask):
+    """An organiser with a real password hash, who can log in."""
+    from ip4dialogue.accounts.services import create_organiser
+
+    return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD)
+
+
+@pytest.fixture
+def organiser_client(client: FlaskClient, organiser) -> FlaskClient:
+    """A client logged in as the organiser."""
+    response = client.post(
+        "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Factories for the main entities: sensible defaults, any field overridable, flushed so that
-ids exist. Tests say only what matters to them."""
+"""Factories for the main entities: sensible defaults, any field overridable, committed so
+that requests (which have sessions of their own) see them. Tests say only what matters."""
 
 import hashlib
 import itertools
@@ -40,7 +40,7 @@ class Factories:
 
     def _save(self, instance: Any) -> Any:
         self.session.add(instance)
-        self.session.flush()
+        self.session.commit()
         return instance
 
     def country(self, **fields: Any) -> Country:

@@ -1,5 +1,7 @@
 """Test helpers that are not fixtures."""
 
+import html
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,3 +33,9 @@ def count_queries(engine: Engine) -> Iterator[QueryLog]:
         yield log
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def visible_text(page: str) -> str:
+    """A page's text as a reader sees it: no tags, entities decoded, white space folded."""
+    body = page.split("<body", 1)[-1]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body)))
