@@ -10,9 +10,17 @@ import pytest
 SCRIPT = Path(sys.executable).with_name("ip4dialogue")
 
 
-def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str], cwd: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(SCRIPT), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+        [str(SCRIPT), *args],
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -81,3 +89,67 @@ def test_flask_cli_and_console_script_list_the_same_commands(cli_env, tmp_path):
     for command in ("db", "seed", "run", "shell"):
         assert f"  {command} " in via_flask.stdout
         assert f"  {command} " in via_script.stdout
+
+
+@pytest.fixture
+def upgraded_env(cli_env, tmp_path, empty_database_url) -> dict[str, str]:
+    env = cli_env | {"IP4DIALOGUE_DATABASE_URL": empty_database_url}
+    assert run("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    return env
+
+
+def test_organiser_create_with_a_password_then_log_in(upgraded_env, tmp_path):
+    created = run(
+        "organiser",
+        "create",
+        "Ana@Example.org",
+        "--name",
+        "Ana Organiser",
+        "--password",
+        "a long enough passphrase",
+        env=upgraded_env,
+        cwd=tmp_path,
+    )
+    assert created.returncode == 0, created.stderr
+    assert "Organiser ana@example.org created." in created.stdout
+
+
+def test_organiser_create_prompts_for_the_password_when_omitted(upgraded_env, tmp_path):
+    created = run(
+        "organiser",
+        "create",
+        "ben@example.org",
+        "--name",
+        "Ben",
+        env=upgraded_env,
+        cwd=tmp_path,
+        stdin="typed secretly here\ntyped secretly here\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "typed secretly here" not in created.stdout
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("ana@example.org", "short", "at least 12 characters"),
+        ("not-an-email", "a long enough passphrase", "not a valid email address"),
+    ],
+)
+def test_organiser_create_refuses_bad_input_in_one_line(
+    upgraded_env, tmp_path, email, password, message
+):
+    result = run(
+        "organiser",
+        "create",
+        email,
+        "--name",
+        "Ana",
+        "--password",
+        password,
+        env=upgraded_env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -36,19 +36,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_extensions(app: Flask) -> None:
     from ip4dialogue import models  # noqa: F401 (maps every class before first use)
-    from ip4dialogue.extensions import csrf, db, login_manager, migrate
+    from ip4dialogue.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from ip4dialogue import errors, health, templating
+    from ip4dialogue.accounts.views import bp as accounts_bp
+    from ip4dialogue.dialogues.organise import bp as organise_bp
     from ip4dialogue.dialogues.views import bp as dialogues_bp
+    from ip4dialogue.report.views import bp as report_bp
 
     app.register_blueprint(dialogues_bp)
+    app.register_blueprint(report_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(organise_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

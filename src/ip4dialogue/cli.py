@@ -4,11 +4,13 @@ import copy
 from typing import Any
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from ip4dialogue.accounts.services import AccountError, create_organiser
 from ip4dialogue.extensions import db
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.seeding import load_seed
@@ -56,10 +58,36 @@ def seed_command() -> None:
         click.echo(f"{what}: {count}")
 
 
+organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
+
+
+@organiser_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The organiser's name, as shown in the app.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 12 characters; asked for when omitted, so it stays out of shell history.",
+)
+def create_organiser_command(email: str, name: str, password: str) -> None:
+    """Create an organiser account that can log in at /login."""
+    try:
+        address = validate_email(email, check_deliverability=False).normalized
+        organiser = create_organiser(address, name, password)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"{email!r} is not a valid email address: {error}") from None
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Organiser {organiser.email} created.")
+
+
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
     commands.add_command(seed_command)
+    commands.add_command(organiser_group)
     app.cli = commands
 
 

@@ -1,5 +1,7 @@
 """Extension objects, created unbound so that create_app() can bind them to each app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -11,3 +13,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Please log in as an organiser to see that page."
+login_manager.login_message_category = "info"
+# Storage comes from RATELIMIT_STORAGE_URI: memory by default, Redis to share across workers.
+limiter = Limiter(key_func=get_remote_address)

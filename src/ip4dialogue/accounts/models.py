@@ -41,6 +41,9 @@ class AuditEvent(db.Model):
     organiser_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisers.id", ondelete="SET NULL")
     )
+    dialogue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(80))
     subject_type: Mapped[str] = mapped_column(String(80))
     subject_id: Mapped[int | None]

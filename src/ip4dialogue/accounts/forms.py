@@ -1,0 +1,16 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )

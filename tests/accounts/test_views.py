@@ -1,0 +1,84 @@
+"""Login and logout through the web, and the wall around /organise/."""
+
+import pytest
+
+from tests.conftest import ORGANISER_PASSWORD
+
+
+def test_anonymous_visitors_are_sent_to_login_and_come_back_after(client, organiser):
+    response = client.get("/organise/")
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+
+    logged_in = client.post(
+        response.location, data={"email": "ana@example.org", "password": ORGANISER_PASSWORD}
+    )
+    assert logged_in.status_code == 302
+    assert logged_in.location == "/organise/"
+    assert client.get("/organise/").status_code == 200
+
+
+@pytest.mark.parametrize("email", ["ana@example.org", "nobody@example.org"])
+def test_a_failed_login_does_not_say_whether_the_email_exists(client, organiser, email):
+    response = client.post("/login", data={"email": email, "password": "not the password"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Wrong email or password." in page
+    assert email in page  # what was typed is kept
+    assert "not the password" not in page  # but never the password
+
+
+def test_next_never_leads_off_the_site(client, organiser):
+    for target in ["https://evil.example/", "//evil.example/", "/\\evil.example"]:
+        response = client.post(
+            "/login",
+            query_string={"next": target},
+            data={"email": "ana@example.org", "password": ORGANISER_PASSWORD},
+        )
+        assert response.location == "/organise/"
+        client.post("/logout")
+
+
+def test_failed_logins_are_throttled(client, organiser):
+    for _ in range(10):
+        client.post("/login", data={"email": "ana@example.org", "password": "guess guess guess"})
+    throttled = client.post(
+        "/login", data={"email": "ana@example.org", "password": ORGANISER_PASSWORD}
+    )
+    assert throttled.status_code == 429
+    assert "Too many attempts" in throttled.get_data(as_text=True)
+
+
+def test_successful_logins_do_not_use_up_the_allowance(client, organiser):
+    for _ in range(12):
+        response = client.post(
+            "/login", data={"email": "ana@example.org", "password": ORGANISER_PASSWORD}
+        )
+        assert response.status_code == 302
+        client.post("/logout")
+
+
+def test_logout_ends_the_session(organiser_client):
+    response = organiser_client.post("/logout")
+    assert response.status_code == 302
+    assert organiser_client.get("/organise/").status_code == 302
+
+
+def test_logout_is_not_a_get(organiser_client):
+    assert organiser_client.get("/logout").status_code == 405
+
+
+def test_every_organiser_page_refuses_anonymous_visitors(app, client, make):
+    dialogue = make.dialogue()
+    room, item = make.room(dialogue), make.item(dialogue)
+    values = {"dialogue_id": dialogue.id, "room_id": room.id, "item_id": item.id}
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/organise")]
+    assert len(rules) >= 10
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(values[name]))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method)
+            assert response.status_code == 302, (method, url)
+            assert response.location.startswith("/login"), (method, url)
