@@ -30,7 +30,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
-from ip4dialogue.dialogues.services import to_instant
+from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Report, Theme
@@ -134,7 +134,13 @@ class _File:
             raise self.error(node, message, key) from None
         if local.tzinfo is not None:
             raise self.error(node, f"'{key}' is local to the dialogue's zone; give no offset", key)
-        return to_instant(local.date(), local.time(), zone)
+        return self.instant(node, key, local.date(), local.time(), zone)
+
+    def instant(self, node: _Mapping, key: str, day: date, clock: time, zone: ZoneInfo) -> datetime:
+        try:
+            return to_instant(day, clock, zone)
+        except NonexistentLocalTime as error:
+            raise self.error(node, str(error), key) from None
 
     def mappings(self, node: _Mapping, key: str) -> list[_Mapping]:
         entries = self.value(node, key, list, default=[])
@@ -277,8 +283,8 @@ def _read_item(
     file: _File, node: _Mapping, zone: ZoneInfo, rooms: set[str], people: set[str]
 ) -> ItemSpec:
     day = file.value(node, "day", date)
-    starts_at = to_instant(day, file.clock(node, "start"), zone)
-    ends_at = to_instant(day, file.clock(node, "end"), zone)
+    starts_at = file.instant(node, "start", day, file.clock(node, "start"), zone)
+    ends_at = file.instant(node, "end", day, file.clock(node, "end"), zone)
     if ends_at <= starts_at:
         raise file.error(node, "the item ends before it starts", "end")
     room = file.value(node, "room", str, default=None)

@@ -1,19 +1,55 @@
-"""Rules about dialogues and their agendas, as plain functions over models."""
+"""Rules about dialogues and their agendas, as plain functions over models.
 
+Views hand over plain values; these functions decide, write, and raise RuleViolation with the
+field at fault when a rule says no, so the form can show the reason next to that field.
+"""
+
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, DialogueStatus
+from ip4dialogue.accounts.models import AuditEvent, Organiser
+from ip4dialogue.accounts.services import record
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    AgendaRole,
+    Dialogue,
+    DialogueStatus,
+    Role,
+    Room,
+)
+from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
+from ip4dialogue.registration.models import Participant
+from ip4dialogue.report.models import Recommendation, Theme
 
 
-def to_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time; zoneinfo applies the zone's DST rules."""
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+class RuleViolation(ValueError):
+    """A rule that refuses a change; `field` names the form field to show it on."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Reading
+
+
+def _agenda_options() -> Any:
+    return selectinload(Dialogue.items).options(
+        selectinload(AgendaItem.room),
+        selectinload(AgendaItem.themes),
+        selectinload(AgendaItem.recommendations),
+        selectinload(AgendaItem.roles).selectinload(AgendaRole.participant),
+    )
 
 
 def upcoming_dialogues(today: date) -> list[Dialogue]:
@@ -27,22 +63,44 @@ def upcoming_dialogues(today: date) -> list[Dialogue]:
     return list(db.session.scalars(query))
 
 
-def public_dialogue(slug: str) -> Dialogue | None:
-    """A dialogue the public may see (published or cancelled), loaded for its programme."""
+def public_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
+    """A dialogue the public may see (published or cancelled), loaded for its programme;
+    organisers may also preview drafts."""
+    query = select(Dialogue).where(Dialogue.slug == slug)
+    if not include_drafts:
+        query = query.where(Dialogue.status != DialogueStatus.DRAFT)
+    query = query.options(selectinload(Dialogue.country), _agenda_options())
+    return db.session.scalars(query).one_or_none()
+
+
+def dialogue_for_organiser(dialogue_id: int) -> Dialogue | None:
+    """A dialogue with its rooms and whole agenda loaded, for organisers' pages."""
     query = (
         select(Dialogue)
-        .where(Dialogue.slug == slug, Dialogue.status != DialogueStatus.DRAFT)
-        .options(
-            selectinload(Dialogue.country),
-            selectinload(Dialogue.items).options(
-                selectinload(AgendaItem.room),
-                selectinload(AgendaItem.themes),
-                selectinload(AgendaItem.recommendations),
-                selectinload(AgendaItem.roles).selectinload(AgendaRole.participant),
-            ),
-        )
+        .where(Dialogue.id == dialogue_id)
+        .options(selectinload(Dialogue.country), selectinload(Dialogue.rooms), _agenda_options())
     )
     return db.session.scalars(query).one_or_none()
+
+
+def all_dialogues() -> list[tuple[Dialogue, int]]:
+    """Every dialogue with its number of items, the latest first."""
+    query = (
+        select(Dialogue, func.count(AgendaItem.id))
+        .outerjoin(Dialogue.items)
+        .group_by(Dialogue.id)
+        .order_by(Dialogue.start_date.desc(), Dialogue.id.desc())
+    )
+    return [(dialogue, count) for dialogue, count in db.session.execute(query)]
+
+
+def participants_for_roles() -> list[Participant]:
+    query = (
+        select(Participant)
+        .where(Participant.erased_at.is_(None))
+        .order_by(func.lower(Participant.name), Participant.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def may_name_in_public(role: AgendaRole, dialogue: Dialogue) -> bool:
@@ -50,24 +108,416 @@ def may_name_in_public(role: AgendaRole, dialogue: Dialogue) -> bool:
     return not dialogue.chatham_house or role.participant.consent_to_be_listed
 
 
-@dataclass
-class ProgrammeEntry:
-    item: AgendaItem
-    named_roles: list[AgendaRole]
+def public_roles(item: AgendaItem) -> list[AgendaRole]:
+    return [role for role in item.roles if may_name_in_public(role, item.dialogue)]
 
 
 @dataclass
 class ProgrammeDay:
     day: date
-    entries: list[ProgrammeEntry] = field(default_factory=list)
+    items: list[AgendaItem] = field(default_factory=list)
 
 
 def programme_days(dialogue: Dialogue) -> list[ProgrammeDay]:
-    """The agenda grouped by the local date on which items start, with who may be named."""
-    zone = dialogue.zone
+    """The agenda grouped by the local date on which items start, in start order."""
     days: dict[date, ProgrammeDay] = {}
     for item in sorted(dialogue.items, key=lambda item: (item.starts_at, item.id)):
-        named = [role for role in item.roles if may_name_in_public(role, dialogue)]
-        day = item.starts_at.astimezone(zone).date()
-        days.setdefault(day, ProgrammeDay(day)).entries.append(ProgrammeEntry(item, named))
+        day = item.starts_at.astimezone(dialogue.zone).date()
+        days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return list(days.values())
+
+
+def dialogue_days(dialogue: Dialogue) -> list[date]:
+    return [
+        dialogue.start_date + timedelta(days=offset)
+        for offset in range((dialogue.end_date - dialogue.start_date).days + 1)
+    ]
+
+
+# Dialogues
+
+
+def _instant(day: date, clock: time, zone: ZoneInfo, field: str) -> datetime:
+    try:
+        return to_instant(day, clock, zone)
+    except NonexistentLocalTime as error:
+        raise RuleViolation(field, str(error)) from None
+
+
+def _local_instant(value: datetime | None, zone: ZoneInfo, field: str) -> datetime | None:
+    return None if value is None else _instant(value.date(), value.time(), zone, field)
+
+
+def save_dialogue(
+    dialogue: Dialogue | None, values: dict[str, Any], organiser: Organiser
+) -> Dialogue:
+    """Create or update a dialogue from form values (registration times are local)."""
+    taken = db.session.scalars(select(Dialogue.id).where(Dialogue.slug == values["slug"])).first()
+    if taken is not None and (dialogue is None or taken != dialogue.id):
+        raise RuleViolation("slug", "Another dialogue already uses this web address.")
+    values = dict(values)
+    zone = ZoneInfo(values["timezone"])
+    values["registration_opens_at"] = _local_instant(
+        values.pop("registration_opens"), zone, "registration_opens"
+    )
+    values["registration_closes_at"] = _local_instant(
+        values.pop("registration_closes"), zone, "registration_closes"
+    )
+    creating = dialogue is None
+    dialogue = dialogue or Dialogue()
+    before = snapshot(dialogue, values) if not creating else None
+    for name, value in values.items():
+        setattr(dialogue, name, value)
+    db.session.add(dialogue)
+    db.session.flush()
+    record(
+        "dialogue.created" if creating else "dialogue.updated",
+        dialogue,
+        organiser=organiser,
+        dialogue_id=dialogue.id,
+        before=before,
+        after=snapshot(dialogue, values),
+    )
+    db.session.commit()
+    return dialogue
+
+
+def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organiser) -> None:
+    """Publish, withdraw or cancel. Publishing again marks the current agenda as announced."""
+    before = {"status": dialogue.status.value}
+    dialogue.status = status
+    if status == DialogueStatus.PUBLISHED:
+        dialogue.published_at = utcnow()
+    record(
+        f"dialogue.{status.value}",
+        dialogue,
+        organiser=organiser,
+        dialogue_id=dialogue.id,
+        before=before,
+        after={"status": status.value},
+    )
+    db.session.commit()
+
+
+def local_input(dialogue: Dialogue, instant: datetime | None) -> datetime | None:
+    """An instant as the naive local value a datetime-local field shows."""
+    return instant.astimezone(dialogue.zone).replace(tzinfo=None) if instant else None
+
+
+# Rooms
+
+
+def save_room(
+    dialogue: Dialogue, room: Room | None, values: dict[str, Any], organiser: Organiser
+) -> Room:
+    clash = next(
+        (other for other in dialogue.rooms if other.name == values["name"] and other is not room),
+        None,
+    )
+    if clash is not None:
+        raise RuleViolation("name", "This dialogue already has a room of that name.")
+    creating = room is None
+    if room is None:
+        room = Room(dialogue=dialogue, position=len(dialogue.rooms))
+    before = None if creating else snapshot(room, values)
+    for name, value in values.items():
+        setattr(room, name, value)
+    db.session.add(room)
+    db.session.flush()
+    record(
+        "room.created" if creating else "room.updated",
+        room,
+        organiser=organiser,
+        dialogue_id=dialogue.id,
+        before=before,
+        after=snapshot(room, values),
+    )
+    db.session.commit()
+    return room
+
+
+def delete_room(room: Room, organiser: Organiser) -> None:
+    """Items in the room stay on the agenda, without a room (and say so when published)."""
+    for item in room.dialogue.items:
+        if item.room_id == room.id:
+            apply_item_changes(item, {"room": None}, organiser)
+    record(
+        "room.deleted",
+        room,
+        organiser=organiser,
+        dialogue_id=room.dialogue_id,
+        before={"name": room.name},
+    )
+    db.session.delete(room)
+    db.session.commit()
+
+
+# Agenda items
+
+
+@dataclass
+class RoleChoice:
+    """A role on an item, for a known participant or a person added on the spot."""
+
+    role: Role
+    participant_id: int | None = None
+    new_name: str = ""
+    new_email: str = ""
+    new_affiliation: str = ""
+
+
+def _check_day(dialogue: Dialogue, day: date) -> None:
+    if not dialogue.start_date <= day <= dialogue.end_date:
+        raise RuleViolation(
+            "day",
+            f"The dialogue runs from {dialogue.start_date:%d %B %Y} to "
+            f"{dialogue.end_date:%d %B %Y}; pick a day within it.",
+        )
+
+
+def item_times(
+    dialogue: Dialogue, day: date, start: time, end: time, ends_next_day: bool
+) -> tuple[datetime, datetime]:
+    """Local day and clock times to UTC instants, by the dialogue's zone and dates."""
+    _check_day(dialogue, day)
+    end_day = day + timedelta(days=1) if ends_next_day else day
+    starts_at = _instant(day, start, dialogue.zone, "start")
+    ends_at = _instant(end_day, end, dialogue.zone, "end")
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            "end",
+            "The item ends before it starts. For a session that runs past midnight, tick "
+            "“Ends after midnight”.",
+        )
+    return starts_at, ends_at
+
+
+def _roles(choices: Iterable[RoleChoice]) -> list[tuple[Participant, Role]]:
+    """Participants for the chosen roles, creating people added on the spot (or finding them
+    by email when they exist already)."""
+    people: list[tuple[Participant, Role]] = []
+    for choice in choices:
+        if choice.new_name:
+            email = choice.new_email.strip().lower()
+            person = db.session.scalars(
+                select(Participant).where(Participant.email == email)
+            ).one_or_none()
+            if person is None:
+                person = Participant(
+                    name=choice.new_name.strip(),
+                    email=email,
+                    affiliation=choice.new_affiliation.strip(),
+                )
+                db.session.add(person)
+            people.append((person, choice.role))
+        elif choice.participant_id:
+            person = db.session.get(Participant, choice.participant_id)
+            if person is None or person.erased_at is not None:
+                raise RuleViolation("roles", "One of the chosen people no longer exists.")
+            people.append((person, choice.role))
+    return list(dict.fromkeys(people))
+
+
+def _set_roles(item: AgendaItem, people: list[tuple[Participant, Role]]) -> None:
+    wanted = {(person, role) for person, role in people}
+    kept = [role for role in item.roles if (role.participant, role.role) in wanted]
+    have = {(role.participant, role.role) for role in kept}
+    item.roles = kept + [
+        AgendaRole(participant=person, role=role)
+        for person, role in people
+        if (person, role) not in have
+    ]
+
+
+def _by_ids(model: type, ids: Iterable[int]) -> list[Any]:
+    ids = list(ids)
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+
+
+def save_item(
+    dialogue: Dialogue,
+    item: AgendaItem | None,
+    values: dict[str, Any],
+    roles: list[RoleChoice],
+    organiser: Organiser,
+) -> AgendaItem:
+    """Create or update an agenda item. `values` holds the item's own fields plus
+    theme_ids, recommendation_ids and room_id."""
+    values = dict(values)
+    room_id = values.pop("room_id")
+    room = next((room for room in dialogue.rooms if room.id == room_id), None)
+    if room_id and room is None:
+        raise RuleViolation("room_id", "Pick one of this dialogue's rooms.")
+    values["room"] = room
+    values["themes"] = _by_ids(Theme, values.pop("theme_ids"))
+    values["recommendations"] = _by_ids(Recommendation, values.pop("recommendation_ids"))
+    people = _roles(roles)
+    if item is None:
+        item = AgendaItem(dialogue=dialogue, **values)
+        _set_roles(item, people)
+        db.session.add(item)
+        db.session.flush()
+        record(
+            "item.created",
+            item,
+            organiser=organiser,
+            dialogue_id=dialogue.id,
+            after=item_snapshot(item),
+        )
+    else:
+        values["roles"] = people
+        apply_item_changes(item, values, organiser)
+    db.session.commit()
+    return item
+
+
+def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
+    """A copy with a new UID, tentative until the organiser confirms it."""
+    copy = AgendaItem(
+        dialogue=item.dialogue,
+        kind=item.kind,
+        title=f"{item.title} (copy)",
+        description=item.description,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        room=item.room,
+        capacity=item.capacity,
+        signup_required=item.signup_required,
+        themes=list(item.themes),
+        recommendations=list(item.recommendations),
+        roles=[AgendaRole(participant=role.participant, role=role.role) for role in item.roles],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    record(
+        "item.created",
+        copy,
+        organiser=organiser,
+        dialogue_id=item.dialogue_id,
+        after=item_snapshot(copy),
+    )
+    db.session.commit()
+    return copy
+
+
+def delete_item(item: AgendaItem, organiser: Organiser) -> None:
+    record(
+        "item.deleted",
+        item,
+        organiser=organiser,
+        dialogue_id=item.dialogue_id,
+        before=item_snapshot(item),
+    )
+    db.session.delete(item)
+    db.session.commit()
+
+
+def move_item(item: AgendaItem, day: date, start: time, room_id: int, organiser: Organiser) -> None:
+    """Move an item to another day, time or room, keeping its length."""
+    dialogue = item.dialogue
+    _check_day(dialogue, day)
+    starts_at = _instant(day, start, dialogue.zone, "start")
+    room = next((room for room in dialogue.rooms if room.id == room_id), None)
+    if room_id and room is None:
+        raise RuleViolation("room_id", "Pick one of this dialogue's rooms.")
+    length = item.ends_at - item.starts_at
+    changes = {"starts_at": starts_at, "ends_at": starts_at + length, "room": room}
+    apply_item_changes(item, changes, organiser)
+    db.session.commit()
+
+
+# Change tracking
+
+
+# Calendar clients must be told (SEQUENCE) when these change: RFC 5545, 3.8.7.4.
+SCHEDULING_FIELDS = ("starts_at", "ends_at", "room", "status")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value, for the audit log."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Room):
+        return value.name
+    if isinstance(value, list):
+        return sorted(_plain(entry) for entry in value)
+    if isinstance(value, AgendaRole):
+        return f"{value.role.value}: {value.participant.name}"
+    if isinstance(value, Theme):
+        return value.title
+    if isinstance(value, Recommendation):
+        return f"R{value.number}"
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def snapshot(instance: Any, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+ITEM_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "room",
+    "status",
+    "capacity",
+    "signup_required",
+    "themes",
+    "recommendations",
+    "roles",
+)
+
+
+def item_snapshot(item: AgendaItem) -> dict[str, Any]:
+    return snapshot(item, ITEM_FIELDS)
+
+
+def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Organiser) -> bool:
+    """Apply changes to an item, and keep calendars honest: any change stamps `changed_at`;
+    on a published dialogue a change of time, room or status also raises `sequence`.
+    Returns whether anything changed. The caller commits."""
+    before = item_snapshot(item)
+    people = values.pop("roles", None)
+    for name, value in values.items():
+        setattr(item, name, value)
+    if people is not None:
+        _set_roles(item, people)
+    after = item_snapshot(item)
+    changed = {name for name in ITEM_FIELDS if before[name] != after[name]}
+    if not changed:
+        return False
+    item.changed_at = utcnow()
+    if item.dialogue.status == DialogueStatus.PUBLISHED and changed & set(SCHEDULING_FIELDS):
+        item.sequence += 1
+    record(
+        "item.updated",
+        item,
+        organiser=organiser,
+        dialogue_id=item.dialogue_id,
+        before={name: before[name] for name in sorted(changed)},
+        after={name: after[name] for name in sorted(changed)},
+    )
+    return True
+
+
+def changes_since_publication(dialogue: Dialogue) -> list[AuditEvent]:
+    """Agenda changes made after the dialogue was last published, oldest first."""
+    if dialogue.published_at is None:
+        return []
+    query = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.dialogue_id == dialogue.id,
+            AuditEvent.action.startswith("item."),
+            AuditEvent.occurred_at > dialogue.published_at,
+        )
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        .options(selectinload(AuditEvent.organiser))
+    )
+    return list(db.session.scalars(query))

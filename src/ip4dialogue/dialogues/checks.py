@@ -1,0 +1,142 @@
+"""The agenda check list: pure functions from a loaded dialogue to findings.
+
+Errors are things that cannot be right (an item outside the dialogue's dates); warnings are
+things an organiser should look at and may accept (a double-booked room). Nothing is dropped:
+every finding names the items it concerns, so each item page can show its own.
+"""
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus
+from ip4dialogue.report.models import Recommendation, Theme
+
+# Breaks and socials carry no substance, so they neither cover a theme nor count as a gap.
+NON_SESSIONS = frozenset({ItemKind.BREAK, ItemKind.SOCIAL})
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    item_ids: tuple[int, ...] = ()
+
+
+def overlapping_pairs(items: Iterable[AgendaItem]) -> Iterator[tuple[AgendaItem, AgendaItem]]:
+    """Every pair of items whose times overlap (touching end to start is no overlap)."""
+    active: list[AgendaItem] = []
+    for item in sorted(items, key=lambda item: (item.starts_at, item.id)):
+        active = [other for other in active if other.ends_at > item.starts_at]
+        for other in active:
+            yield other, item
+        active.append(item)
+
+
+def _scheduled(dialogue: Dialogue) -> list[AgendaItem]:
+    return [item for item in dialogue.items if item.status != ItemStatus.CANCELLED]
+
+
+def _local_day(item: AgendaItem, dialogue: Dialogue) -> date:
+    return item.starts_at.astimezone(dialogue.zone).date()
+
+
+def outside_dates(dialogue: Dialogue) -> Iterator[Finding]:
+    for item in dialogue.items:
+        if not dialogue.start_date <= _local_day(item, dialogue) <= dialogue.end_date:
+            yield Finding(
+                Severity.ERROR,
+                f"“{item.title}” falls outside the dialogue's dates.",
+                (item.id,),
+            )
+
+
+def room_clashes(dialogue: Dialogue) -> Iterator[Finding]:
+    by_room: dict[int, list[AgendaItem]] = defaultdict(list)
+    for item in _scheduled(dialogue):
+        if item.room is not None:
+            by_room[item.room.id].append(item)
+    for items in by_room.values():
+        for first, second in overlapping_pairs(items):
+            yield Finding(
+                Severity.WARNING,
+                f"{first.room.name} is double-booked: “{first.title}” and “{second.title}” "
+                "overlap.",
+                (first.id, second.id),
+            )
+
+
+def people_clashes(dialogue: Dialogue) -> Iterator[Finding]:
+    by_person: dict[int, list[AgendaItem]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for item in _scheduled(dialogue):
+        for role in item.roles:
+            names[role.participant_id] = role.participant.name
+        for person_id in {role.participant_id for role in item.roles}:
+            by_person[person_id].append(item)
+    for person_id, items in by_person.items():
+        for first, second in overlapping_pairs(items):
+            yield Finding(
+                Severity.WARNING,
+                f"{names[person_id]} is in two overlapping items: “{first.title}” and "
+                f"“{second.title}”.",
+                (first.id, second.id),
+            )
+
+
+def capacity_above_room(dialogue: Dialogue) -> Iterator[Finding]:
+    for item in _scheduled(dialogue):
+        room = item.room
+        if item.capacity and room and room.capacity is not None and item.capacity > room.capacity:
+            yield Finding(
+                Severity.WARNING,
+                f"“{item.title}” offers {item.capacity} seats but {room.name} holds "
+                f"{room.capacity}.",
+                (item.id,),
+            )
+
+
+def uncovered(
+    dialogue: Dialogue, recommendations: list[Recommendation], themes: list[Theme]
+) -> Iterator[Finding]:
+    taken_up = [item for item in _scheduled(dialogue) if item.kind not in NON_SESSIONS]
+    covered_recommendations = {rec.id for item in taken_up for rec in item.recommendations}
+    covered_themes = {theme.id for item in taken_up for theme in item.themes}
+    for recommendation in recommendations:
+        if recommendation.id not in covered_recommendations:
+            yield Finding(
+                Severity.WARNING,
+                f"No item takes up recommendation {recommendation.number}: "
+                f"{recommendation.short_title}.",
+            )
+    for theme in themes:
+        if theme.id not in covered_themes:
+            yield Finding(Severity.WARNING, f"No item takes up the theme “{theme.title}”.")
+
+
+def check_agenda(
+    dialogue: Dialogue, recommendations: list[Recommendation], themes: list[Theme]
+) -> list[Finding]:
+    """All findings for a dialogue whose items, rooms, roles and links are loaded."""
+    return [
+        *outside_dates(dialogue),
+        *room_clashes(dialogue),
+        *people_clashes(dialogue),
+        *capacity_above_room(dialogue),
+        *uncovered(dialogue, recommendations, themes),
+    ]
+
+
+def findings_by_item(findings: Iterable[Finding]) -> dict[int, list[Finding]]:
+    by_item: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        for item_id in finding.item_ids:
+            by_item[item_id].append(finding)
+    return dict(by_item)

@@ -1,0 +1,211 @@
+"""Organiser forms for dialogues, rooms and agenda items. Field validators check one value;
+rules that need the database or the dialogue live in services and report back to a field."""
+
+import enum
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ip4dialogue.dialogues.models import (
+    DialogueFormat,
+    ItemKind,
+    ItemStatus,
+    RegistrationMode,
+    Role,
+)
+from ip4dialogue.dialogues.timezones import zone_choices, zone_or_none
+
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LABELS = {
+    DialogueFormat.IN_PERSON: "In person",
+    DialogueFormat.HYBRID: "Hybrid",
+    DialogueFormat.VIRTUAL: "Virtual",
+    RegistrationMode.OPEN: "Open: confirmed while seats last, then waitlist",
+    RegistrationMode.APPROVAL: "Approval: organisers decide each registration",
+    RegistrationMode.INVITATION: "Invitation only",
+}
+
+
+def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def enum_choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
+    return choices(
+        (member.value, LABELS.get(member, member.value.replace("_", " ").capitalize()))
+        for member in enum_class
+    )
+
+
+def grouped_choices(groups: dict[str, list[tuple[str, str]]]) -> list[SelectChoice]:
+    """Choices shown under <optgroup> headings; an empty heading means no group."""
+    return [
+        SelectChoice(value, label, optgroup=heading or None)
+        for heading, options in groups.items()
+        for value, label in options
+    ]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def real_time_zone(form: Form, field: StringField) -> None:
+    if zone_or_none(field.data) is None:
+        raise ValidationError("Pick a time zone from the list (an IANA name like Asia/Seoul).")
+
+
+class DialogueForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        "Web address",
+        description="Lower-case letters, digits and hyphens, as in seoul-2027: "
+        "/dialogues/<address> shows the programme.",
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(SLUG, message="Use lower-case letters, digits and single hyphens only."),
+        ],
+    )
+    edition = IntegerField("Edition", validators=[Optional(), NumberRange(min=1, max=999)])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    start_date = DateField("First day", validators=[InputRequired(message="Give the first day.")])
+    end_date = DateField("Last day", validators=[InputRequired(message="Give the last day.")])
+    timezone = SelectField(
+        "Time zone",
+        choices=grouped_choices(zone_choices()),
+        validate_choice=False,
+        validators=[DataRequired(), real_time_zone],
+        description="Agenda times are typed and shown in this zone.",
+    )
+    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
+    city = StringField("City", validators=[Optional(), Length(max=100)])
+    country_code = SelectField("Country", validators=[Optional()])
+    format = SelectField("Format", choices=enum_choices(DialogueFormat))
+    chatham_house = BooleanField("Held under the Chatham House Rule", default=True)
+    registration_mode = SelectField("Registration", choices=enum_choices(RegistrationMode))
+    capacity = IntegerField(
+        "Seats",
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+        description="Leave empty for no limit.",
+    )
+    registration_opens = DateTimeLocalField(
+        "Registration opens",
+        format=LOCAL_DATETIME,
+        validators=[Optional()],
+        description="In the dialogue's time zone.",
+    )
+    registration_closes = DateTimeLocalField(
+        "Registration closes",
+        format=LOCAL_DATETIME,
+        validators=[Optional()],
+        description="In the dialogue's time zone.",
+    )
+    conveners = StringField("Conveners", validators=[Optional(), Length(max=300)])
+
+    def validate_end_date(self, field: DateField) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError("The last day cannot be before the first day.")
+
+    def validate_registration_closes(self, field: DateTimeLocalField) -> None:
+        opens = self.registration_opens.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError("Registration must close after it opens.")
+
+
+class RoomForm(FlaskForm):
+    name = StringField("Room", validators=[DataRequired(), Length(max=100)])
+    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000)])
+    join_url = URLField(
+        "Join link",
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+        description="For virtual or hybrid rooms; shown only to registered participants.",
+    )
+
+
+class RoleEntryForm(Form):
+    """One person's part in an item: someone already known, or someone added on the spot."""
+
+    participant_id = SelectField("Person", coerce=int, validate_choice=False, default=0)
+    role = SelectField("Role", choices=enum_choices(Role), default=Role.SPEAKER.value)
+    new_name = StringField("Or a new person: name", validators=[Optional(), Length(max=200)])
+    new_email = StringField(
+        "Email",
+        validators=[Optional(), Email(), Length(max=254)],
+    )
+    new_affiliation = StringField("Affiliation", validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.new_name.data and not self.new_email.data:
+            self.new_email.errors = [
+                *self.new_email.errors,
+                "Give the new person's email, so we can tell people apart.",
+            ]
+            return False
+        return valid
+
+
+class AgendaItemForm(FlaskForm):
+    kind = SelectField("Kind", choices=enum_choices(ItemKind))
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=10_000)],
+        description="Plain text; blank lines separate paragraphs.",
+    )
+    day = DateField("Day", validators=[InputRequired(message="Give the day.")])
+    start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])
+    end = TimeField("Ends", validators=[InputRequired(message="Give the end time.")])
+    ends_next_day = BooleanField("Ends after midnight, on the next day")
+    room_id = SelectField("Room", coerce=int, default=0)
+    status = SelectField("Status", choices=enum_choices(ItemStatus), default="confirmed")
+    capacity = IntegerField(
+        "Seats in this session",
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+        description="For break-outs; leave empty to use the room's size.",
+    )
+    signup_required = BooleanField("Participants sign up for this session")
+    themes = MultiCheckboxField("Themes", coerce=int)
+    recommendations = MultiCheckboxField("Recommendations", coerce=int)
+    roles = FieldList(FormField(RoleEntryForm), min_entries=0)
+
+
+class MoveItemForm(FlaskForm):
+    """Move an item, keeping its length: the timetable's one-step action."""
+
+    day = DateField("Day", validators=[InputRequired(message="Give the day.")])
+    start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])
+    room_id = SelectField("Room", coerce=int, default=0)

@@ -1,0 +1,431 @@
+"""Organisers' pages under /organise/: dialogues, rooms, the agenda, coverage and changes.
+
+Views parse forms and render; services decide. A RuleViolation from a service is shown next
+to the field it names, and the form keeps what the organiser typed.
+"""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.dialogues import checks, services
+from ip4dialogue.dialogues.forms import (
+    AgendaItemForm,
+    DialogueForm,
+    MoveItemForm,
+    RoomForm,
+    choices,
+    grouped_choices,
+)
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role, Room
+from ip4dialogue.dialogues.services import RuleViolation
+from ip4dialogue.dialogues.timetable import day_table
+from ip4dialogue.extensions import db
+from ip4dialogue.report.services import coverage, reference_data
+
+bp = Blueprint("organise", __name__, url_prefix="/organise")
+
+EMPTY_ROLE_ROWS = 2
+
+
+@bp.before_request
+@login_required
+def require_organiser() -> None:
+    """Every page here needs an organiser; anonymous visitors go to the login page."""
+
+
+def _room_choices(dialogue: Dialogue) -> list[SelectChoice]:
+    return choices([(0, "No room"), *((room.id, room.name) for room in dialogue.rooms)])
+
+
+def _dialogue_or_404(dialogue_id: int) -> Dialogue:
+    return services.dialogue_for_organiser(dialogue_id) or abort(404)
+
+
+def _item_or_404(dialogue: Dialogue, item_id: int) -> AgendaItem:
+    return next((item for item in dialogue.items if item.id == item_id), None) or abort(404)
+
+
+def _room_or_404(dialogue: Dialogue, room_id: int) -> Room:
+    return next((room for room in dialogue.rooms if room.id == room_id), None) or abort(404)
+
+
+def _show_violation(form: FlaskForm, violation: RuleViolation) -> None:
+    target = getattr(form, violation.field, None)
+    if target is None:
+        flash(violation.message, "error")
+    else:
+        target.errors = [*target.errors, violation.message]
+
+
+def _form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(form, name).data for name in names}
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    return render_template("dialogues/organise/dashboard.html", dialogues=services.all_dialogues())
+
+
+# Dialogues
+
+DIALOGUE_FIELDS = [
+    "title",
+    "slug",
+    "edition",
+    "summary",
+    "start_date",
+    "end_date",
+    "timezone",
+    "venue",
+    "city",
+    "country_code",
+    "format",
+    "chatham_house",
+    "registration_mode",
+    "capacity",
+    "registration_opens",
+    "registration_closes",
+    "conveners",
+]
+
+
+def _country_choices() -> list[SelectChoice]:
+    countries = db.session.scalars(db.select(Country).order_by(Country.name))
+    choices: dict[str, list[tuple[str, str]]] = {"": [("", "Not set")]}
+    for country in countries:
+        choices.setdefault(country.group.label, []).append((country.code, country.name))
+    order = ["", *(group.label for group in CountryGroup)]
+    return grouped_choices({label: choices[label] for label in order if label in choices})
+
+
+def _dialogue_form(dialogue: Dialogue | None) -> DialogueForm:
+    form = DialogueForm(obj=dialogue)
+    form.country_code.choices = _country_choices()
+    if dialogue is not None and request.method == "GET":
+        form.registration_opens.data = services.local_input(
+            dialogue, dialogue.registration_opens_at
+        )
+        form.registration_closes.data = services.local_input(
+            dialogue, dialogue.registration_closes_at
+        )
+    return form
+
+
+def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialogue | None:
+    values = _form_values(form, DIALOGUE_FIELDS)
+    values["country_code"] = values["country_code"] or None
+    try:
+        return services.save_dialogue(dialogue, values, current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        _show_violation(form, violation)
+        return None
+
+
+@bp.route("/dialogues/new", methods=["GET", "POST"])
+def new_dialogue() -> ResponseReturnValue:
+    form = _dialogue_form(None)
+    if form.validate_on_submit() and (dialogue := _save_dialogue_form(form, None)):
+        flash("Dialogue created as a draft. Add rooms and items, then publish it.", "success")
+        return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    return render_template("dialogues/organise/dialogue_form.html", form=form, dialogue=None)
+
+
+@bp.route("/dialogues/<int:dialogue_id>/edit", methods=["GET", "POST"])
+def edit_dialogue(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    form = _dialogue_form(dialogue)
+    if form.validate_on_submit() and _save_dialogue_form(form, dialogue):
+        flash("Dialogue saved.", "success")
+        return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    return render_template("dialogues/organise/dialogue_form.html", form=form, dialogue=dialogue)
+
+
+@bp.get("/dialogues/<int:dialogue_id>")
+def dialogue(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    reference = reference_data()
+    findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+    return render_template(
+        "dialogues/organise/dialogue.html",
+        dialogue=dialogue,
+        findings=findings,
+        room_form=RoomForm(formdata=None),
+        changes=services.changes_since_publication(dialogue),
+    )
+
+
+@bp.post("/dialogues/<int:dialogue_id>/status")
+def change_status(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    form = FlaskForm()
+    try:
+        status = DialogueStatus(request.form.get("status", ""))
+    except ValueError:
+        abort(400)
+    if form.validate_on_submit():
+        services.change_status(dialogue, status, current_user)
+        flash(STATUS_MESSAGES[status], "success")
+    return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+
+
+STATUS_MESSAGES = {
+    DialogueStatus.PUBLISHED: "Published: the programme is public, and calendar feeds carry it.",
+    DialogueStatus.DRAFT: "Back to draft: the programme is no longer public.",
+    DialogueStatus.CANCELLED: "Cancelled: the programme says so, and calendars will show it.",
+}
+
+
+# Rooms
+
+ROOM_FIELDS = ["name", "capacity", "join_url"]
+
+
+def _save_room_form(form: RoomForm, dialogue: Dialogue, room: Room | None) -> bool:
+    values = _form_values(form, ROOM_FIELDS)
+    values["join_url"] = values["join_url"] or None
+    try:
+        services.save_room(dialogue, room, values, current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        _show_violation(form, violation)
+        return False
+    return True
+
+
+@bp.post("/dialogues/<int:dialogue_id>/rooms")
+def add_room(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    form = RoomForm()
+    if form.validate_on_submit() and _save_room_form(form, dialogue, None):
+        flash(f"Room “{form.name.data}” added.", "success")
+        return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
+    return render_template(
+        "dialogues/organise/room_form.html", form=form, dialogue=dialogue, room=None
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/rooms/<int:room_id>", methods=["GET", "POST"])
+def edit_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    room = _room_or_404(dialogue, room_id)
+    form = RoomForm(obj=room)
+    if form.validate_on_submit() and _save_room_form(form, dialogue, room):
+        flash("Room saved.", "success")
+        return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
+    return render_template(
+        "dialogues/organise/room_form.html", form=form, dialogue=dialogue, room=room
+    )
+
+
+@bp.post("/dialogues/<int:dialogue_id>/rooms/<int:room_id>/delete")
+def delete_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    room = _room_or_404(dialogue, room_id)
+    if FlaskForm().validate_on_submit():
+        services.delete_room(room, current_user)
+        flash(f"Room “{room.name}” removed; its items are now without a room.", "success")
+    return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
+
+
+# Agenda
+
+
+@bp.get("/dialogues/<int:dialogue_id>/agenda")
+def agenda(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    reference = reference_data()
+    findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+    days = {day: [] for day in services.dialogue_days(dialogue)}
+    for item in dialogue.items:
+        days.setdefault(item.starts_at.astimezone(dialogue.zone).date(), []).append(item)
+    tables = [
+        day_table(day, items, dialogue.rooms, dialogue.zone) for day, items in sorted(days.items())
+    ]
+    return render_template(
+        "dialogues/organise/agenda.html",
+        dialogue=dialogue,
+        tables=tables,
+        findings=findings,
+        findings_by_item=checks.findings_by_item(findings),
+    )
+
+
+ITEM_FIELDS = ["kind", "title", "description", "status", "capacity", "signup_required"]
+
+
+def _item_form(dialogue: Dialogue, item: AgendaItem | None) -> AgendaItemForm:
+    form = AgendaItemForm(obj=item)
+    reference = reference_data()
+    form.room_id.choices = _room_choices(dialogue)
+    form.themes.choices = choices((theme.id, theme.title) for theme in reference.themes)
+    form.recommendations.choices = choices(
+        (rec.id, f"{rec.number}. {rec.short_title}") for rec in reference.recommendations
+    )
+    if request.method == "GET":
+        _fill_item_form(form, dialogue, item)
+    people = choices(
+        [(0, "Choose a person")]
+        + [
+            (
+                person.id,
+                f"{person.name}, {person.affiliation}" if person.affiliation else person.name,
+            )
+            for person in services.participants_for_roles()
+        ]
+    )
+    for entry in form.roles:
+        entry.form.participant_id.choices = people
+    return form
+
+
+def _fill_item_form(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None) -> None:
+    """Show an item's instants as local day and times, and its links as ticked boxes. Its
+    roles come from the item (the form's `obj`); empty rows follow, to add people."""
+    if item is None:
+        form.day.data = dialogue.start_date
+        form.room_id.data = 0
+    else:
+        starts, ends = (
+            moment.astimezone(dialogue.zone) for moment in (item.starts_at, item.ends_at)
+        )
+        form.day.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
+        form.ends_next_day.data = ends.date() > starts.date()
+        form.room_id.data = item.room_id or 0
+        form.themes.data = [theme.id for theme in item.themes]
+        form.recommendations.data = [rec.id for rec in item.recommendations]
+    for _ in range(EMPTY_ROLE_ROWS):
+        form.roles.append_entry()
+
+
+def _role_choices(form: AgendaItemForm) -> list[services.RoleChoice]:
+    return [
+        services.RoleChoice(
+            role=Role(entry.form.role.data),
+            participant_id=entry.form.participant_id.data or None,
+            new_name=(entry.form.new_name.data or "").strip(),
+            new_email=entry.form.new_email.data or "",
+            new_affiliation=entry.form.new_affiliation.data or "",
+        )
+        for entry in form.roles
+    ]
+
+
+def _save_item_form(
+    form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None
+) -> AgendaItem | None:
+    try:
+        starts_at, ends_at = services.item_times(
+            dialogue, form.day.data, form.start.data, form.end.data, form.ends_next_day.data
+        )
+        values = _form_values(form, ITEM_FIELDS) | {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "room_id": form.room_id.data,
+            "theme_ids": form.themes.data,
+            "recommendation_ids": form.recommendations.data,
+        }
+        return services.save_item(dialogue, item, values, _role_choices(form), current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        _show_violation(form, violation)
+        return None
+
+
+def _render_item_form(
+    form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None
+) -> ResponseReturnValue:
+    findings: list[checks.Finding] = []
+    if item is not None:
+        reference = reference_data()
+        all_findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+        findings = checks.findings_by_item(all_findings).get(item.id, [])
+    return render_template(
+        "dialogues/organise/item_form.html",
+        form=form,
+        dialogue=dialogue,
+        item=item,
+        findings=findings,
+        days=services.dialogue_days(dialogue),
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/items/new", methods=["GET", "POST"])
+def new_item(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    form = _item_form(dialogue, None)
+    if form.validate_on_submit() and (item := _save_item_form(form, dialogue, None)):
+        flash(f"“{item.title}” added to the agenda.", "success")
+        return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=item.id))
+    return _render_item_form(form, dialogue, None)
+
+
+@bp.route("/dialogues/<int:dialogue_id>/items/<int:item_id>", methods=["GET", "POST"])
+def edit_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    item = _item_or_404(dialogue, item_id)
+    form = _item_form(dialogue, item)
+    if form.validate_on_submit() and _save_item_form(form, dialogue, item):
+        flash("Item saved.", "success")
+        return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=item.id))
+    return _render_item_form(form, dialogue, item)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/duplicate")
+def duplicate_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    item = _item_or_404(dialogue, item_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate_item(item, current_user)
+    flash("Item duplicated; adjust the copy and save it.", "success")
+    return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=copy.id))
+
+
+@bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/delete")
+def delete_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    item = _item_or_404(dialogue, item_id)
+    if FlaskForm().validate_on_submit():
+        services.delete_item(item, current_user)
+        flash(f"“{item.title}” deleted.", "success")
+    return redirect(url_for(".agenda", dialogue_id=dialogue.id))
+
+
+@bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/move")
+def move_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    item = _item_or_404(dialogue, item_id)
+    form = MoveItemForm()
+    form.room_id.choices = _room_choices(dialogue)
+    if form.validate_on_submit():
+        try:
+            services.move_item(
+                item, form.day.data, form.start.data, form.room_id.data, current_user
+            )
+            flash(f"“{item.title}” moved.", "success")
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(f"“{item.title}” was not moved: {violation.message}", "error")
+    else:
+        problems = "; ".join(
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        flash(f"“{item.title}” was not moved. {problems}", "error")
+    return redirect(url_for(".agenda", dialogue_id=dialogue.id) + f"#item-{item.id}")
+
+
+@bp.get("/dialogues/<int:dialogue_id>/coverage")
+def coverage_matrix(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    return render_template(
+        "dialogues/organise/coverage.html",
+        dialogue=dialogue,
+        coverage=coverage(dialogue, reference_data()),
+    )

@@ -1,0 +1,94 @@
+"""Time zones as people pick them: capitals first, then every IANA zone; local times that a
+zone's daylight-saving rules make impossible are caught, never silently shifted."""
+
+from datetime import UTC, date, datetime, time
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+IP4_CAPITALS = (
+    ("Canberra", "Australia/Sydney"),
+    ("Tokyo", "Asia/Tokyo"),
+    ("Seoul", "Asia/Seoul"),
+    ("Wellington", "Pacific/Auckland"),
+)
+
+NATO_CAPITALS = (
+    ("Amsterdam", "Europe/Amsterdam"),
+    ("Ankara", "Europe/Istanbul"),
+    ("Athens", "Europe/Athens"),
+    ("Berlin", "Europe/Berlin"),
+    ("Bratislava", "Europe/Bratislava"),
+    ("Brussels", "Europe/Brussels"),
+    ("Bucharest", "Europe/Bucharest"),
+    ("Budapest", "Europe/Budapest"),
+    ("Copenhagen", "Europe/Copenhagen"),
+    ("Helsinki", "Europe/Helsinki"),
+    ("Lisbon", "Europe/Lisbon"),
+    ("Ljubljana", "Europe/Ljubljana"),
+    ("London", "Europe/London"),
+    ("Luxembourg", "Europe/Luxembourg"),
+    ("Madrid", "Europe/Madrid"),
+    ("Oslo", "Europe/Oslo"),
+    ("Ottawa", "America/Toronto"),
+    ("Paris", "Europe/Paris"),
+    ("Podgorica", "Europe/Podgorica"),
+    ("Prague", "Europe/Prague"),
+    ("Reykjavik", "Atlantic/Reykjavik"),
+    ("Riga", "Europe/Riga"),
+    ("Rome", "Europe/Rome"),
+    ("Skopje", "Europe/Skopje"),
+    ("Sofia", "Europe/Sofia"),
+    ("Stockholm", "Europe/Stockholm"),
+    ("Tallinn", "Europe/Tallinn"),
+    ("Tirana", "Europe/Tirane"),
+    ("Vilnius", "Europe/Vilnius"),
+    ("Warsaw", "Europe/Warsaw"),
+    ("Washington", "America/New_York"),
+    ("Zagreb", "Europe/Zagreb"),
+)
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped when clocks go forward."""
+
+
+@cache
+def all_zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The zone called `name`, or None for anything that is not an IANA zone."""
+    if not name or name not in available_timezones():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@cache
+def zone_choices() -> dict[str, list[tuple[str, str]]]:
+    """Grouped choices for a select: the IP4 and NATO capitals first, then all other zones."""
+    capitals = {zone for _, zone in IP4_CAPITALS + NATO_CAPITALS}
+    return {
+        "IP4 capitals": [(zone, f"{city} ({zone})") for city, zone in IP4_CAPITALS],
+        "NATO capitals": [(zone, f"{city} ({zone})") for city, zone in NATO_CAPITALS],
+        "All time zones": [(zone, zone) for zone in all_zones() if zone not in capitals],
+    }
+
+
+def to_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock time, by the zone's own rules (zoneinfo).
+
+    A time repeated when clocks go back means its first occurrence; a time skipped when they
+    go forward raises NonexistentLocalTime rather than being moved.
+    """
+    local = datetime.combine(day, clock, tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentLocalTime(
+            f"{clock:%H:%M} does not exist on {day:%d %B %Y} in {zone.key}: "
+            "the clocks go forward then."
+        )
+    return instant

@@ -1,0 +1,119 @@
+"""The report's reference data as pages need it, and which agenda items take it up."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ip4dialogue.dialogues.checks import NON_SESSIONS
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
+from ip4dialogue.extensions import db
+from ip4dialogue.report.models import Recommendation, Report, Theme
+
+
+def current_report() -> Report | None:
+    """The report the dialogues follow, with its themes and recommendations loaded."""
+    query = (
+        select(Report)
+        .order_by(Report.id)
+        .limit(1)
+        .options(
+            selectinload(Report.themes),
+            selectinload(Report.recommendations).selectinload(Recommendation.themes),
+        )
+    )
+    return db.session.scalars(query).first()
+
+
+@dataclass
+class ReferenceData:
+    recommendations: list[Recommendation]
+    themes: list[Theme]
+
+
+def reference_data() -> ReferenceData:
+    report = current_report()
+    if report is None:
+        return ReferenceData([], [])
+    return ReferenceData(list(report.recommendations), list(report.themes))
+
+
+@dataclass
+class CoverageRow:
+    item: AgendaItem
+    recommendation_ids: set[int]
+    theme_ids: set[int]
+
+
+@dataclass
+class Coverage:
+    """Sessions against recommendations and themes; a count of zero is a gap."""
+
+    reference: ReferenceData
+    rows: list[CoverageRow]
+    recommendation_counts: dict[int, int]
+    theme_counts: dict[int, int]
+
+    @property
+    def recommendation_gaps(self) -> list[Recommendation]:
+        return [
+            rec for rec in self.reference.recommendations if not self.recommendation_counts[rec.id]
+        ]
+
+    @property
+    def theme_gaps(self) -> list[Theme]:
+        return [theme for theme in self.reference.themes if not self.theme_counts[theme.id]]
+
+
+def coverage(dialogue: Dialogue, reference: ReferenceData) -> Coverage:
+    """The matrix of a dialogue's sessions (not breaks, not cancelled) against the report."""
+    rows = [
+        CoverageRow(
+            item,
+            {rec.id for rec in item.recommendations},
+            {theme.id for theme in item.themes},
+        )
+        for item in dialogue.items
+        if item.kind not in NON_SESSIONS and item.status != ItemStatus.CANCELLED
+    ]
+    return Coverage(
+        reference,
+        rows,
+        {
+            rec.id: sum(rec.id in row.recommendation_ids for row in rows)
+            for rec in reference.recommendations
+        },
+        {theme.id: sum(theme.id in row.theme_ids for row in rows) for theme in reference.themes},
+    )
+
+
+@dataclass
+class Uptake:
+    """The published items, across all dialogues, that take up a theme or recommendation."""
+
+    by_theme: dict[int, list[AgendaItem]]
+    by_recommendation: dict[int, list[AgendaItem]]
+
+
+def public_uptake() -> Uptake:
+    query = (
+        select(AgendaItem)
+        .join(AgendaItem.dialogue)
+        .where(
+            Dialogue.status == DialogueStatus.PUBLISHED,
+            AgendaItem.status != ItemStatus.CANCELLED,
+        )
+        .order_by(Dialogue.start_date, AgendaItem.starts_at, AgendaItem.id)
+        .options(
+            selectinload(AgendaItem.dialogue),
+            selectinload(AgendaItem.themes),
+            selectinload(AgendaItem.recommendations),
+        )
+    )
+    uptake = Uptake({}, {})
+    for item in db.session.scalars(query):
+        for theme in item.themes:
+            uptake.by_theme.setdefault(theme.id, []).append(item)
+        for recommendation in item.recommendations:
+            uptake.by_recommendation.setdefault(recommendation.id, []).append(item)
+    return uptake

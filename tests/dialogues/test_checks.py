@@ -1,0 +1,99 @@
+"""The agenda check list, from clashes to gaps, on real loaded dialogues."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from ip4dialogue.dialogues.checks import Severity, check_agenda, findings_by_item
+from ip4dialogue.dialogues.models import ItemKind, ItemStatus, Role
+from ip4dialogue.dialogues.services import dialogue_for_organiser
+from ip4dialogue.extensions import db
+
+NINE = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
+
+
+def at(hours: float, length: float = 1.0) -> dict:
+    start = NINE + timedelta(hours=hours)
+    return {"starts_at": start, "ends_at": start + timedelta(hours=length)}
+
+
+@pytest.fixture
+def dialogue(make):
+    return make.dialogue(start_date=date(2027, 5, 11))
+
+
+def findings(dialogue, recommendations=(), themes=()):
+    db.session.commit()
+    db.session.expire_all()
+    loaded = dialogue_for_organiser(dialogue.id)
+    return check_agenda(loaded, list(recommendations), list(themes))
+
+
+def messages(found) -> list[str]:
+    return [finding.message for finding in found]
+
+
+def test_a_double_booked_room_is_a_warning_on_both_items(make, dialogue):
+    hall = make.room(dialogue, name="Main Hall")
+    first = make.item(dialogue, title="Panel", room=hall, **at(0, 1.5))
+    second = make.item(dialogue, title="Keynote", room=hall, **at(1))
+    make.item(dialogue, title="Next door", room=make.room(dialogue), **at(1))
+
+    found = findings(dialogue)
+
+    assert messages(found) == ["Main Hall is double-booked: “Panel” and “Keynote” overlap."]
+    assert found[0].severity == Severity.WARNING
+    assert set(findings_by_item(found)) == {first.id, second.id}
+
+
+def test_back_to_back_items_do_not_clash(make, dialogue):
+    hall = make.room(dialogue)
+    make.item(dialogue, room=hall, **at(0))
+    make.item(dialogue, room=hall, **at(1))
+    assert findings(dialogue) == []
+
+
+def test_a_cancelled_item_clashes_with_nothing(make, dialogue):
+    hall = make.room(dialogue)
+    make.item(dialogue, room=hall, **at(0))
+    make.item(dialogue, room=hall, status=ItemStatus.CANCELLED, **at(0))
+    assert findings(dialogue) == []
+
+
+def test_a_person_in_two_overlapping_items(make, dialogue):
+    kim = make.participant(name="Dr Kim")
+    first = make.item(dialogue, title="Deterrence", room=make.room(dialogue), **at(0))
+    second = make.item(dialogue, title="Industry", room=make.room(dialogue), **at(0.5))
+    make.role(first, kim, Role.SPEAKER)
+    make.role(second, kim, Role.CHAIR)
+
+    assert messages(findings(dialogue)) == [
+        "Dr Kim is in two overlapping items: “Deterrence” and “Industry”."
+    ]
+
+
+def test_breakout_capacity_above_the_room(make, dialogue):
+    small = make.room(dialogue, name="Seminar Room", capacity=12)
+    make.item(dialogue, title="Breakout", kind=ItemKind.BREAKOUT, capacity=20, room=small, **at(0))
+    assert messages(findings(dialogue)) == ["“Breakout” offers 20 seats but Seminar Room holds 12."]
+
+
+def test_recommendations_and_themes_no_session_takes_up(make, dialogue):
+    report = make.report()
+    taken = make.recommendation(report, number=1, short_title="Complement")
+    left = make.recommendation(report, number=2, short_title="Coordination")
+    theme = make.theme(report, title="Deterrence")
+    make.item(dialogue, recommendations=[taken], **at(0))
+    make.item(dialogue, kind=ItemKind.BREAK, recommendations=[left], themes=[theme], **at(1))
+
+    assert messages(findings(dialogue, [taken, left], [theme])) == [
+        "No item takes up recommendation 2: Coordination.",
+        "No item takes up the theme “Deterrence”.",
+    ]
+
+
+def test_an_item_outside_the_dialogues_dates_is_an_error(make, dialogue):
+    make.item(dialogue, title="Stray", **at(72))
+    found = findings(dialogue)
+    assert messages(found) == ["“Stray” falls outside the dialogue's dates."]
+    assert found[0].severity == Severity.ERROR

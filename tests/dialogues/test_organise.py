@@ -1,0 +1,327 @@
+"""Organisers' pages through the web: forms that keep what was typed and store nothing bad,
+a timetable whose cost does not grow with the agenda, and one-step moves."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role
+from ip4dialogue.extensions import db
+
+DIALOGUE_FORM = {
+    "title": "Third Dialogue",
+    "slug": "wellington-2028",
+    "start_date": "2028-04-01",
+    "end_date": "2028-04-02",
+    "timezone": "Pacific/Auckland",
+    "city": "Wellington",
+    "country_code": "",
+    "format": "in_person",
+    "chatham_house": "y",
+    "registration_mode": "invitation",
+    "capacity": "50",
+}
+
+
+def item_form(**overrides: str) -> dict[str, str]:
+    return {
+        "kind": "panel",
+        "title": "Deterrence panel",
+        "description": "",
+        "day": "2027-05-11",
+        "start": "09:00",
+        "end": "10:00",
+        "room_id": "0",
+        "status": "confirmed",
+        **overrides,
+    }
+
+
+def test_an_organiser_creates_a_dialogue_as_a_draft(organiser_client):
+    response = organiser_client.post("/organise/dialogues/new", data=DIALOGUE_FORM)
+    assert response.status_code == 302
+    dialogue = db.session.scalars(select(Dialogue)).one()
+    assert dialogue.status == DialogueStatus.DRAFT
+    assert dialogue.timezone == "Pacific/Auckland"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("end_date", "2028-03-30", "The last day cannot be before the first day."),
+        ("timezone", "Mars/Olympus", "Pick a time zone from the list"),
+        ("slug", "Wellington 2028!", "Use lower-case letters, digits and single hyphens only."),
+        ("capacity", "-5", "Number must be between 0 and 100000."),
+        ("start_date", "31/31/2028", "Not a valid date value."),
+    ],
+)
+def test_bad_dialogue_input_is_explained_next_to_the_field_and_kept(
+    organiser_client, field, value, message
+):
+    response = organiser_client.post("/organise/dialogues/new", data=DIALOGUE_FORM | {field: value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert f'id="{field}-error"' in page
+    assert 'value="Third Dialogue"' in page  # what was typed stays
+    assert db.session.scalar(select(func.count()).select_from(Dialogue)) == 0
+
+
+def test_a_taken_slug_is_refused_and_the_existing_dialogue_is_untouched(organiser_client, make):
+    make.dialogue(slug="wellington-2028", title="The original")
+    db.session.commit()
+    response = organiser_client.post("/organise/dialogues/new", data=DIALOGUE_FORM)
+    assert "Another dialogue already uses this web address." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Dialogue.title)).all() == ["The original"]
+
+
+def test_editing_shows_local_registration_times_and_saves_them_as_instants(organiser_client, make):
+    dialogue = make.dialogue(timezone="Asia/Seoul")
+    db.session.commit()
+    data = DIALOGUE_FORM | {
+        "slug": dialogue.slug,
+        "timezone": "Asia/Seoul",
+        "registration_opens": "2027-02-01T09:00",
+        "registration_closes": "2027-04-30T18:00",
+    }
+    assert (
+        organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=data).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert dialogue.registration_opens_at == datetime(2027, 2, 1, 0, 0, tzinfo=UTC)
+    page = organiser_client.get(f"/organise/dialogues/{dialogue.id}/edit").get_data(as_text=True)
+    assert 'value="2027-02-01T09:00"' in page
+    assert 'value="2027-04-30T18:00"' in page
+
+
+def test_an_item_is_added_with_local_times_links_and_people(organiser_client, make):
+    dialogue = make.dialogue(timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    room = make.room(dialogue)
+    report = make.report()
+    theme, recommendation = make.theme(report), make.recommendation(report)
+    speaker = make.participant()
+    db.session.commit()
+
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/items/new",
+        data=item_form(
+            **{
+                "room_id": str(room.id),
+                "themes": str(theme.id),
+                "recommendations": str(recommendation.id),
+                "roles-0-participant_id": str(speaker.id),
+                "roles-0-role": "speaker",
+                "roles-1-participant_id": "0",
+                "roles-1-role": "chair",
+                "roles-1-new_name": "Dr On The Spot",
+                "roles-1-new_email": "spot@example.org",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    item = db.session.scalars(select(AgendaItem)).one()
+    assert item.starts_at == datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
+    assert item.room == room
+    assert item.themes == [theme]
+    assert item.recommendations == [recommendation]
+    assert {(role.participant.name, role.role) for role in item.roles} == {
+        (speaker.name, Role.SPEAKER),
+        ("Dr On The Spot", Role.CHAIR),
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"end": "08:00"}, "end", "The item ends before it starts."),
+        ({"day": "2027-06-01"}, "day", "pick a day within it"),
+        ({"title": ""}, "title", "This field is required."),
+        ({"start": "25:99"}, "start", "Not a valid time value."),
+        (
+            {"roles-0-new_name": "Nameless Email"},
+            "roles-0-new_email",
+            "so we can tell people apart",
+        ),
+    ],
+)
+def test_bad_item_input_is_explained_and_the_stored_item_is_untouched(
+    organiser_client, make, overrides, field, message
+):
+    dialogue = make.dialogue(timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    item = make.item(dialogue, title="Original title")
+    db.session.commit()
+
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/items/{item.id}",
+        data=item_form(title="Changed title") | overrides,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert f'id="{field}-error"' in page
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).title == "Original title"
+
+
+def test_a_time_skipped_by_daylight_saving_is_refused_on_the_form(organiser_client, make):
+    dialogue = make.dialogue(timezone="Europe/Brussels", start_date=date(2027, 3, 28))
+    db.session.commit()
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/items/new",
+        data=item_form(day="2027-03-28", start="02:30", end="03:30"),
+    )
+    assert "02:30 does not exist on 28 March 2027 in Europe/Brussels" in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == 0
+
+
+def test_the_edit_form_shows_the_item_in_local_time(organiser_client, make):
+    dialogue = make.dialogue(timezone="Pacific/Auckland", start_date=date(2027, 4, 3))
+    item = make.item(
+        dialogue,
+        starts_at=datetime(2027, 4, 3, 20, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 4, 3, 21, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    page = organiser_client.get(f"/organise/dialogues/{dialogue.id}/items/{item.id}").get_data(
+        as_text=True
+    )
+    assert 'value="2027-04-04"' in page  # 20:00 UTC is the next morning in Auckland
+    assert 'value="08:00"' in page  # NZST, after daylight saving ended
+
+
+def test_the_clash_warning_shows_on_the_agenda_and_on_the_item(organiser_client, make):
+    dialogue = make.dialogue()
+    hall = make.room(dialogue, name="Main Hall")
+    first = make.item(dialogue, title="Panel A", room=hall)
+    make.item(dialogue, title="Panel B", room=hall)
+    db.session.commit()
+
+    agenda = organiser_client.get(f"/organise/dialogues/{dialogue.id}/agenda").get_data(
+        as_text=True
+    )
+    item_page = organiser_client.get(
+        f"/organise/dialogues/{dialogue.id}/items/{first.id}"
+    ).get_data(as_text=True)
+    for page in (agenda, item_page):
+        assert "Main Hall is double-booked: “Panel A” and “Panel B” overlap." in page
+
+
+def test_moving_an_item_is_one_post_and_keeps_its_length(organiser_client, make):
+    dialogue = make.dialogue(timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    room = make.room(dialogue)
+    item = make.item(dialogue)
+    db.session.commit()
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/items/{item.id}/move",
+        data={"day": "2027-05-12", "start": "14:30", "room_id": str(room.id)},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert item.starts_at == datetime(2027, 5, 12, 5, 30, tzinfo=UTC)
+    assert item.ends_at - item.starts_at == timedelta(hours=1)
+    assert item.room_id == room.id
+
+
+def test_a_move_outside_the_dates_is_refused_with_a_reason(organiser_client, make):
+    dialogue = make.dialogue(start_date=date(2027, 5, 11))
+    item = make.item(dialogue)
+    before = item.starts_at
+    db.session.commit()
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/items/{item.id}/move",
+        data={"day": "2027-07-01", "start": "09:00", "room_id": "0"},
+        follow_redirects=True,
+    )
+    assert "was not moved: The dialogue runs from 11 May 2027" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert item.starts_at == before
+
+
+def test_duplicate_and_delete(organiser_client, make):
+    dialogue = make.dialogue()
+    item = make.item(dialogue, title="Panel")
+    db.session.commit()
+    base = f"/organise/dialogues/{dialogue.id}/items/{item.id}"
+    assert organiser_client.post(base + "/duplicate").status_code == 302
+    assert sorted(db.session.scalars(select(AgendaItem.title))) == ["Panel", "Panel (copy)"]
+    assert organiser_client.post(base + "/delete").status_code == 302
+    assert db.session.scalars(select(AgendaItem.title)).all() == ["Panel (copy)"]
+
+
+def test_publishing_makes_the_programme_public(organiser_client, client, make):
+    dialogue = make.dialogue(slug="draft-one", status=DialogueStatus.DRAFT)
+    db.session.commit()
+    organiser_client.post(f"/organise/dialogues/{dialogue.id}/status", data={"status": "published"})
+    db.session.expire_all()
+    assert dialogue.status == DialogueStatus.PUBLISHED
+    assert dialogue.published_at is not None
+
+
+def test_an_unknown_status_is_a_bad_request(organiser_client, make):
+    dialogue = make.dialogue()
+    db.session.commit()
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/status", data={"status": "exploded"}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/organise/dialogues/999",
+        "/organise/dialogues/999/agenda",
+        "/organise/dialogues/{id}/items/999",
+    ],
+)
+def test_unknown_dialogues_and_items_are_not_found(organiser_client, make, url):
+    dialogue = make.dialogue()
+    db.session.commit()
+    assert organiser_client.get(url.format(id=dialogue.id)).status_code == 404
+
+
+def test_coverage_highlights_the_gaps(organiser_client, make):
+    report = make.report()
+    taken = make.recommendation(report, number=1, short_title="Complement")
+    make.recommendation(report, number=2, short_title="Coordination")
+    dialogue = make.dialogue()
+    make.item(dialogue, recommendations=[taken])
+    db.session.commit()
+    page = organiser_client.get(f"/organise/dialogues/{dialogue.id}/coverage").get_data(
+        as_text=True
+    )
+    assert "Recommendation 2: Coordination" in page
+    assert "Recommendation 1: Complement" not in page
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_timetable_costs_the_same_queries_for_10_or_300_items(
+    organiser_client, make, queries, size
+):
+    dialogue = make.dialogue(start_date=date(2027, 5, 11))
+    rooms = [make.room(dialogue) for _ in range(3)]
+    theme = make.theme()
+    speaker = make.participant()
+    start = datetime(2027, 5, 10, 23, 0, tzinfo=UTC)
+    for number in range(size):
+        item = make.item(
+            dialogue,
+            room=rooms[number % 3],
+            themes=[theme],
+            starts_at=start + timedelta(minutes=5 * number),
+            ends_at=start + timedelta(minutes=5 * number + 30),
+        )
+        make.role(item, speaker, Role.SPEAKER)
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/agenda"
+    db.session.expunge_all()
+
+    with queries() as log:
+        response = organiser_client.get(url)
+
+    assert response.status_code == 200
+    assert log.count == 12, log.statements
