@@ -11,6 +11,26 @@ def local_time(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%H:%M")
 
 
+def _clock(local: datetime, with_day: bool) -> str:
+    return f"{local:%H:%M} {local:%a} {local.day} {local:%b}" if with_day else f"{local:%H:%M}"
+
+
+def reader_span(start: datetime, end: datetime, zone: ZoneInfo, day: date) -> str:
+    """A session's times in the reader's zone, naming a date wherever it is not the one the
+    reader would assume: the programme's `day` for the start, the start's date for the end."""
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    return (
+        f"{_clock(local_start, local_start.date() != day)}–"
+        f"{_clock(local_end, local_end.date() != local_start.date())}"
+    )
+
+
+def local_datetime(instant: datetime, zone: ZoneInfo) -> str:
+    """e.g. 28 Nov 2026, 10:04 KST: a moment in the life of the agenda, not a session time."""
+    local = instant.astimezone(zone)
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
 def long_date(day: date) -> str:
     """e.g. Tuesday 11 May 2027."""
     return f"{day:%A} {day.day} {day:%B %Y}"
@@ -34,6 +54,8 @@ def zone_abbreviation(instant: datetime, zone: ZoneInfo) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(local_time)
+    app.add_template_filter(reader_span)
+    app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
     app.add_template_filter(zone_abbreviation)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
+from tests.helpers import visible_text
 
 
 def test_home_lists_upcoming_published_dialogues_only(client, make):
@@ -126,3 +127,76 @@ def test_programme_queries_do_not_grow_with_the_agenda(client, make, queries, si
 
     assert response.status_code == 200
     assert log.count == 7, log.statements
+
+
+def test_the_programme_also_shows_the_readers_zone_on_request(client, make):
+    dialogue = make.dialogue(slug="seoul", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    make.item(
+        dialogue,
+        title="Opening",
+        starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 5, 11, 0, 30, tzinfo=UTC),
+    )
+    make.item(
+        dialogue,
+        title="Early",
+        starts_at=datetime(2027, 5, 10, 23, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 5, 10, 23, 30, tzinfo=UTC),
+    )
+
+    page = visible_text(client.get("/dialogues/seoul?tz=Europe/Brussels").get_data(as_text=True))
+
+    assert "08:00–08:30 KST 01:00–01:30 CEST" in page  # still 11 May in Brussels
+    assert "09:00–09:30 KST 02:00–02:30 CEST" in page
+
+
+def test_the_readers_zone_names_the_day_when_it_differs(client, make):
+    dialogue = make.dialogue(slug="seoul", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    make.item(
+        dialogue,
+        starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 5, 11, 1, 0, tzinfo=UTC),
+    )
+
+    page = visible_text(client.get("/dialogues/seoul?tz=America/New_York").get_data(as_text=True))
+    assert "20:00 Mon 10 May–21:00 EDT" in page
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "<script>", "Europe/../../etc"])
+def test_an_unknown_zone_shows_the_dialogues_zone_with_a_notice(client, make, zone):
+    make.item(make.dialogue(slug="seoul", timezone="Asia/Seoul"))
+    response = client.get("/dialogues/seoul", query_string={"tz": zone})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "is not a time zone we know; times are in Asia/Seoul." in page
+    assert "<script>" not in page.split("<body")[1].split("</main>")[0]
+
+
+def test_an_item_page_shows_its_recommendations_and_themes_in_full(client, make):
+    dialogue = make.dialogue(slug="seoul")
+    report = make.report()
+    recommendation = make.recommendation(
+        report, text="Enhance shared understandings of deterrence."
+    )
+    theme = make.theme(report, title="Deterrence", summary="Words matter.")
+    item = make.item(
+        dialogue, title="Deterrence panel", recommendations=[recommendation], themes=[theme]
+    )
+
+    page = client.get(f"/dialogues/seoul/items/{item.id}").get_data(as_text=True)
+    assert "Enhance shared understandings of deterrence." in page
+    assert "Words matter." in page
+
+
+def test_an_item_of_another_dialogue_is_not_found(client, make):
+    make.dialogue(slug="seoul")
+    other = make.item(make.dialogue(slug="tokyo"))
+    assert client.get(f"/dialogues/seoul/items/{other.id}").status_code == 404
+    assert client.get("/dialogues/seoul/items/99999").status_code == 404
+
+
+def test_organisers_may_preview_a_draft(organiser_client, make):
+    make.item(make.dialogue(slug="draft", status=DialogueStatus.DRAFT), title="Secret plan")
+    page = organiser_client.get("/dialogues/draft").get_data(as_text=True)
+    assert "Preview of a draft" in page
+    assert "Secret plan" in page

@@ -1,0 +1,85 @@
+"""An organiser builds an agenda in a real browser, sees the clash, publishes it, and a visitor
+reads the programme in the dialogue's zone and in Europe/Brussels."""
+
+from datetime import UTC, datetime
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ip4dialogue.dialogues.models import AgendaItem
+from ip4dialogue.extensions import db
+from tests.conftest import ORGANISER_PASSWORD
+
+
+def add_item(page, title: str, start: str, end: str) -> None:
+    page.get_by_role("link", name="Agenda", exact=True).click()
+    page.get_by_role("link", name="Add an item").click()
+    page.select_option("#kind", "panel")
+    page.fill("#title", title)
+    page.fill("#day", "2027-04-04")
+    page.fill("#start", start)
+    page.fill("#end", end)
+    page.select_option("#room_id", label="Main Hall")
+    page.get_by_label("3. Shared understandings of deterrence").check()
+    page.get_by_role("button", name="Add to the agenda").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"“{title}” added to the agenda.")
+
+
+def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
+    seeded, organiser, live_server, page, browser
+):
+    page.goto(live_server + "/organise/")
+    page.fill("#email", organiser.email)
+    page.fill("#password", ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dialogues")).to_be_visible()
+
+    page.get_by_role("link", name="New dialogue").click()
+    page.fill("#title", "Wellington Dialogue")
+    page.fill("#slug", "wellington-2027")
+    page.fill("#start_date", "2027-04-03")
+    page.fill("#end_date", "2027-04-04")
+    page.select_option("#timezone", "Pacific/Auckland")
+    page.fill("#city", "Wellington")
+    page.get_by_role("button", name="Create dialogue").click()
+    expect(page.locator(".flash-success")).to_contain_text("Dialogue created as a draft")
+
+    page.fill("#name", "Main Hall")
+    page.fill("#capacity", "60")
+    page.get_by_role("button", name="Add room").click()
+    expect(page.locator("#rooms")).to_contain_text("Main Hall")
+
+    # New Zealand leaves daylight saving on the night before: these are NZST (UTC+12) times.
+    add_item(page, "Deterrence in two theatres", "09:00", "10:30")
+    add_item(page, "Industry roundtable", "10:00", "11:00")
+
+    clash = (
+        "Main Hall is double-booked: “Deterrence in two theatres” and “Industry roundtable” "
+        "overlap."
+    )
+    expect(page.locator(".finding")).to_contain_text([clash])
+    page.get_by_role("link", name="Agenda", exact=True).click()
+    expect(page.locator(".findings")).to_contain_text(clash)
+    expect(page.locator(".tt-item")).to_have_count(2)
+
+    page.get_by_role("link", name="Overview").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Published")
+
+    stored = {item.title: item for item in db.session.scalars(select(AgendaItem))}
+    deterrence = stored["Deterrence in two theatres"]
+    assert deterrence.starts_at == datetime(2027, 4, 3, 21, 0, tzinfo=UTC)
+    assert deterrence.ends_at == datetime(2027, 4, 3, 22, 30, tzinfo=UTC)
+
+    visitor = browser.new_context(locale="en-GB").new_page()
+    visitor.goto(live_server + "/dialogues/wellington-2027")
+    entry = visitor.locator(".agenda-item", has_text="Deterrence in two theatres")
+    expect(entry.locator(".time-home")).to_contain_text("09:00–10:30 NZST")
+    expect(visitor.get_by_role("heading", name="Sunday 4 April 2027")).to_be_visible()
+
+    visitor.fill("#tz", "Europe/Brussels")
+    visitor.get_by_role("button", name="Show").click()
+    entry = visitor.locator(".agenda-item", has_text="Deterrence in two theatres")
+    expect(entry.locator(".time-home")).to_contain_text("09:00–10:30 NZST")
+    expect(entry.locator(".time-reader")).to_contain_text("23:00 Sat 3 Apr–00:30 Sun 4 Apr CEST")
+    visitor.context.close()
