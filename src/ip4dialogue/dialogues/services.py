@@ -163,23 +163,27 @@ def save_dialogue(
     values["registration_closes_at"] = _local_instant(
         values.pop("registration_closes"), zone, "registration_closes"
     )
-    creating = dialogue is None
-    dialogue = dialogue or Dialogue()
-    before = snapshot(dialogue, values) if not creating else None
+    return _write(dialogue or Dialogue(), values, dialogue is None, organiser)
+
+
+def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: Organiser) -> Any:
+    """Set `values` on a dialogue or room, audit the change, and commit."""
+    before = None if creating else snapshot(instance, values)
     for name, value in values.items():
-        setattr(dialogue, name, value)
-    db.session.add(dialogue)
+        setattr(instance, name, value)
+    db.session.add(instance)
     db.session.flush()
+    kind = type(instance).__name__.lower()
     record(
-        "dialogue.created" if creating else "dialogue.updated",
-        dialogue,
+        f"{kind}.created" if creating else f"{kind}.updated",
+        instance,
         organiser=organiser,
-        dialogue_id=dialogue.id,
+        dialogue_id=instance.id if isinstance(instance, Dialogue) else instance.dialogue_id,
         before=before,
-        after=snapshot(dialogue, values),
+        after=snapshot(instance, values),
     )
     db.session.commit()
-    return dialogue
+    return instance
 
 
 def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organiser) -> None:
@@ -216,24 +220,11 @@ def save_room(
     )
     if clash is not None:
         raise RuleViolation("name", "This dialogue already has a room of that name.")
-    creating = room is None
     if room is None:
-        room = Room(dialogue=dialogue, position=len(dialogue.rooms))
-    before = None if creating else snapshot(room, values)
-    for name, value in values.items():
-        setattr(room, name, value)
-    db.session.add(room)
-    db.session.flush()
-    record(
-        "room.created" if creating else "room.updated",
-        room,
-        organiser=organiser,
-        dialogue_id=dialogue.id,
-        before=before,
-        after=snapshot(room, values),
-    )
-    db.session.commit()
-    return room
+        return _write(
+            Room(dialogue=dialogue, position=len(dialogue.rooms)), values, True, organiser
+        )
+    return _write(room, values, False, organiser)
 
 
 def delete_room(room: Room, organiser: Organiser) -> None:
