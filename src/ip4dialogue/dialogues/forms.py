@@ -3,7 +3,6 @@ rules that need the database or the dialogue live in services and report back to
 
 import enum
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,7 +15,6 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -34,7 +32,6 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ip4dialogue.dialogues.models import (
     DialogueFormat,
@@ -44,6 +41,7 @@ from ip4dialogue.dialogues.models import (
     Role,
 )
 from ip4dialogue.dialogues.timezones import zone_choices, zone_or_none
+from ip4dialogue.forms import MultiCheckboxField, grouped_choices, labelled_choices
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -57,29 +55,8 @@ LABELS = {
 }
 
 
-def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def enum_choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
-    return choices(
-        (member.value, LABELS.get(member, member.value.replace("_", " ").capitalize()))
-        for member in enum_class
-    )
-
-
-def grouped_choices(groups: dict[str, list[tuple[str, str]]]) -> list[SelectChoice]:
-    """Choices shown under <optgroup> headings; an empty heading means no group."""
-    return [
-        SelectChoice(value, label, optgroup=heading or None)
-        for heading, options in groups.items()
-        for value, label in options
-    ]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    return labelled_choices(enum_class, LABELS)
 
 
 def real_time_zone(form: Form, field: StringField) -> None:

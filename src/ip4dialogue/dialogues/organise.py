@@ -14,18 +14,12 @@ from wtforms.fields.choices import SelectChoice
 
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues import checks, services
-from ip4dialogue.dialogues.forms import (
-    AgendaItemForm,
-    DialogueForm,
-    MoveItemForm,
-    RoomForm,
-    choices,
-    grouped_choices,
-)
+from ip4dialogue.dialogues.forms import AgendaItemForm, DialogueForm, MoveItemForm, RoomForm
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role, Room
 from ip4dialogue.dialogues.services import RuleViolation
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.extensions import db
+from ip4dialogue.forms import choices, grouped_choices
 from ip4dialogue.report.services import coverage, reference_data
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
