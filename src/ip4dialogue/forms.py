@@ -5,9 +5,12 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from wtforms import SelectMultipleField
+from flask import flash
+from wtforms import Form, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ip4dialogue.rules import RuleViolation
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -37,3 +40,12 @@ def labelled_choices(
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def show_violation(form: Form, violation: RuleViolation) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    target = getattr(form, violation.field, None) if violation.field else None
+    if target is None:
+        flash(violation.message, "error")
+    else:
+        target.errors = [*target.errors, violation.message]

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:
@@ -52,7 +52,15 @@ def zone_abbreviation(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).tzname() or zone.key
 
 
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute URL under IP4DIALOGUE_BASE_URL; works outside requests (emails, calendars)
+    and never trusts the Host header a client sent."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(external_url)
     app.add_template_filter(local_time)
     app.add_template_filter(reader_span)
     app.add_template_filter(local_datetime)

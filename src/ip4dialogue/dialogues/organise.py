@@ -12,15 +12,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.countries.services import grouped_countries
 from ip4dialogue.dialogues import checks, services
 from ip4dialogue.dialogues.forms import AgendaItemForm, DialogueForm, MoveItemForm, RoomForm
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role, Room
-from ip4dialogue.dialogues.services import RuleViolation
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.extensions import db
-from ip4dialogue.forms import choices, grouped_choices
+from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.report.services import coverage, reference_data
+from ip4dialogue.rules import RuleViolation
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
 
@@ -47,14 +47,6 @@ def _item_or_404(dialogue: Dialogue, item_id: int) -> AgendaItem:
 
 def _room_or_404(dialogue: Dialogue, room_id: int) -> Room:
     return next((room for room in dialogue.rooms if room.id == room_id), None) or abort(404)
-
-
-def _show_violation(form: FlaskForm, violation: RuleViolation) -> None:
-    target = getattr(form, violation.field, None)
-    if target is None:
-        flash(violation.message, "error")
-    else:
-        target.errors = [*target.errors, violation.message]
 
 
 def _form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
@@ -89,18 +81,9 @@ DIALOGUE_FIELDS = [
 ]
 
 
-def _country_choices() -> list[SelectChoice]:
-    countries = db.session.scalars(db.select(Country).order_by(Country.name))
-    choices: dict[str, list[tuple[str, str]]] = {"": [("", "Not set")]}
-    for country in countries:
-        choices.setdefault(country.group.label, []).append((country.code, country.name))
-    order = ["", *(group.label for group in CountryGroup)]
-    return grouped_choices({label: choices[label] for label in order if label in choices})
-
-
 def _dialogue_form(dialogue: Dialogue | None) -> DialogueForm:
     form = DialogueForm(obj=dialogue)
-    form.country_code.choices = _country_choices()
+    form.country_code.choices = grouped_choices({"": [("", "Not set")], **grouped_countries()})
     if dialogue is not None and request.method == "GET":
         form.registration_opens.data = services.local_input(
             dialogue, dialogue.registration_opens_at
@@ -118,7 +101,7 @@ def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialog
         return services.save_dialogue(dialogue, values, current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        _show_violation(form, violation)
+        show_violation(form, violation)
         return None
 
 
@@ -188,7 +171,7 @@ def _save_room_form(form: RoomForm, dialogue: Dialogue, room: Room | None) -> bo
         services.save_room(dialogue, room, values, current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        _show_violation(form, violation)
+        show_violation(form, violation)
         return False
     return True
 
@@ -328,7 +311,7 @@ def _save_item_form(
         return services.save_item(dialogue, item, values, _role_choices(form), current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        _show_violation(form, violation)
+        show_violation(form, violation)
         return None
 
 

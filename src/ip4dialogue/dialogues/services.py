@@ -29,16 +29,7 @@ from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
-
-
-class RuleViolation(ValueError):
-    """A rule that refuses a change; `field` names the form field to show it on."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
+from ip4dialogue.rules import RuleViolation
 
 # Reading
 

@@ -1,0 +1,135 @@
+"""Outgoing email, sent only once the database transaction that caused it has committed.
+
+Services queue messages on the database session; a session hook delivers them after commit
+and drops them on rollback, so nobody is told about a change that did not happen. With an
+SMTP server configured mail goes there; without, it is written as .eml files to the instance
+folder's outbox, where a newcomer can read it.
+"""
+
+import logging
+import re
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ip4dialogue.database import utcnow
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_KEY = "ip4dialogue.outbox"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_text(value: str) -> str:
+    """Text safe for a header: control characters (CR and LF above all) become spaces, so a
+    name or subject can never start a header of its own."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Message:
+    to_name: str
+    to_address: str
+    subject: str
+    text: str
+    html: str
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def compose(to_name: str, to_address: str, subject: str, template: str, **context: Any) -> Message:
+    """A message from `template`.txt and `template`.html, rendered with `context`."""
+    return Message(
+        to_name=to_name,
+        to_address=to_address,
+        subject=subject,
+        text=render_template(f"{template}.txt", **context),
+        html=render_template(f"{template}.html", **context),
+    )
+
+
+def queue(session: Session, message: Message) -> None:
+    """Send `message` when this session's transaction commits; forget it if it rolls back."""
+    session.info.setdefault(OUTBOX_KEY, []).append(message)
+
+
+def to_email(message: Message, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = Address(display_name=header_text(message.to_name), addr_spec=message.to_address)
+    email["Subject"] = header_text(message.subject)
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = make_msgid(domain="ip4dialogue")
+    email.set_content(message.text)
+    email.add_alternative(message.html, subtype="html")
+    for attachment in message.attachments:
+        email.add_attachment(
+            attachment.content,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+            params=attachment.params,
+        )
+    return email
+
+
+def deliver(app: Flask, message: Message) -> None:
+    email = to_email(message, app.config["MAIL_SENDER"])
+    if app.config["MAIL_SERVER"]:
+        _send_smtp(app.config, email)
+    else:
+        _write_outbox(Path(app.instance_path) / "outbox", email)
+
+
+def _send_smtp(config: Any, email: EmailMessage) -> None:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def _write_outbox(outbox: Path, email: EmailMessage) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    temporary = outbox / f".{name}.partial"
+    temporary.write_bytes(bytes(email))
+    temporary.rename(outbox / name)
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    messages = session.info.pop(OUTBOX_KEY, [])
+    if not messages:
+        return
+    app = current_app._get_current_object()
+    for message in messages:
+        try:
+            deliver(app, message)
+        except (OSError, smtplib.SMTPException):
+            # The change is committed; a mail server's hiccup must not undo it for the user.
+            logger.exception("could not send %r to %s", message.subject, message.to_address)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX_KEY, None)
