@@ -5,6 +5,8 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base
 from ip4dialogue.extensions import db
 from tests.factories import Factories
-from tests.helpers import QueryLog, count_queries
+from tests.helpers import QueryLog, count_queries, free_port, parse_email
 
 TEST_DATABASE_URL = os.environ.get("IP4DIALOGUE_TEST_DATABASE_URL")
 
@@ -105,6 +107,37 @@ def organiser_client(client: FlaskClient, organiser) -> FlaskClient:
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+@dataclass
+class SMTPServer:
+    """A real SMTP server on loopback (aiosmtpd) and what it received."""
+
+    port: int
+    received: list[EmailMessage] = field(default_factory=list)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.received if address in message["To"]]
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SMTPServer]:
+    from aiosmtpd.controller import Controller
+
+    server = SMTPServer(port=free_port())
+
+    class Collect:
+        async def handle_DATA(self, smtp_server, session, envelope) -> str:  # noqa: N802
+            server.received.append(parse_email(envelope.original_content))
+            return "250 OK"
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=server.port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    try:
+        yield server
+    finally:
+        controller.stop()
 
 
 @pytest.fixture

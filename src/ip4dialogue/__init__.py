@@ -50,12 +50,16 @@ def _register_blueprints(app: Flask) -> None:
     from ip4dialogue.accounts.views import bp as accounts_bp
     from ip4dialogue.dialogues.organise import bp as organise_bp
     from ip4dialogue.dialogues.views import bp as dialogues_bp
+    from ip4dialogue.registration.organise import bp as registrations_bp
+    from ip4dialogue.registration.views import bp as registration_bp
     from ip4dialogue.report.views import bp as report_bp
 
     app.register_blueprint(dialogues_bp)
     app.register_blueprint(report_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organise_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

@@ -68,6 +68,7 @@ def compose(to_name: str, to_address: str, subject: str, template: str, **contex
 
 def queue(session: Session, message: Message) -> None:
     """Send `message` when this session's transaction commits; forget it if it rolls back."""
+    session.connection()  # a transaction must exist for its commit or rollback to decide
     session.info.setdefault(OUTBOX_KEY, []).append(message)
 
 
@@ -130,6 +131,9 @@ def _deliver_after_commit(session: Session) -> None:
             logger.exception("could not send %r to %s", message.subject, message.to_address)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
+    """Fires on every rollback, even with no database work done; a savepoint's rollback
+    leaves the outer transaction, and its mail, in place."""
+    if not session.in_transaction():
+        session.info.pop(OUTBOX_KEY, None)

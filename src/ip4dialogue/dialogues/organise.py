@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from ip4dialogue.accounts.access import organisers_only
 from ip4dialogue.countries.services import grouped_countries
 from ip4dialogue.dialogues import checks, services
 from ip4dialogue.dialogues.forms import AgendaItemForm, DialogueForm, MoveItemForm, RoomForm
@@ -22,15 +23,9 @@ from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.report.services import coverage, reference_data
 from ip4dialogue.rules import RuleViolation
 
-bp = Blueprint("organise", __name__, url_prefix="/organise")
+bp = organisers_only(Blueprint("organise", __name__, url_prefix="/organise"))
 
 EMPTY_ROLE_ROWS = 2
-
-
-@bp.before_request
-@login_required
-def require_organiser() -> None:
-    """Every page here needs an organiser; anonymous visitors go to the login page."""
 
 
 def _room_choices(dialogue: Dialogue) -> list[SelectChoice]:

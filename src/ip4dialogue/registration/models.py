@@ -38,6 +38,15 @@ class Sector(enum.StrEnum):
     MEDIA = "media"
     CIVIL_SOCIETY = "civil_society"
 
+    @property
+    def label(self) -> str:
+        special = {
+            "armed_forces": "Armed forces",
+            "think_tank": "Think tank or academia",
+            "international_organisation": "International organisation",
+        }
+        return special.get(self.value, self.value.replace("_", " ").capitalize())
+
 
 class RegistrationStatus(enum.StrEnum):
     PENDING = "pending"

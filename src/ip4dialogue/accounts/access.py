@@ -1,0 +1,20 @@
+"""Who may see what: the wall around organisers' pages."""
+
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from ip4dialogue.extensions import login_manager
+
+
+def organisers_only(blueprint: Blueprint) -> Blueprint:
+    """Every route of `blueprint` needs a logged-in organiser; anonymous visitors are sent to
+    the login page, whatever the method."""
+
+    @blueprint.before_request
+    def require_organiser() -> ResponseReturnValue | None:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    return blueprint

@@ -1,0 +1,61 @@
+"""The emails experts receive, composed from templates and queued to go after commit."""
+
+from ip4dialogue import mail
+from ip4dialogue.extensions import db
+from ip4dialogue.registration.models import Invitation, Registration
+from ip4dialogue.templating import external_url
+
+SUBJECTS = {
+    "received": "We have your registration for {title}",
+    "confirmed": "Your place at {title} is confirmed",
+    "waitlisted": "You are on the waitlist for {title}",
+    "promoted": "A place has opened up for you at {title}",
+    "approved": "Your registration for {title} is approved",
+    "declined": "Your registration for {title}",
+    "cancelled": "Your registration for {title} is cancelled",
+    "manage_link": "Your link to your registration for {title}",
+    "breakout_confirmed": "You have a seat in a break-out at {title}",
+}
+
+
+def manage_url(token: str) -> str:
+    return external_url("registration.manage", token=token)
+
+
+def send_to_registrant(kind: str, registration: Registration, token: str | None = None) -> None:
+    """Queue one of the registration emails. `token`, when known (it is only ever held in
+    memory), puts the private link in the message."""
+    participant, dialogue = registration.participant, registration.dialogue
+    if participant.email is None:  # erased: nobody left to write to
+        return
+    mail.queue(
+        db.session,
+        mail.compose(
+            participant.name,
+            participant.email,
+            SUBJECTS[kind].format(title=dialogue.title),
+            f"registration/email/{kind}",
+            participant=participant,
+            dialogue=dialogue,
+            registration=registration,
+            manage_url=manage_url(token) if token else None,
+            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+        ),
+    )
+
+
+def send_invitation(invitation: Invitation, code: str) -> None:
+    dialogue = invitation.dialogue
+    mail.queue(
+        db.session,
+        mail.compose(
+            invitation.name,
+            invitation.email,
+            f"Invitation: {dialogue.title}",
+            "registration/email/invitation",
+            invitation=invitation,
+            dialogue=dialogue,
+            register_url=external_url("registration.register", slug=dialogue.slug, code=code),
+            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+        ),
+    )

@@ -1,0 +1,109 @@
+"""Forms for experts (register, manage their place) and organisers (invite, filter)."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ip4dialogue.forms import MultiCheckboxField, choices, labelled_choices
+from ip4dialogue.registration.models import RegistrationStatus, Sector
+
+SECTOR_LABELS = {sector: sector.label for sector in Sector}
+
+
+class ParticipantDetailsForm(FlaskForm):
+    """What an expert tells us about themselves; also what they edit on their own page."""
+
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    affiliation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
+    position = StringField("Position", validators=[Optional(), Length(max=200)])
+    country_code = SelectField("Country", validators=[DataRequired("Pick your country.")])
+    sector = SelectField(
+        "Sector",
+        choices=labelled_choices(Sector, SECTOR_LABELS),
+        validators=[DataRequired("Pick your sector.")],
+    )
+    home_timezone = SelectField(
+        "Your home time zone",
+        validate_choice=False,
+        validators=[Optional()],
+        description="So we can show the programme in your time as well.",
+    )
+    expertise = MultiCheckboxField("Your expertise among the report's themes", coerce=int)
+    access_needs = TextAreaField("Access needs", validators=[Optional(), Length(max=2000)])
+    dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=2000)])
+    consent_to_be_listed = BooleanField(
+        "You may name me in the list of participants and on the public programme"
+    )
+
+
+class RegistrationForm(ParticipantDetailsForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        description="Your private link to manage your place is sent here.",
+    )
+    breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
+    consent_chatham_house = BooleanField(
+        "I will respect the Chatham House Rule: I may use what is said, but not reveal who "
+        "said it or who else took part"
+    )
+    consent_data_processing = BooleanField(
+        "I agree that the organisers store and use these details to run the dialogue",
+        validators=[DataRequired("We cannot register you without this agreement.")],
+    )
+    code = HiddenField()
+
+
+class BreakoutsForm(FlaskForm):
+    breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    affiliation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+
+
+class InvitationListForm(FlaskForm):
+    pasted = TextAreaField(
+        "Paste a list",
+        validators=[Optional(), Length(max=200_000)],
+        description="One invitee a line: email, name, organisation (name and organisation "
+        "optional), as copied from a spreadsheet.",
+    )
+    upload = FileField(
+        "Or upload a CSV file",
+        validators=[
+            FileAllowed(["csv", "txt"], "Upload a .csv file."),
+            FileSize(max_size=2_000_000, message="The file is larger than 2 MB."),
+        ],
+    )
+
+
+class RegistrantFilterForm(FlaskForm):
+    """The registrant list's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    status = SelectField(
+        "Status",
+        choices=[*choices([("", "Any status")]), *labelled_choices(RegistrationStatus)],
+        validators=[Optional()],
+    )
+    group = SelectField("Group", validators=[Optional()])
+    country = SelectField("Country", validators=[Optional()])
+    sector = SelectField(
+        "Sector",
+        choices=[*choices([("", "Any sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
+        validators=[Optional()],
+    )

@@ -1,0 +1,138 @@
+"""Invitations: one address or a whole list, each with a code bound to that address."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.extensions import db
+from ip4dialogue.registration import emails
+from ip4dialogue.registration.models import Invitation, InvitationState
+from ip4dialogue.registration.services import new_secret
+from ip4dialogue.rules import RuleViolation
+
+DEFAULT_VALIDITY = timedelta(days=60)
+
+
+def normalised_email(raw: str) -> str:
+    """The address in canonical form, or RuleViolation saying what is wrong with it."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise RuleViolation(
+            "email", f"{raw.strip()!r} is not a valid email address: {error}"
+        ) from None
+
+
+def expiry(dialogue: Dialogue, now: datetime) -> datetime:
+    """Invitations last until registration closes, or a while if it never does."""
+    return dialogue.registration_closes_at or now + DEFAULT_VALIDITY
+
+
+def current_state(invitation: Invitation, now: datetime) -> InvitationState:
+    if invitation.state == InvitationState.PENDING and invitation.expires_at <= now:
+        return InvitationState.EXPIRED
+    return invitation.state
+
+
+def _send(invitation: Invitation, now: datetime) -> None:
+    code, invitation.code_hash = new_secret()
+    invitation.sent_at = now
+    emails.send_invitation(invitation, code)
+
+
+def invite(
+    dialogue: Dialogue, email: str, name: str, affiliation: str, organiser: Organiser
+) -> Invitation:
+    """Invite one address (the caller commits), refusing an address invited already."""
+    address = normalised_email(email)
+    taken = db.session.scalars(
+        select(Invitation.id).where(
+            Invitation.dialogue_id == dialogue.id, Invitation.email == address
+        )
+    ).first()
+    if taken is not None:
+        raise RuleViolation("email", f"{address} has been invited already.")
+    now = utcnow()
+    invitation = Invitation(
+        dialogue=dialogue,
+        email=address,
+        name=name.strip(),
+        affiliation=affiliation.strip(),
+        expires_at=expiry(dialogue, now),
+        invited_by_id=organiser.id,
+        code_hash="",
+    )
+    db.session.add(invitation)
+    _send(invitation, now)
+    db.session.flush()
+    return invitation
+
+
+def resend(invitation: Invitation) -> None:
+    """A new code by email; the old link stops working. Reopens an expired invitation."""
+    if invitation.state not in (InvitationState.PENDING, InvitationState.EXPIRED):
+        raise RuleViolation(
+            None, f"This invitation was {invitation.state.value}; it cannot be re-sent."
+        )
+    now = utcnow()
+    invitation.state = InvitationState.PENDING
+    invitation.expires_at = max(invitation.expires_at, expiry(invitation.dialogue, now))
+    _send(invitation, now)
+    db.session.commit()
+
+
+def revoke(invitation: Invitation) -> None:
+    if invitation.state != InvitationState.PENDING:
+        raise RuleViolation(None, f"This invitation was {invitation.state.value} already.")
+    invitation.state = InvitationState.REVOKED
+    db.session.commit()
+
+
+def decline(invitation: Invitation) -> None:
+    invitation.state, invitation.responded_at = InvitationState.DECLINED, utcnow()
+    db.session.commit()
+
+
+@dataclass
+class ImportReport:
+    invited: list[Invitation] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_rows(text: str) -> list[tuple[int, list[str]]]:
+    """Rows of a pasted list or CSV file (comma, semicolon or tab separated) with the line
+    each ends on; blank lines and a header row are skipped."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    for row in reader:
+        cells = [cell.strip() for cell in row]
+        if any(cells):
+            rows.append((reader.line_num, cells))
+    if rows and rows[0][1][0].lower() in {"email", "e-mail", "email address"}:
+        rows = rows[1:]
+    return rows
+
+
+def invite_list(dialogue: Dialogue, text: str, organiser: Organiser) -> ImportReport:
+    """Invite everyone on a list. Good rows are invited; each bad row is reported with its
+    line number and skips only itself."""
+    report = ImportReport()
+    for line, cells in read_rows(text):
+        email, name, affiliation = [*cells, "", "", ""][:3]
+        try:  # invite() checks before it writes, so a refused row leaves nothing behind
+            report.invited.append(invite(dialogue, email, name, affiliation, organiser))
+        except RuleViolation as problem:
+            report.problems.append((line, problem.message))
+    db.session.commit()
+    return report

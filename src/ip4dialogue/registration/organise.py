@@ -1,0 +1,197 @@
+"""Organisers' pages for registrations: the list, decisions, balance, export, invitations."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ip4dialogue.accounts.access import organisers_only
+from ip4dialogue.countries.models import CountryGroup
+from ip4dialogue.countries.services import grouped_countries
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.extensions import db
+from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.registration import invitations, roster, services
+from ip4dialogue.registration.forms import InvitationForm, InvitationListForm, RegistrantFilterForm
+from ip4dialogue.registration.models import Invitation, Registration
+from ip4dialogue.rules import RuleViolation
+
+bp = organisers_only(Blueprint("registrations", __name__, url_prefix="/organise/dialogues"))
+
+DECISIONS = {
+    "approve": services.approve,
+    "decline": services.decline,
+    "waitlist": services.move_to_waitlist,
+    "promote": services.promote,
+}
+
+
+def _filter_form() -> RegistrantFilterForm:
+    form = RegistrantFilterForm(request.args)
+    form.group.choices = choices(
+        [("", "Any group"), *((group.value, group.label) for group in CountryGroup)]
+    )
+    form.country.choices = grouped_choices({"": [("", "Any country")], **grouped_countries()})
+    form.validate()
+    return form
+
+
+def _filters(form: RegistrantFilterForm) -> roster.Filters:
+    return roster.Filters(
+        q=(form.q.data or "").strip(),
+        status=form.status.data or "",
+        group=form.group.data or "",
+        country=form.country.data or "",
+        sector=form.sector.data or "",
+    )
+
+
+@bp.get("/<int:dialogue_id>/registrations")
+def index(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = _filter_form()
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "registration/organise/index.html",
+        dialogue=dialogue,
+        form=form,
+        page=roster.registrants(dialogue, _filters(form), max(page, 1)),
+        balance=roster.balance(dialogue),
+        seats_left=services.seats_left(dialogue),
+        query={key: value for key, value in request.args.items() if key != "page"},
+    )
+
+
+@bp.get("/<int:dialogue_id>/registrations.csv")
+def export(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    body = roster.export_csv(dialogue, _filters(_filter_form()))
+    filename = f"{dialogue.slug}-registrations-{utcnow():%Y%m%d}.csv"
+    return Response(
+        "\ufeff" + body,  # a BOM, so spreadsheet programs read UTF-8 names correctly
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post(
+    "/<int:dialogue_id>/registrations/<int:registration_id>"
+    "/<any(approve, decline, waitlist, promote):decision>"
+)
+def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.dialogue_id != dialogue_id:
+        return Response(status=404)
+    if FlaskForm().validate_on_submit():
+        try:
+            DECISIONS[decision](registration)
+            flash(f"{registration.participant.name}: now {registration.status.value}.", "success")
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(f"{registration.participant.name}: {violation.message}", "error")
+    return redirect(request.form.get("back") or url_for(".index", dialogue_id=dialogue_id))
+
+
+# Invitations
+
+INVITATION_ACTIONS = {
+    "resend": (invitations.resend, "re-sent"),
+    "revoke": (invitations.revoke, "revoked"),
+}
+
+
+def _invitations_page(
+    dialogue: Dialogue,
+    single: InvitationForm,
+    many: InvitationListForm,
+    problems: list[tuple[int, str]] | None = None,
+) -> ResponseReturnValue:
+    listed = db.session.scalars(
+        db.select(Invitation)
+        .where(Invitation.dialogue_id == dialogue.id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ).all()
+    now = utcnow()
+    return render_template(
+        "registration/organise/invitations.html",
+        dialogue=dialogue,
+        single=single,
+        many=many,
+        problems=problems or [],
+        invitations=[
+            (invitation, invitations.current_state(invitation, now)) for invitation in listed
+        ],
+    )
+
+
+@bp.get("/<int:dialogue_id>/invitations")
+def invitation_list(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    return _invitations_page(
+        dialogue, InvitationForm(formdata=None), InvitationListForm(formdata=None)
+    )
+
+
+@bp.post("/<int:dialogue_id>/invitations")
+def invite(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            invitations.invite(
+                dialogue,
+                form.email.data,
+                form.name.data or "",
+                form.affiliation.data or "",
+                current_user,
+            )
+            db.session.commit()
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_violation(form, violation)
+        else:
+            flash(f"Invitation sent to {form.email.data}.", "success")
+            return redirect(url_for(".invitation_list", dialogue_id=dialogue.id))
+    return _invitations_page(dialogue, form, InvitationListForm(formdata=None))
+
+
+@bp.post("/<int:dialogue_id>/invitations/list")
+def invite_list(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = InvitationListForm()
+    if not form.validate_on_submit():
+        return _invitations_page(dialogue, InvitationForm(formdata=None), form)
+    text = form.pasted.data or ""
+    if form.upload.data:
+        try:
+            text = form.upload.data.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.upload.errors = ["The file is not UTF-8 text. Save it as CSV UTF-8 and try again."]
+            return _invitations_page(dialogue, InvitationForm(formdata=None), form)
+    if not text.strip():
+        form.pasted.errors = ["Paste a list or choose a file."]
+        return _invitations_page(dialogue, InvitationForm(formdata=None), form)
+    report = invitations.invite_list(dialogue, text, current_user)
+    flash(f"{len(report.invited)} invitation(s) sent.", "success" if report.invited else "info")
+    if report.problems:
+        flash(f"{len(report.problems)} line(s) were not invited; see below.", "error")
+    return _invitations_page(
+        dialogue, InvitationForm(formdata=None), InvitationListForm(formdata=None), report.problems
+    )
+
+
+@bp.post("/<int:dialogue_id>/invitations/<int:invitation_id>/<any(resend, revoke):action>")
+def invitation_action(dialogue_id: int, invitation_id: int, action: str) -> ResponseReturnValue:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if invitation.dialogue_id != dialogue_id:
+        return Response(status=404)
+    if FlaskForm().validate_on_submit():
+        try:
+            act, done = INVITATION_ACTIONS[action]
+            act(invitation)
+            flash(f"Invitation to {invitation.email} {done}.", "success")
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(violation.message, "error")
+    return redirect(url_for(".invitation_list", dialogue_id=dialogue_id))

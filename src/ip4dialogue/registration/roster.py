@@ -1,0 +1,184 @@
+"""What organisers see of registrations: the filtered list, the balance of the room, and a
+CSV export that spreadsheets cannot turn into formulas."""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.extensions import db
+from ip4dialogue.registration.models import (
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Sector,
+)
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    status: str = ""
+    group: str = ""
+    country: str = ""
+    sector: str = ""
+
+
+def _filtered(dialogue: Dialogue, filters: Filters):
+    query = (
+        select(Registration)
+        .join(Registration.participant)
+        .outerjoin(Participant.country)
+        .where(Registration.dialogue_id == dialogue.id)
+    )
+    if filters.status in set(RegistrationStatus):
+        query = query.where(Registration.status == RegistrationStatus(filters.status))
+    if filters.group in set(CountryGroup):
+        query = query.where(Country.group == CountryGroup(filters.group))
+    if filters.country:
+        query = query.where(Participant.country_code == filters.country)
+    if filters.sector in set(Sector):
+        query = query.where(Participant.sector == Sector(filters.sector))
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Participant.name).like(pattern),
+                func.lower(Participant.email).like(pattern),
+                func.lower(Participant.affiliation).like(pattern),
+            )
+        )
+    return query
+
+
+def registrants(dialogue: Dialogue, filters: Filters, page: int) -> Pagination:
+    query = (
+        _filtered(dialogue, filters)
+        .order_by(Registration.created_at, Registration.id)
+        .options(selectinload(Registration.participant).selectinload(Participant.country))
+    )
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    share: float  # of the largest bar, 0..1, for drawing
+
+
+def bars(counts: Iterable[tuple[str, int]]) -> list[Bar]:
+    pairs = list(counts)
+    largest = max((count for _, count in pairs), default=0) or 1
+    return [Bar(label, count, count / largest) for label, count in pairs]
+
+
+@dataclass
+class Balance:
+    """The make-up of the confirmed room."""
+
+    total: int
+    by_group: list[Bar]
+    by_country: list[Bar]
+    by_sector: list[Bar]
+
+
+REGION = {
+    CountryGroup.NATO: "Euro-Atlantic (NATO)",
+    CountryGroup.IP4: "Indo-Pacific (IP4)",
+    CountryGroup.OTHER: "Others",
+}
+
+
+def balance(dialogue: Dialogue) -> Balance:
+    rows = db.session.execute(
+        select(Country.group, Country.name, Participant.sector)
+        .select_from(Registration)
+        .join(Registration.participant)
+        .outerjoin(Participant.country)
+        .where(
+            Registration.dialogue_id == dialogue.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).all()
+    groups = Counter(group for group, _, _ in rows)
+    countries = Counter(name or "Not given" for _, name, _ in rows)
+    sectors = Counter(sector for _, _, sector in rows)
+    return Balance(
+        total=len(rows),
+        by_group=bars((REGION[group], groups.get(group, 0)) for group in CountryGroup),
+        by_country=bars(countries.most_common()),
+        by_sector=bars(
+            (sector.label, count) for sector, count in sectors.most_common() if sector is not None
+        ),
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell no spreadsheet will run: text starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+CSV_COLUMNS = (
+    "Name",
+    "Email",
+    "Organisation",
+    "Position",
+    "Country",
+    "Group",
+    "Sector",
+    "Status",
+    "Waitlist position",
+    "Registered (UTC)",
+    "Access needs",
+    "Dietary needs",
+    "May be named publicly",
+)
+
+
+def export_csv(dialogue: Dialogue, filters: Filters) -> str:
+    """Every registrant matching the filters; under the Chatham House Rule the last column
+    says who may be named, so the file cannot be mistaken for a public list."""
+    query = (
+        _filtered(dialogue, filters)
+        .order_by(Registration.created_at, Registration.id)
+        .options(selectinload(Registration.participant).selectinload(Participant.country))
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for registration in db.session.scalars(query):
+        person = registration.participant
+        named = person.consent_to_be_listed or not dialogue.chatham_house
+        writer.writerow(
+            spreadsheet_safe(value)
+            for value in (
+                person.name,
+                person.email,
+                person.affiliation,
+                person.position,
+                person.country.name if person.country else "",
+                person.country.group.label if person.country else "",
+                person.sector.label if person.sector else "",
+                registration.status.value,
+                registration.waitlist_position or "",
+                f"{registration.created_at:%Y-%m-%d %H:%M}",
+                registration.access_needs,
+                registration.dietary_needs,
+                "yes" if named else "no: Chatham House Rule",
+            )
+        )
+    return out.getvalue()

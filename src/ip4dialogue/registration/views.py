@@ -1,0 +1,227 @@
+"""Experts' pages: register, and their own private page reached by the emailed link."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from ip4dialogue.countries.services import grouped_countries
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, RegistrationMode
+from ip4dialogue.dialogues.services import public_dialogue
+from ip4dialogue.dialogues.timezones import zone_choices
+from ip4dialogue.extensions import db
+from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.registration import invitations, services
+from ip4dialogue.registration.forms import (
+    BreakoutsForm,
+    ParticipantDetailsForm,
+    RegistrationForm,
+)
+from ip4dialogue.registration.models import Registration, SignupStatus
+from ip4dialogue.report.services import reference_data
+from ip4dialogue.rules import RuleViolation
+
+bp = Blueprint("registration", __name__)
+
+
+def _open_dialogue(slug: str) -> Dialogue:
+    dialogue = public_dialogue(slug)
+    if dialogue is None or dialogue.status == DialogueStatus.DRAFT:
+        abort(404)
+    return dialogue
+
+
+def _registration_or_404(token: str) -> Registration:
+    """Unknown, rotated and erased links all look the same: not found."""
+    return services.registration_by_token(token) or abort(404)
+
+
+def breakout_label(item: AgendaItem, dialogue: Dialogue) -> str:
+    starts = item.starts_at.astimezone(dialogue.zone)
+    ends = item.ends_at.astimezone(dialogue.zone)
+    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M})"
+
+
+def _fill_choices(form: ParticipantDetailsForm, dialogue: Dialogue) -> None:
+    form.country_code.choices = grouped_choices(
+        {"": [("", "Choose your country")], **grouped_countries()}
+    )
+    form.home_timezone.choices = grouped_choices({"": [("", "Not given")], **zone_choices()})
+    form.expertise.choices = choices((theme.id, theme.title) for theme in reference_data().themes)
+
+
+def _fill_breakout_choices(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
+    form.breakouts.choices = choices(
+        (item.id, breakout_label(item, dialogue)) for item in services.signup_items(dialogue)
+    )
+
+
+def _details(form: ParticipantDetailsForm) -> services.Details:
+    return services.Details(
+        name=form.name.data,
+        affiliation=form.affiliation.data,
+        position=form.position.data or "",
+        country_code=form.country_code.data,
+        sector=form.sector.data,
+        home_timezone=form.home_timezone.data or None,
+        expertise_ids=form.expertise.data or [],
+        consent_to_be_listed=form.consent_to_be_listed.data,
+        access_needs=form.access_needs.data or "",
+        dietary_needs=form.dietary_needs.data or "",
+    )
+
+
+@bp.route("/dialogues/<slug>/register", methods=["GET", "POST"])
+def register(slug: str) -> ResponseReturnValue:
+    dialogue = _open_dialogue(slug)
+    now = utcnow()
+    code = request.values.get("code") or None
+    invitation = services.invitation_by_code(dialogue, code)
+    needs_code = dialogue.registration_mode == RegistrationMode.INVITATION or code is not None
+    blocked = services.window_problem(dialogue, now) or (
+        services.invitation_problem(invitation, now) if needs_code else None
+    )
+    form = RegistrationForm()
+    _fill_choices(form, dialogue)
+    _fill_breakout_choices(form, dialogue)
+    if request.method == "GET" and invitation is not None:
+        form.email.data, form.name.data = invitation.email, invitation.name
+        form.affiliation.data, form.code.data = invitation.affiliation, code
+    if not blocked and form.validate_on_submit():
+        application = services.Application(
+            email=form.email.data,
+            details=_details(form),
+            consent_data_processing=form.consent_data_processing.data,
+            consent_chatham_house=form.consent_chatham_house.data,
+            breakout_ids=form.breakouts.data or [],
+            code=code,
+        )
+        try:
+            outcome = services.register(dialogue.id, application, now)
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_violation(form, violation)
+        else:
+            if outcome.token:
+                flash("You are registered. This page is yours: bookmark it.", "success")
+                return redirect(url_for(".manage", token=outcome.token))
+            return redirect(url_for(".sent", slug=slug, to=form.email.data))
+    return render_template(
+        "registration/register.html",
+        dialogue=dialogue,
+        form=form,
+        blocked=blocked,
+        invitation=invitation if needs_code and not blocked else None,
+        seats_left=services.seats_left(dialogue),
+    )
+
+
+@bp.get("/dialogues/<slug>/register/sent")
+def sent(slug: str) -> ResponseReturnValue:
+    """The same answer for a new registration and for an address registered already."""
+    dialogue = _open_dialogue(slug)
+    return render_template(
+        "registration/sent.html", dialogue=dialogue, to=request.args.get("to", "")
+    )
+
+
+@bp.post("/dialogues/<slug>/register/decline")
+def decline_invitation(slug: str) -> ResponseReturnValue:
+    dialogue = _open_dialogue(slug)
+    code = request.form.get("code")
+    invitation = services.invitation_by_code(dialogue, code)
+    if not FlaskForm().validate_on_submit() or services.invitation_problem(invitation, utcnow()):
+        flash("This invitation cannot be declined any more.", "error")
+        return redirect(url_for(".register", slug=slug, code=code))
+    invitations.decline(invitation)
+    return render_template("registration/declined.html", dialogue=dialogue)
+
+
+def _manage_page(
+    registration: Registration,
+    details: ParticipantDetailsForm | None = None,
+    breakouts: BreakoutsForm | None = None,
+) -> ResponseReturnValue:
+    dialogue, participant = registration.dialogue, registration.participant
+    if details is None:
+        details = ParticipantDetailsForm(obj=participant, formdata=None)
+        details.access_needs.data = registration.access_needs
+        details.dietary_needs.data = registration.dietary_needs
+        details.expertise.data = [theme.id for theme in participant.expertise]
+    _fill_choices(details, dialogue)
+    if breakouts is None:
+        breakouts = BreakoutsForm(formdata=None)
+        breakouts.breakouts.data = [
+            signup.item_id
+            for signup in registration.signups
+            if signup.status != SignupStatus.CANCELLED
+        ]
+    _fill_breakout_choices(breakouts, dialogue)
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        dialogue=dialogue,
+        participant=participant,
+        details=details,
+        breakouts=breakouts,
+        signups={signup.item_id: signup for signup in registration.signups},
+        rank=services.waitlist_rank(registration),
+        active=registration.status in services.ACTIVE,
+    )
+
+
+@bp.route("/registrations/<token>", methods=["GET", "POST"])
+def manage(token: str) -> ResponseReturnValue:
+    registration = _registration_or_404(token)
+    if request.method == "GET":
+        return _manage_page(registration)
+    form = ParticipantDetailsForm()
+    _fill_choices(form, registration.dialogue)
+    if form.validate_on_submit():
+        services.update_details(registration, _details(form))
+        flash("Your details are saved.", "success")
+        return redirect(url_for(".manage", token=token))
+    return _manage_page(registration, details=form)
+
+
+@bp.post("/registrations/<token>/breakouts")
+def breakouts(token: str) -> ResponseReturnValue:
+    registration = _registration_or_404(token)
+    form = BreakoutsForm()
+    _fill_breakout_choices(form, registration.dialogue)
+    if form.validate_on_submit():
+        try:
+            services.set_breakouts(registration, form.breakouts.data or [])
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_violation(form, violation)
+        else:
+            flash("Your break-out choices are saved.", "success")
+            return redirect(url_for(".manage", token=token) + "#breakouts")
+    return _manage_page(_registration_or_404(token), breakouts=form)
+
+
+@bp.post("/registrations/<token>/cancel")
+def cancel(token: str) -> ResponseReturnValue:
+    registration = _registration_or_404(token)
+    if FlaskForm().validate_on_submit():
+        try:
+            services.cancel(registration)
+            flash(
+                "Your registration is cancelled. Your seat goes to the next person waiting.",
+                "success",
+            )
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(violation.message, "error")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.post("/registrations/<token>/erase")
+def erase(token: str) -> ResponseReturnValue:
+    registration = _registration_or_404(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    dialogue = registration.dialogue
+    services.erase(registration.participant)
+    return render_template("registration/erased.html", dialogue=dialogue)

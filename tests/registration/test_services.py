@@ -1,0 +1,331 @@
+"""Registration rules on a real database: seats, waitlists, invitations, privacy."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.extensions import db
+from ip4dialogue.registration import invitations, services
+from ip4dialogue.registration.models import (
+    Invitation,
+    InvitationState,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    SignupStatus,
+)
+from ip4dialogue.rules import RuleViolation
+from tests.helpers import link_in, outbox
+
+CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
+
+
+@pytest.fixture(autouse=True)
+def korea(make):
+    return make.country(code="KR", name="South Korea")
+
+
+def application(email: str, **overrides) -> services.Application:
+    details = services.Details(
+        name=overrides.pop("name", email.split("@")[0].title()),
+        affiliation="An Institute",
+        position="Fellow",
+        country_code="KR",
+        sector=Sector.THINK_TANK,
+        home_timezone="Asia/Seoul",
+    )
+    fields = {"consent_data_processing": True, "consent_chatham_house": True} | overrides
+    return services.Application(email=email, details=details, **fields)
+
+
+def register(dialogue, email, **overrides) -> services.Outcome:
+    return services.register(dialogue.id, application(email, **overrides), utcnow())
+
+
+def registration_of(email: str) -> Registration:
+    return db.session.scalars(
+        select(Registration).join(Registration.participant).where(Participant.email == email)
+    ).one()
+
+
+def subjects(app) -> list[str]:
+    return [message["Subject"] for message in outbox(app)]
+
+
+@pytest.fixture
+def open_dialogue(make):
+    return make.dialogue(registration_mode=RegistrationMode.OPEN, capacity=2, title="Seoul")
+
+
+def test_seats_are_confirmed_while_they_last_then_people_wait_in_order(app, open_dialogue):
+    for name in ("ana", "ben", "cho", "dan"):
+        register(open_dialogue, f"{name}@example.org")
+
+    assert [registration_of(f"{n}@example.org").status for n in ("ana", "ben", "cho", "dan")] == [
+        CONFIRMED,
+        CONFIRMED,
+        WAITLISTED,
+        WAITLISTED,
+    ]
+    assert registration_of("cho@example.org").waitlist_position == 1
+    assert services.waitlist_rank(registration_of("dan@example.org")) == 2
+    assert subjects(app) == [
+        "Your place at Seoul is confirmed",
+        "Your place at Seoul is confirmed",
+        "You are on the waitlist for Seoul",
+        "You are on the waitlist for Seoul",
+    ]
+
+
+def test_a_cancellation_promotes_the_first_in_line_with_an_email(app, open_dialogue):
+    for name in ("ana", "ben", "cho", "dan"):
+        register(open_dialogue, f"{name}@example.org")
+
+    services.cancel(registration_of("ana@example.org"))
+
+    assert registration_of("cho@example.org").status == CONFIRMED
+    assert registration_of("dan@example.org").status == WAITLISTED
+    assert services.waitlist_rank(registration_of("dan@example.org")) == 1
+    promoted = [m for m in outbox(app) if m["Subject"] == "A place has opened up for you at Seoul"]
+    assert [m["To"].addresses[0].addr_spec for m in promoted] == ["cho@example.org"]
+
+
+def test_raising_the_capacity_seats_the_waitlist_in_order(open_dialogue):
+    for name in ("ana", "ben", "cho", "dan", "eve"):
+        register(open_dialogue, f"{name}@example.org")
+    open_dialogue.capacity = 4
+    db.session.commit()
+
+    promoted = services.capacity_changed(open_dialogue.id)
+
+    assert [r.participant.email for r in promoted] == ["cho@example.org", "dan@example.org"]
+    assert registration_of("eve@example.org").status == WAITLISTED
+
+
+def test_a_second_registration_resends_the_link_and_reveals_nothing(app, open_dialogue):
+    first = register(open_dialogue, "ana@example.org")
+    old_hash = registration_of("ana@example.org").manage_token_hash
+    again = register(open_dialogue, "ANA@example.org", name="Someone Else")
+
+    assert first == again == services.Outcome(token=None)
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    ana = registration_of("ana@example.org")
+    assert ana.participant.name == "Ana"  # a stranger cannot rename her
+    assert ana.manage_token_hash != old_hash
+    assert subjects(app)[-1] == "Your link to your registration for Seoul"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"consent_data_processing": False}, "consent_data_processing"),
+        ({"consent_chatham_house": False}, "consent_chatham_house"),
+    ],
+)
+def test_consents_are_required(open_dialogue, overrides, field):
+    open_dialogue.chatham_house = True
+    db.session.commit()
+    with pytest.raises(RuleViolation) as refused:
+        register(open_dialogue, "ana@example.org", **overrides)
+    assert refused.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+
+
+def test_the_chatham_house_consent_is_only_asked_under_the_rule(open_dialogue):
+    open_dialogue.chatham_house = False
+    db.session.commit()
+    register(open_dialogue, "ana@example.org", consent_chatham_house=False)
+    assert registration_of("ana@example.org").consent_chatham_house_at is None
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "message"),
+    [
+        (timedelta(days=1), None, "Registration opens on"),
+        (None, timedelta(days=-1), "Registration closed on"),
+    ],
+)
+def test_the_registration_window_is_enforced(make, opens, closes, message):
+    now = utcnow()
+    dialogue = make.dialogue(
+        registration_mode=RegistrationMode.OPEN,
+        registration_opens_at=now + opens if opens else None,
+        registration_closes_at=now + closes if closes else None,
+    )
+    with pytest.raises(RuleViolation, match=message):
+        register(dialogue, "ana@example.org")
+
+
+def test_approval_mode_waits_for_the_organisers_and_approval_never_overbooks(app, make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL, capacity=1, title="Tokyo")
+    register(dialogue, "ana@example.org")
+    register(dialogue, "ben@example.org")
+    ana, ben = registration_of("ana@example.org"), registration_of("ben@example.org")
+    assert ana.status == ben.status == RegistrationStatus.PENDING
+    assert subjects(app) == ["We have your registration for Tokyo"] * 2
+
+    assert services.approve(ana) == CONFIRMED
+    assert services.approve(ben) == WAITLISTED
+    with pytest.raises(RuleViolation, match="No seat is free"):
+        services.promote(ben)
+    services.decline(ana)
+    assert ben.status == CONFIRMED  # the freed seat went to the first in line
+
+
+@pytest.fixture
+def invitation_dialogue(make):
+    return make.dialogue(registration_mode=RegistrationMode.INVITATION, capacity=10)
+
+
+def invite(app, dialogue, organiser, email="kim@example.org") -> str:
+    """An invitation's code, as the invitee reads it in the email."""
+    invitations.invite(dialogue, email, "Dr Kim", "KIDA", organiser)
+    db.session.commit()
+    return last_code(app)
+
+
+def last_code(app) -> str:
+    return link_in(outbox(app)[-1], "/dialogues/").split("code=")[1]
+
+
+def test_an_invitation_code_lets_its_invitee_register_and_go_straight_to_their_page(
+    app, invitation_dialogue, organiser
+):
+    code = invite(app, invitation_dialogue, organiser)
+    outcome = register(invitation_dialogue, "kim@example.org", code=code)
+    registration = services.registration_by_token(outcome.token)
+    assert registration.status == CONFIRMED
+    assert registration.invitation.state == InvitationState.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("email", "code", "message"),
+    [
+        ("kim@example.org", None, "not valid for this dialogue"),
+        ("kim@example.org", "made-up-code", "not valid for this dialogue"),
+        ("someone.else@example.org", "GOOD", "sent to another address"),
+    ],
+)
+def test_invitation_only_refuses_missing_wrong_and_borrowed_codes(
+    app, invitation_dialogue, organiser, email, code, message
+):
+    good = invite(app, invitation_dialogue, organiser)
+    with pytest.raises(RuleViolation, match=message):
+        register(invitation_dialogue, email, code=good if code == "GOOD" else code)
+
+
+def test_a_code_works_once_and_not_after_it_expired_or_was_revoked(
+    app, invitation_dialogue, organiser
+):
+    code = invite(app, invitation_dialogue, organiser)
+    register(invitation_dialogue, "kim@example.org", code=code)
+    with pytest.raises(RuleViolation, match="no longer open"):
+        register(invitation_dialogue, "kim@example.org", code=code)
+
+    expired_code = invite(app, invitation_dialogue, organiser, "old@example.org")
+    invitation = services.invitation_by_code(invitation_dialogue, expired_code)
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(RuleViolation, match="expired"):
+        register(invitation_dialogue, "old@example.org", code=expired_code)
+    db.session.rollback()
+    assert invitations.current_state(invitation, utcnow()) == InvitationState.EXPIRED
+
+
+def test_resending_an_invitation_replaces_its_code(app, invitation_dialogue, organiser):
+    old_code = invite(app, invitation_dialogue, organiser)
+    invitation = services.invitation_by_code(invitation_dialogue, old_code)
+    invitations.resend(invitation)
+    assert services.invitation_by_code(invitation_dialogue, old_code) is None
+    assert services.invitation_by_code(invitation_dialogue, last_code(app)) == invitation
+
+
+@pytest.fixture
+def breakouts(make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.OPEN, capacity=3)
+    start = datetime(2027, 5, 11, 5, 0, tzinfo=UTC)
+    common = {
+        "kind": ItemKind.BREAKOUT,
+        "signup_required": True,
+        "capacity": 1,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=1),
+    }
+    first = make.item(dialogue, title="Breakout A", **common)
+    second = make.item(dialogue, title="Breakout B", **common)
+    later = make.item(
+        dialogue,
+        title="Breakout C",
+        **common | {"starts_at": start + timedelta(hours=2), "ends_at": start + timedelta(hours=3)},
+    )
+    return dialogue, first, second, later
+
+
+def test_breakout_seats_are_limited_and_freed_seats_go_to_the_next_in_line(app, breakouts):
+    dialogue, first, _, _ = breakouts
+    register(dialogue, "ana@example.org", breakout_ids=[first.id])
+    register(dialogue, "ben@example.org", breakout_ids=[first.id])
+    ana, ben = registration_of("ana@example.org"), registration_of("ben@example.org")
+    assert [s.status for s in ana.signups] == [SignupStatus.CONFIRMED]
+    assert [s.status for s in ben.signups] == [SignupStatus.WAITLISTED]
+
+    services.set_breakouts(ana, [])
+
+    assert [s.status for s in ben.signups] == [SignupStatus.CONFIRMED]
+    assert "You have a seat in a break-out" in subjects(app)[-1]
+
+
+def test_two_breakouts_at_the_same_time_cannot_both_be_chosen(breakouts):
+    dialogue, first, second, later = breakouts
+    with pytest.raises(RuleViolation, match="run at the same time"):
+        register(dialogue, "ana@example.org", breakout_ids=[first.id, second.id])
+    db.session.rollback()
+    register(dialogue, "ana@example.org", breakout_ids=[first.id, later.id])
+    assert len(registration_of("ana@example.org").signups) == 2
+
+
+def test_people_on_the_waitlist_wait_for_breakouts_too_and_get_them_when_promoted(breakouts):
+    dialogue, first, _, later = breakouts
+    dialogue.capacity = 1
+    db.session.commit()
+    register(dialogue, "ana@example.org", breakout_ids=[later.id])
+    register(dialogue, "ben@example.org", breakout_ids=[first.id])
+    ben = registration_of("ben@example.org")
+    assert ben.status == WAITLISTED
+    assert [s.status for s in ben.signups] == [SignupStatus.WAITLISTED]
+
+    services.cancel(registration_of("ana@example.org"))
+
+    assert ben.status == CONFIRMED
+    assert [s.status for s in ben.signups] == [SignupStatus.CONFIRMED]
+
+
+def test_erasing_removes_personal_data_frees_the_seat_and_keeps_counts(app, open_dialogue, make):
+    register(open_dialogue, "ana@example.org")
+    register(open_dialogue, "ben@example.org")
+    register(open_dialogue, "cho@example.org")
+    ana = registration_of("ana@example.org")
+    ana.access_needs = "Wheelchair access"
+    make.invitation(dialogue=open_dialogue, email="ana@example.org", name="Ana")
+    person = ana.participant
+
+    services.erase(person)
+
+    assert (person.name, person.email, person.affiliation, person.erased_at is not None) == (
+        "",
+        None,
+        "",
+        True,
+    )
+    assert ana.status == RegistrationStatus.CANCELLED
+    assert ana.access_needs == ""
+    assert registration_of("cho@example.org").status == CONFIRMED
+    assert person.country_code == "KR"  # anonymous counts remain
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
+    assert "ana@example.org" not in str(outbox(app)[-1]["To"])  # cho's promotion, not ana
+    assert db.session.scalar(select(Invitation.email)).endswith("@invalid")
