@@ -1,0 +1,250 @@
+"""Registration through the web, as experts and organisers use it."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.extensions import db
+from ip4dialogue.registration import invitations
+from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
+from tests.helpers import link_in, outbox, visible_text
+
+
+@pytest.fixture(autouse=True)
+def korea(make):
+    return make.country(code="KR", name="South Korea")
+
+
+@pytest.fixture
+def dialogue(make):
+    return make.dialogue(
+        slug="seoul",
+        title="Seoul Dialogue",
+        registration_mode=RegistrationMode.OPEN,
+        capacity=1,
+        chatham_house=True,
+    )
+
+
+FORM = {
+    "name": "Dr Kim",
+    "email": "kim@example.org",
+    "affiliation": "KIDA",
+    "position": "Fellow",
+    "country_code": "KR",
+    "sector": "think_tank",
+    "home_timezone": "Asia/Seoul",
+    "consent_data_processing": "y",
+    "consent_chatham_house": "y",
+}
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_expert_registers_and_finds_their_page_through_the_email(app, client, dialogue):
+    response = client.post("/dialogues/seoul/register", data=FORM)
+    assert response.status_code == 302
+    assert response.location.startswith("/dialogues/seoul/register/sent")
+    assert "Check your email" in client.get(response.location).get_data(as_text=True)
+
+    [email] = outbox(app)
+    assert email["Subject"] == "Your place at Seoul Dialogue is confirmed"
+    page = visible_text(client.get(link_in(email, "/registrations/")).get_data(as_text=True))
+    assert "Your registration, Dr Kim" in page
+    assert "Status: Confirmed" in page
+
+
+def test_registering_again_looks_exactly_the_same(app, client, dialogue):
+    first = client.post("/dialogues/seoul/register", data=FORM)
+    second = client.post("/dialogues/seoul/register", data=FORM | {"name": "Impostor"})
+    assert first.location == second.location
+    assert client.get(first.location).data == client.get(second.location).data
+    assert outbox(app)[-1]["Subject"] == "Your link to your registration for Seoul Dialogue"
+    assert count(Registration) == 1
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("consent_data_processing", "We cannot register you without this agreement."),
+        ("consent_chatham_house", "please confirm you will respect it"),
+        ("country_code", "Pick your country."),
+        ("email", "This field is required."),
+    ],
+)
+def test_bad_input_is_explained_keeps_what_was_typed_and_stores_nothing(
+    client, dialogue, missing, message
+):
+    data = {key: value for key, value in FORM.items() if key != missing}
+    response = client.post("/dialogues/seoul/register", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert f'id="{missing}-error"' in page
+    assert 'value="KIDA"' in page
+    assert count(Registration) == 0
+
+
+def test_a_closed_window_says_when_it_closed(client, make):
+    make.dialogue(
+        slug="closed",
+        registration_mode=RegistrationMode.OPEN,
+        registration_closes_at=utcnow() - timedelta(days=1),
+    )
+    response = client.post("/dialogues/closed/register", data=FORM)
+    assert "Registration closed on" in response.get_data(as_text=True)
+    assert count(Registration) == 0
+
+
+def test_invitation_only_without_a_code_explains_and_offers_no_form(client, make):
+    make.dialogue(slug="private", registration_mode=RegistrationMode.INVITATION)
+    page = client.get("/dialogues/private/register").get_data(as_text=True)
+    assert "not valid for this dialogue" in page
+    assert 'name="email"' not in page
+
+
+def test_an_invited_expert_lands_on_their_page_straight_away(app, client, make, organiser):
+    private = make.dialogue(slug="private", registration_mode=RegistrationMode.INVITATION)
+    invitations.invite(private, "kim@example.org", "Dr Kim", "KIDA", organiser)
+    db.session.commit()
+    link = link_in(outbox(app)[-1], "/dialogues/private/register")
+
+    form_page = client.get(link).get_data(as_text=True)
+    assert 'value="kim@example.org"' in form_page
+    code = link.split("code=")[1]
+
+    borrowed = client.post(link, data=FORM | {"email": "friend@example.org", "code": code})
+    assert "sent to another address" in borrowed.get_data(as_text=True)
+
+    response = client.post(link, data=FORM | {"code": code})
+    assert response.status_code == 302
+    assert response.location.startswith("/registrations/")
+    assert "Status: Confirmed" in visible_text(client.get(response.location).get_data(as_text=True))
+
+
+def test_an_invitee_can_decline(app, client, make, organiser):
+    private = make.dialogue(slug="private", registration_mode=RegistrationMode.INVITATION)
+    invitation = invitations.invite(private, "kim@example.org", "", "", organiser)
+    db.session.commit()
+    code = link_in(outbox(app)[-1], "/dialogues/").split("code=")[1]
+    response = client.post("/dialogues/private/register/decline", data={"code": code})
+    assert "Invitation declined" in response.get_data(as_text=True)
+    db.session.refresh(invitation)
+    assert invitation.state.value == "declined"
+
+
+def manage_link(app) -> str:
+    return link_in(outbox(app)[-1], "/registrations/")
+
+
+def test_the_private_page_edits_details_and_refuses_bad_ones(app, client, dialogue):
+    client.post("/dialogues/seoul/register", data=FORM)
+    link = manage_link(app)
+    edited = FORM | {"affiliation": "New Institute", "dietary_needs": "Vegetarian"}
+    assert client.post(link, data=edited).status_code == 302
+    assert 'value="New Institute"' in client.get(link).get_data(as_text=True)
+
+    bad = client.post(link, data=edited | {"name": ""})
+    assert "This field is required." in bad.get_data(as_text=True)
+    assert db.session.scalars(select(Registration)).one().participant.name == "Dr Kim"
+
+
+def test_cancelling_on_the_page_hands_the_seat_to_the_waitlist(app, client, dialogue):
+    client.post("/dialogues/seoul/register", data=FORM)
+    kim_link = manage_link(app)
+    client.post(
+        "/dialogues/seoul/register", data=FORM | {"email": "lee@example.org", "name": "Mr Lee"}
+    )
+    assert outbox(app)[-1]["Subject"] == "You are on the waitlist for Seoul Dialogue"
+
+    client.post(kim_link + "/cancel")
+
+    assert "Status: Cancelled" in visible_text(client.get(kim_link).get_data(as_text=True))
+    by_subject = {message["Subject"]: message for message in outbox(app)}
+    promoted = by_subject["A place has opened up for you at Seoul Dialogue"]
+    assert promoted["To"].addresses[0].addr_spec == "lee@example.org"
+    assert "Your registration for Seoul Dialogue is cancelled" in by_subject
+
+
+def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make):
+    dialogue.capacity = 10
+    db.session.commit()
+    breakout = make.item(
+        dialogue, title="Breakout A", kind=ItemKind.BREAKOUT, capacity=1, signup_required=True
+    )
+    client.post("/dialogues/seoul/register", data=FORM | {"breakouts": str(breakout.id)})
+    client.post(
+        "/dialogues/seoul/register",
+        data=FORM | {"email": "lee@example.org", "breakouts": str(breakout.id)},
+    )
+    page = visible_text(client.get(manage_link(app)).get_data(as_text=True))
+    assert "Breakout A: waiting for a seat" in page
+
+
+def test_erasing_on_the_page_leaves_no_working_link(app, client, dialogue):
+    client.post("/dialogues/seoul/register", data=FORM)
+    link = manage_link(app)
+    response = client.post(link + "/erase")
+    assert "Your data is erased" in response.get_data(as_text=True)
+    assert client.get(link).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["nonsense", "x" * 43, "x" * 500])
+def test_unknown_links_are_not_found(client, token):
+    assert client.get(f"/registrations/{token}").status_code == 404
+
+
+def test_organisers_approve_and_export(app, organiser_client, make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL, capacity=5)
+    registration = make.registration(
+        dialogue=dialogue,
+        status=RegistrationStatus.PENDING,
+        participant=make.participant(name="=cmd|' /C calc'!A0", email="kim@example.org"),
+    )
+    base = f"/organise/dialogues/{dialogue.id}/registrations"
+    assert "=cmd" in organiser_client.get(base).get_data(as_text=True)
+
+    organiser_client.post(f"{base}/{registration.id}/approve")
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert outbox(app)[-1]["Subject"].startswith("Your registration for")
+
+    export = organiser_client.get(base + ".csv")
+    assert export.mimetype == "text/csv"
+    assert "attachment" in export.headers["Content-Disposition"]
+    assert "'=cmd" in export.get_data(as_text=True)
+
+
+def test_uploading_a_csv_invites_the_good_rows_and_lists_the_bad(app, organiser_client, make):
+    dialogue = make.dialogue()
+    upload = io.BytesIO(
+        b"email,name\nkim@example.org,Dr Kim\nbroken\nlee@example.org,Mr Lee\n"
+    )
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/invitations/list",
+        data={"upload": (upload, "invitees.csv")},
+        content_type="multipart/form-data",
+    )
+    page = visible_text(response.get_data(as_text=True))
+    assert "2 invitation(s) sent." in page
+    assert "Line 3: 'broken' is not a valid email address" in page
+    assert sorted(db.session.scalars(select(Invitation.email))) == [
+        "kim@example.org",
+        "lee@example.org",
+    ]
+
+
+def test_inviting_an_address_twice_is_explained_next_to_the_field(organiser_client, make):
+    dialogue = make.dialogue()
+    url = f"/organise/dialogues/{dialogue.id}/invitations"
+    organiser_client.post(url, data={"email": "kim@example.org"})
+    again = organiser_client.post(url, data={"email": "KIM@example.org", "name": "Dr Kim"})
+    page = again.get_data(as_text=True)
+    assert "kim@example.org has been invited already." in page
+    assert 'value="Dr Kim"' in page
