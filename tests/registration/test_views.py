@@ -223,9 +223,7 @@ def test_organisers_approve_and_export(app, organiser_client, make):
 
 def test_uploading_a_csv_invites_the_good_rows_and_lists_the_bad(app, organiser_client, make):
     dialogue = make.dialogue()
-    upload = io.BytesIO(
-        b"email,name\nkim@example.org,Dr Kim\nbroken\nlee@example.org,Mr Lee\n"
-    )
+    upload = io.BytesIO(b"email,name\nkim@example.org,Dr Kim\nbroken\nlee@example.org,Mr Lee\n")
     response = organiser_client.post(
         f"/organise/dialogues/{dialogue.id}/invitations/list",
         data={"upload": (upload, "invitees.csv")},
