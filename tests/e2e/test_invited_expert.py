@@ -1,0 +1,81 @@
+"""An invited expert registers from the emailed link, picks a break-out and cancels; the first
+person waiting gets the seat and an email. Real browser, real SMTP server."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.extensions import db
+from ip4dialogue.registration import invitations, services
+from ip4dialogue.registration.models import Sector
+from tests.helpers import link_in, text_body
+
+
+def test_invited_expert_registers_picks_a_breakout_and_cancels(
+    make, organiser, smtp, live_server, page
+):
+    make.country(code="KR", name="South Korea")
+    dialogue = make.dialogue(
+        slug="seoul",
+        title="Seoul Dialogue",
+        capacity=1,
+        registration_mode=RegistrationMode.INVITATION,
+        chatham_house=True,
+        start_date=date(2027, 5, 11),
+    )
+    start = datetime(2027, 5, 11, 5, 0, tzinfo=UTC)
+    make.item(
+        dialogue,
+        title="Breakout A: IP4 coordination",
+        kind=ItemKind.BREAKOUT,
+        signup_required=True,
+        capacity=10,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    invitations.invite(dialogue, "kim@example.org", "Dr Kim", "KIDA", organiser)
+    invitations.invite(dialogue, "lee@example.org", "Mr Lee", "KAIST", organiser)
+    db.session.commit()
+
+    [invitation] = smtp.to("kim@example.org")
+    page.goto(live_server + link_in(invitation, "/dialogues/seoul/register"))
+    expect(page.get_by_label("Email")).to_have_value("kim@example.org")
+    page.get_by_label("Position").fill("Senior Fellow")
+    page.select_option("#country_code", "KR")
+    page.select_option("#sector", "think_tank")
+    page.get_by_label("I will respect the Chatham House Rule").check()
+    page.get_by_label("I agree that the organisers store").check()
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration, Dr Kim")
+    expect(page.locator("#status-heading")).to_contain_text("Confirmed")
+    assert [m["Subject"] for m in smtp.to("kim@example.org")][-1] == (
+        "Your place at Seoul Dialogue is confirmed"
+    )
+
+    lee_code = link_in(smtp.to("lee@example.org")[0], "/dialogues/").split("code=")[1]
+    services.register(
+        dialogue.id,
+        services.Application(
+            email="lee@example.org",
+            details=services.Details("Mr Lee", "KAIST", "", "KR", Sector.INDUSTRY, None),
+            consent_data_processing=True,
+            consent_chatham_house=True,
+            code=lee_code,
+        ),
+        utcnow(),
+    )
+    assert smtp.to("lee@example.org")[-1]["Subject"] == "You are on the waitlist for Seoul Dialogue"
+
+    page.get_by_label("Breakout A: IP4 coordination").check()
+    page.get_by_role("button", name="Save my break-outs").click()
+    expect(page.locator(".signups")).to_contain_text("Breakout A: IP4 coordination: seat confirmed")
+
+    page.get_by_role("button", name="Cancel my registration").click()
+    expect(page.locator("#status-heading")).to_contain_text("Cancelled")
+
+    promotion = smtp.to("lee@example.org")[-1]
+    assert promotion["Subject"] == "A place has opened up for you at Seoul Dialogue"
+    assert "/registrations/" in text_body(promotion)
