@@ -27,7 +27,7 @@ class ParticipantDetailsForm(FlaskForm):
     country_code = SelectField("Country", validators=[DataRequired("Pick your country.")])
     sector = SelectField(
         "Sector",
-        choices=labelled_choices(Sector, SECTOR_LABELS),
+        choices=[*choices([("", "Choose your sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
         validators=[DataRequired("Pick your sector.")],
     )
     home_timezone = SelectField(

@@ -198,6 +198,27 @@ def item_capacity(item: AgendaItem) -> int | None:
     return item.room.capacity if item.room is not None else None
 
 
+def breakout_seats_left(dialogue: Dialogue) -> dict[int, int | None]:
+    """Free seats in each break-out of a dialogue (None: no limit), in one query."""
+    items = signup_items(dialogue)
+    taken = dict(
+        db.session.execute(
+            select(SessionSignup.item_id, func.count())
+            .where(
+                SessionSignup.item_id.in_([item.id for item in items]),
+                SessionSignup.status == SignupStatus.CONFIRMED,
+            )
+            .group_by(SessionSignup.item_id)
+        ).all()
+    )
+    return {
+        item.id: None
+        if (capacity := item_capacity(item)) is None
+        else max(0, capacity - taken.get(item.id, 0))
+        for item in items
+    }
+
+
 def _item_seats_left(item: AgendaItem) -> int | None:
     capacity = item_capacity(item)
     if capacity is None:

@@ -36,10 +36,13 @@ def _registration_or_404(token: str) -> Registration:
     return services.registration_by_token(token) or abort(404)
 
 
-def breakout_label(item: AgendaItem, dialogue: Dialogue) -> str:
+def breakout_label(item: AgendaItem, dialogue: Dialogue, seats_left: int | None) -> str:
     starts = item.starts_at.astimezone(dialogue.zone)
     ends = item.ends_at.astimezone(dialogue.zone)
-    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M})"
+    seats = (
+        "" if seats_left is None else f", {seats_left} seat{'s' if seats_left != 1 else ''} left"
+    )
+    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M}{seats})"
 
 
 def _fill_choices(form: ParticipantDetailsForm, dialogue: Dialogue) -> None:
@@ -51,8 +54,10 @@ def _fill_choices(form: ParticipantDetailsForm, dialogue: Dialogue) -> None:
 
 
 def _fill_breakout_choices(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
+    seats = services.breakout_seats_left(dialogue)
     form.breakouts.choices = choices(
-        (item.id, breakout_label(item, dialogue)) for item in services.signup_items(dialogue)
+        (item.id, breakout_label(item, dialogue, seats[item.id]))
+        for item in services.signup_items(dialogue)
     )
 
 
