@@ -48,6 +48,8 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ip4dialogue import errors, health, templating
     from ip4dialogue.accounts.views import bp as accounts_bp
+    from ip4dialogue.calendar.views import bp as calendar_bp
+    from ip4dialogue.calendar.views import updates_bp as calendar_updates_bp
     from ip4dialogue.dialogues.organise import bp as organise_bp
     from ip4dialogue.dialogues.views import bp as dialogues_bp
     from ip4dialogue.registration.organise import bp as registrations_bp
@@ -60,6 +62,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organise_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(calendar_updates_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

@@ -7,10 +7,13 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ip4dialogue.accounts.services import AccountError, create_organiser
+from ip4dialogue.calendar import services as calendar
+from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.seeding import load_seed
@@ -83,11 +86,35 @@ def create_organiser_command(email: str, name: str, password: str) -> None:
     click.echo(f"Organiser {organiser.email} created.")
 
 
+@click.command("send-updates")
+@click.option("--dialogue", "slug", help="Only this dialogue (its web address); all by default.")
+@click.option("--dry-run", is_flag=True, help="Show who would get what, and send nothing.")
+def send_updates_command(slug: str | None, dry_run: bool) -> None:
+    """Send participants one message each with their calendar updates since the last ones."""
+    query = select(Dialogue).where(Dialogue.status != DialogueStatus.DRAFT).order_by(Dialogue.id)
+    if slug:
+        query = query.where(Dialogue.slug == slug)
+    dialogues = db.session.scalars(query).all()
+    if slug and not dialogues:
+        raise click.ClickException(f"No published dialogue at {slug!r}.")
+    for dialogue in dialogues:
+        pending = calendar.pending_updates(dialogue.id)
+        click.echo(f"{dialogue.title}: {len(pending)} participant(s) to update")
+        for due in pending:
+            changes = [f"update {item.title}" for item in due.requests]
+            changes += [f"cancel {delivery.title}" for delivery in due.cancellations]
+            click.echo(f"  {due.registration.participant.email}: {'; '.join(changes)}")
+        if not dry_run and pending:
+            calendar.send_updates(dialogue.id)
+    click.echo("Nothing sent (dry run)." if dry_run else "Done.")
+
+
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
     commands.add_command(seed_command)
     commands.add_command(organiser_group)
+    commands.add_command(send_updates_command)
     app.cli = commands
 
 

@@ -2,6 +2,7 @@
 and Alembic sees the whole schema."""
 
 from ip4dialogue.accounts.models import AuditEvent, Organiser
+from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
 from ip4dialogue.registration.models import Invitation, Participant, Registration, SessionSignup
@@ -11,6 +12,7 @@ __all__ = [
     "AgendaItem",
     "AgendaRole",
     "AuditEvent",
+    "CalendarDelivery",
     "Country",
     "Dialogue",
     "Invitation",

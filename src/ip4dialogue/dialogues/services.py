@@ -211,6 +211,7 @@ def save_room(
     )
     if clash is not None:
         raise RuleViolation("name", "This dialogue already has a room of that name.")
+    dialogue.updated_at = utcnow()  # rooms appear in calendar files: a new version
     if room is None:
         return _write(
             Room(dialogue=dialogue, position=len(dialogue.rooms)), values, True, organiser
@@ -223,6 +224,7 @@ def delete_room(room: Room, organiser: Organiser) -> None:
     for item in room.dialogue.items:
         if item.room_id == room.id:
             apply_item_changes(item, {"room": None}, organiser)
+    room.dialogue.updated_at = utcnow()
     record(
         "room.deleted",
         room,

@@ -1,6 +1,7 @@
 """The emails experts receive, composed from templates and queued to go after commit."""
 
 from ip4dialogue import mail
+from ip4dialogue.calendar import services as calendar
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Invitation, Registration
 from ip4dialogue.templating import external_url
@@ -28,20 +29,21 @@ def send_to_registrant(kind: str, registration: Registration, token: str | None 
     participant, dialogue = registration.participant, registration.dialogue
     if participant.email is None:  # erased: nobody left to write to
         return
-    mail.queue(
-        db.session,
-        mail.compose(
-            participant.name,
-            participant.email,
-            SUBJECTS[kind].format(title=dialogue.title),
-            f"registration/email/{kind}",
-            participant=participant,
-            dialogue=dialogue,
-            registration=registration,
-            manage_url=manage_url(token) if token else None,
-            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
-        ),
+    message = mail.compose(
+        participant.name,
+        participant.email,
+        SUBJECTS[kind].format(title=dialogue.title),
+        f"registration/email/{kind}",
+        participant=participant,
+        dialogue=dialogue,
+        registration=registration,
+        manage_url=manage_url(token) if token else None,
+        programme_url=external_url("dialogues.programme", slug=dialogue.slug),
     )
+    # Whatever the news, the participant's calendar follows: invitations for a confirmed
+    # place, cancellations for events they no longer attend.
+    message.attachments = calendar.attachments_for(calendar.owed(registration))
+    mail.queue(db.session, message)
 
 
 def send_invitation(invitation: Invitation, code: str) -> None:

@@ -14,8 +14,8 @@ from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
 from ip4dialogue.registration.models import Invitation, InvitationState
-from ip4dialogue.registration.services import new_secret
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.tokens import new_secret
 
 DEFAULT_VALIDITY = timedelta(days=60)
 

@@ -6,6 +6,7 @@ database does not let anyone act as a participant.
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -24,6 +25,9 @@ from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.report.models import Theme
+
+if TYPE_CHECKING:
+    from ip4dialogue.calendar.models import CalendarDelivery
 
 TOKEN_HASH_LENGTH = 64  # hex SHA-256
 
@@ -154,6 +158,9 @@ class Registration(db.Model):
     dialogue: Mapped[Dialogue] = relationship(back_populates="registrations")
     invitation: Mapped["Invitation | None"] = relationship()
     signups: Mapped[list["SessionSignup"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
+    deliveries: Mapped[list["CalendarDelivery"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
     )
 

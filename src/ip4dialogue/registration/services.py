@@ -7,8 +7,6 @@ deciding happen after the lock, so concurrent registrations from any number of p
 never overbook and the waitlist keeps arrival order.
 """
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,21 +38,12 @@ from ip4dialogue.registration.models import (
 )
 from ip4dialogue.report.models import Theme
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.tokens import digest, new_secret
 
 ACTIVE = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
-# Secrets
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_secret() -> tuple[str, str]:
-    """A random URL-safe secret (256 bits) and the digest we store instead of it."""
-    secret = secrets.token_urlsafe(32)
-    return secret, digest(secret)
+# Private links
 
 
 def issue_token(registration: Registration) -> str:

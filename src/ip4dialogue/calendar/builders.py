@@ -1,0 +1,230 @@
+"""Pure functions from domain objects to icalendar Calendars: no database, no request.
+
+Feeds (the agenda, one item, a personal schedule) carry no METHOD and local times with the
+dialogue's TZID and a VTIMEZONE for its dates. Emailed invitations carry METHOD:REQUEST or
+CANCEL, one event each, UTC times (Outlook misreads some VTIMEZONEs), one ORGANIZER and the
+participant as ATTENDEE. Every stamp comes from the item's last change, so an unchanged
+agenda always gives the same bytes.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from ip4dialogue.calendar.timezones import vtimezone
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
+from ip4dialogue.dialogues.services import public_roles
+
+PRODID = "-//ip4dialogue//Indo-Pacific Security Dialogue//EN"
+REFRESH = timedelta(hours=1)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str | None, *, one_line: bool = False) -> str:
+    """Text without control characters (a CR or LF could otherwise end a property); line
+    breaks stay in long text, where icalendar escapes them, and become spaces elsewhere."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if one_line:
+        text = " ".join(text.split("\n"))
+    return _CONTROL.sub("", text).strip()
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the app lives, for URLs in the files (IP4DIALOGUE_BASE_URL)."""
+
+    base_url: str
+
+    def item(self, item: AgendaItem) -> str:
+        return f"{self.base_url}/dialogues/{item.dialogue.slug}/items/{item.id}"
+
+
+def _status(item: AgendaItem) -> str:
+    cancelled = (
+        item.status == ItemStatus.CANCELLED or item.dialogue.status == DialogueStatus.CANCELLED
+    )
+    return (
+        "CANCELLED"
+        if cancelled
+        else "TENTATIVE"
+        if item.status == ItemStatus.TENTATIVE
+        else "CONFIRMED"
+    )
+
+
+def _location(item: AgendaItem) -> str:
+    dialogue = item.dialogue
+    parts = [item.room.name if item.room else "", dialogue.venue, dialogue.city]
+    return clean(", ".join(part for part in parts if part), one_line=True)
+
+
+def _description(item: AgendaItem, links: Links, join_url: str | None) -> str:
+    lines = [clean(item.description)] if item.description else []
+    if roles := public_roles(item):
+        lines.append("")
+        lines += [
+            f"{role.role.value.capitalize()}: {clean(role.participant.name, one_line=True)}"
+            for role in roles
+        ]
+    if item.recommendations:
+        lines += ["", "Recommendations taken up:"]
+        lines += [f"{rec.number}. {clean(rec.text, one_line=True)}" for rec in item.recommendations]
+    if item.themes:
+        lines += [
+            "",
+            "Themes: " + "; ".join(clean(theme.title, one_line=True) for theme in item.themes),
+        ]
+    if join_url:
+        lines += ["", f"Join online: {clean(join_url, one_line=True)}"]
+    lines += ["", links.item(item)]
+    return "\n".join(lines).strip()
+
+
+def event(
+    item: AgendaItem, links: Links, *, utc: bool = False, join_url: str | None = None
+) -> Event:
+    """One agenda item as a VEVENT: local times with TZID, or UTC for emailed invitations."""
+    zone = UTC if utc else item.dialogue.zone
+    vevent = Event()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", item.changed_at.astimezone(UTC))
+    vevent.add("last-modified", item.changed_at.astimezone(UTC))
+    vevent.add("sequence", item.sequence)
+    vevent.add("status", _status(item))
+    vevent.add("summary", clean(item.title, one_line=True))
+    vevent.add("dtstart", item.starts_at.astimezone(zone))
+    vevent.add("dtend", item.ends_at.astimezone(zone))
+    if location := _location(item):
+        vevent.add("location", location)
+    vevent.add("url", links.item(item))
+    vevent.add("description", _description(item, links, join_url))
+    categories = [item.kind.value.capitalize()] + [
+        clean(t.title, one_line=True) for t in item.themes
+    ]
+    vevent.add("categories", categories)
+    return vevent
+
+
+def _feed(
+    name: str,
+    dialogue: Dialogue,
+    items: Iterable[AgendaItem],
+    links: Links,
+    join_urls: dict[int, str] | None = None,
+) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", clean(name, one_line=True))
+    calendar.add("x-wr-calname", vText(clean(name, one_line=True)))
+    calendar.add("x-wr-timezone", vText(dialogue.timezone))
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vText("PT1H"))
+    ordered = sorted(items, key=lambda item: (item.starts_at, item.id))
+    if ordered:
+        first = min(
+            dialogue.start_date, *(i.starts_at.astimezone(dialogue.zone).date() for i in ordered)
+        )
+        last = max(
+            dialogue.end_date, *(i.ends_at.astimezone(dialogue.zone).date() for i in ordered)
+        )
+        calendar.add_component(
+            vtimezone(dialogue.zone, first - timedelta(days=1), last + timedelta(days=1))
+        )
+    for item in ordered:
+        calendar.add_component(event(item, links, join_url=(join_urls or {}).get(item.id)))
+    return calendar
+
+
+def agenda_feed(dialogue: Dialogue, links: Links) -> Calendar:
+    """The whole agenda of a dialogue, for download or subscription. No join links: public."""
+    return _feed(dialogue.title, dialogue, dialogue.items, links)
+
+
+def item_feed(item: AgendaItem, links: Links) -> Calendar:
+    return _feed(f"{item.dialogue.title}: {item.title}", item.dialogue, [item], links)
+
+
+def personal_feed(
+    dialogue: Dialogue, items: Iterable[AgendaItem], name: str, links: Links
+) -> Calendar:
+    """A participant's own schedule; it may carry the join links of virtual rooms."""
+    items = list(items)
+    join_urls = {item.id: item.room.join_url for item in items if item.room and item.room.join_url}
+    return _feed(f"{dialogue.title}: {name}", dialogue, items, links, join_urls)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    email: str
+
+
+def _address(name: str, email: str, role: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(clean(name, one_line=True) or email)
+    if role:
+        address.params["ROLE"] = role
+        address.params["PARTSTAT"] = "NEEDS-ACTION"
+        address.params["RSVP"] = "FALSE"
+    return address
+
+
+def _scheduling(method: str, vevent: Event, sender: str, attendee: Attendee) -> Calendar:
+    organiser_name, organiser_email = parseaddr(sender)
+    vevent.add("organizer", _address(organiser_name, organiser_email))
+    vevent.add("attendee", _address(attendee.name, attendee.email, "REQ-PARTICIPANT"))
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add_component(vevent)
+    return calendar
+
+
+def invitation(
+    item: AgendaItem,
+    attendee: Attendee,
+    sender: str,
+    links: Links,
+    *,
+    join_url: str | None = None,
+    sequence: int | None = None,
+) -> Calendar:
+    """METHOD:REQUEST for one item and one participant, in UTC; `sequence` overrides the
+    item's when this participant's copy must outrank an earlier cancellation."""
+    vevent = event(item, links, utc=True, join_url=join_url)
+    if sequence is not None:
+        vevent["SEQUENCE"] = sequence
+    return _scheduling("REQUEST", vevent, sender, attendee)
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """What a cancellation needs of an item, which may be gone from the database."""
+
+    uid: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int
+
+
+def cancellation(
+    withdrawn: Withdrawn, attendee: Attendee, sender: str, stamp: datetime
+) -> Calendar:
+    """METHOD:CANCEL, with a SEQUENCE above anything sent before for this event."""
+    vevent = Event()
+    vevent.add("uid", withdrawn.uid)
+    vevent.add("dtstamp", stamp.astimezone(UTC))
+    vevent.add("sequence", withdrawn.sequence)
+    vevent.add("status", "CANCELLED")
+    vevent.add("summary", clean(withdrawn.title, one_line=True))
+    vevent.add("dtstart", withdrawn.starts_at.astimezone(UTC))
+    vevent.add("dtend", withdrawn.ends_at.astimezone(UTC))
+    return _scheduling("CANCEL", vevent, sender, attendee)

@@ -1,0 +1,84 @@
+"""Calendar feeds (agenda, one item, a personal schedule) and organisers' update sending.
+
+A feed answers a repeat request with 304 Not Modified after a single query, so calendar
+clients polling every few minutes cost almost nothing.
+"""
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from icalendar import Calendar
+
+from ip4dialogue.accounts.access import organisers_only
+from ip4dialogue.calendar import builders, services
+from ip4dialogue.calendar.services import Version
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.services import public_dialogue
+from ip4dialogue.extensions import db
+from ip4dialogue.registration.services import registration_by_token
+
+bp = Blueprint("calendar", __name__)
+updates_bp = organisers_only(
+    Blueprint("calendar_updates", __name__, url_prefix="/organise/dialogues")
+)
+
+
+def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) -> Response:
+    """The calendar file, or 304 when the client's copy is current (built only if needed)."""
+    if version is None:
+        abort(404)
+    response = Response(mimetype="text/calendar")
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response.cache_control.no_cache = True  # always revalidate: cheap, and changes show at once
+    response.make_conditional(request)
+    if response.status_code == 304:
+        return response
+    response.set_data(build().to_ical())
+    disposition = "attachment" if request.args.get("download") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@bp.get("/dialogues/<slug>/agenda.ics")
+def agenda(slug: str) -> ResponseReturnValue:
+    def build() -> Calendar:
+        dialogue = public_dialogue(slug) or abort(404)
+        return builders.agenda_feed(dialogue, services.links())
+
+    return _ics(services.agenda_version(slug), build, f"{slug}.ics")
+
+
+@bp.get("/dialogues/<slug>/items/<int:item_id>.ics")
+def item(slug: str, item_id: int) -> ResponseReturnValue:
+    def build() -> Calendar:
+        dialogue = public_dialogue(slug) or abort(404)
+        found = next((item for item in dialogue.items if item.id == item_id), None) or abort(404)
+        return builders.item_feed(found, services.links())
+
+    return _ics(services.item_version(slug, item_id), build, f"{slug}-{item_id}.ics")
+
+
+@bp.get("/registrations/<token>/schedule.ics")
+def schedule(token: str) -> ResponseReturnValue:
+    def build() -> Calendar:
+        registration = registration_by_token(token) or abort(404)
+        return services.personal_calendar(services.load_for_schedule(registration.id))
+
+    return _ics(
+        services.schedule_version(token) if len(token) <= 100 else None, build, "my-schedule.ics"
+    )
+
+
+@updates_bp.route("/<int:dialogue_id>/calendar-updates", methods=["GET", "POST"])
+def updates(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        sent = services.send_updates(dialogue.id)
+        flash(f"Calendar updates sent to {len(sent)} participant(s).", "success")
+        return redirect(url_for(".updates", dialogue_id=dialogue.id))
+    return render_template(
+        "calendar/updates.html", dialogue=dialogue, pending=services.pending_updates(dialogue.id)
+    )
