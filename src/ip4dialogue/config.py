@@ -45,6 +45,7 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "MAIL_USE_TLS": _boolean,
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_ENABLED": _boolean,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -59,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,
     "MAIL_SENDER": "IP4 Dialogue <dialogue@localhost>",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

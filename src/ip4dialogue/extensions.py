@@ -1,5 +1,6 @@
 """Extension objects, created unbound so that create_app() can bind them to each app."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,3 +19,8 @@ login_manager.login_message = "Please log in as an organiser to see that page."
 login_manager.login_message_category = "info"
 # Storage comes from RATELIMIT_STORAGE_URI: memory by default, Redis to share across workers.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def submitted_email() -> str:
+    """Limits per email address typed into a form, whatever the addresses it comes from."""
+    return "email:" + request.form.get("email", "").strip().lower()

@@ -126,8 +126,9 @@ def _deliver_after_commit(session: Session) -> None:
     for message in messages:
         try:
             deliver(app, message)
-        except (OSError, smtplib.SMTPException):
-            # The change is committed; a mail server's hiccup must not undo it for the user.
+        except Exception:
+            # The change is committed; a mail server's hiccup, or one odd address, must not
+            # turn it into an error page or stop the other messages.
             logger.exception("could not send %r to %s", message.subject, message.to_address)
 
 

@@ -53,7 +53,7 @@ def test_changes_to_a_draft_do_not_raise_the_sequence(make, dialogue, organiser)
 def test_time_room_and_status_changes_on_a_published_item_raise_the_sequence(
     make, dialogue, organiser
 ):
-    dialogue.status = DialogueStatus.PUBLISHED
+    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
     room = make.room(dialogue)
     item = make.item(dialogue)
     stamp = item.changed_at
@@ -69,7 +69,7 @@ def test_time_room_and_status_changes_on_a_published_item_raise_the_sequence(
 
 
 def test_a_new_title_stamps_the_change_but_keeps_the_sequence(make, dialogue, organiser):
-    dialogue.status = DialogueStatus.PUBLISHED
+    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
     item = make.item(dialogue)
     stamp = item.changed_at
     assert services.apply_item_changes(item, {"title": "Renamed"}, organiser)
@@ -78,7 +78,7 @@ def test_a_new_title_stamps_the_change_but_keeps_the_sequence(make, dialogue, or
 
 
 def test_saving_an_unchanged_item_changes_nothing(make, dialogue, organiser):
-    dialogue.status = DialogueStatus.PUBLISHED
+    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
     item = make.item(dialogue)
     assert not services.apply_item_changes(item, {"title": item.title}, organiser)
     assert item.sequence == 0
@@ -153,3 +153,17 @@ def test_a_slug_belongs_to_one_dialogue(make, organiser):
     }
     with pytest.raises(RuleViolation, match="already uses this web address"):
         services.save_dialogue(None, values, organiser)
+
+
+def test_a_duplicate_is_tentative_until_confirmed(make, dialogue, organiser):
+    copy = services.duplicate_item(make.item(dialogue), organiser)
+    assert copy.status == ItemStatus.TENTATIVE
+
+
+def test_cancelling_a_published_dialogue_raises_every_items_sequence(make, dialogue, organiser):
+    item = make.item(dialogue)
+    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
+    services.change_status(dialogue, DialogueStatus.CANCELLED, organiser)
+    assert item.sequence == 1
+    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
+    assert item.sequence == 2

@@ -100,7 +100,7 @@ def test_raising_the_capacity_seats_the_waitlist_in_order(open_dialogue):
     open_dialogue.capacity = 4
     db.session.commit()
 
-    promoted = services.capacity_changed(open_dialogue.id)
+    promoted = services.seat_waiting(open_dialogue.id)
 
     assert [r.participant.email for r in promoted] == ["cho@example.org", "dan@example.org"]
     assert registration_of("eve@example.org").status == WAITLISTED
@@ -329,3 +329,15 @@ def test_erasing_removes_personal_data_frees_the_seat_and_keeps_counts(app, open
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
     assert "ana@example.org" not in str(outbox(app)[-1]["To"])  # cho's promotion, not ana
     assert db.session.scalar(select(Invitation.email)).endswith("@invalid")
+
+
+def test_a_decision_is_taken_on_the_state_read_under_the_lock(make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL, capacity=1)
+    register(dialogue, "ana@example.org")
+    ana = registration_of("ana@example.org")
+    assert services.approve(ana) == CONFIRMED
+    with pytest.raises(RuleViolation, match="Not possible: the registration is confirmed"):
+        services.approve(ana)  # a double click must not move her to the waitlist
+    db.session.rollback()
+    assert registration_of("ana@example.org").status == CONFIRMED
+    assert services.allowed_decisions(ana) == ["waitlist", "decline"]

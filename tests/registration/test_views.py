@@ -246,3 +246,51 @@ def test_inviting_an_address_twice_is_explained_next_to_the_field(organiser_clie
     page = again.get_data(as_text=True)
     assert "kim@example.org has been invited already." in page
     assert 'value="Dr Kim"' in page
+
+
+def test_registrations_are_throttled_per_email(app, client, dialogue):
+    app.config["RATELIMIT_ENABLED"] = True
+    for _ in range(5):
+        assert client.post("/dialogues/seoul/register", data=FORM).status_code == 302
+    assert client.post("/dialogues/seoul/register", data=FORM).status_code == 429
+
+
+def test_an_address_mail_cannot_carry_is_refused_on_the_form(client, dialogue):
+    response = client.post("/dialogues/seoul/register", data=FORM | {"email": "josé@example.org"})
+    assert response.status_code == 200
+    assert 'id="email-error"' in response.get_data(as_text=True)
+    assert count(Registration) == 0
+
+
+def test_decisions_only_redirect_within_the_site(organiser_client, make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL)
+    registration = make.registration(dialogue=dialogue, status=RegistrationStatus.PENDING)
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/registrations/{registration.id}/approve",
+        data={"back": "https://evil.example/"},
+    )
+    assert response.location == f"/organise/dialogues/{dialogue.id}/registrations"
+
+
+def test_raising_the_capacity_on_the_form_seats_the_waitlist(app, organiser_client, make):
+    dialogue = make.dialogue(slug="full", registration_mode=RegistrationMode.OPEN, capacity=0)
+    waiting = make.registration(
+        dialogue=dialogue, status=RegistrationStatus.WAITLISTED, waitlist_position=1
+    )
+    form = {
+        "title": dialogue.title,
+        "slug": "full",
+        "start_date": "2027-05-11",
+        "end_date": "2027-05-12",
+        "timezone": "Asia/Seoul",
+        "format": "in_person",
+        "registration_mode": "open",
+        "capacity": "1",
+    }
+    assert (
+        organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=form).status_code
+        == 302
+    )
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert outbox(app)[-1]["Subject"].startswith("A place has opened up")

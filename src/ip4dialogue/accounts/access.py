@@ -1,5 +1,7 @@
 """Who may see what: the wall around organisers' pages."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -18,3 +20,12 @@ def organisers_only(blueprint: Blueprint) -> Blueprint:
         return None
 
     return blueprint
+
+
+def local_path(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: redirects never leave us."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default

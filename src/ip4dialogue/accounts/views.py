@@ -1,21 +1,16 @@
 """Organiser login and logout."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 
 from ip4dialogue.accounts import services
+from ip4dialogue.accounts.access import local_path
 from ip4dialogue.accounts.forms import LoginForm
-from ip4dialogue.extensions import limiter
+from ip4dialogue.extensions import limiter, submitted_email
 
 bp = Blueprint("accounts", __name__)
-
-
-def _submitted_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))
 
 
 def _failed(response: Response) -> bool:
@@ -24,17 +19,12 @@ def _failed(response: Response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Follow `next` only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("organise.dashboard")
+    return local_path(target, url_for("organise.dashboard"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"], deduct_when=_failed)
-@limiter.limit("20 per hour", methods=["POST"], key_func=_submitted_email, deduct_when=_failed)
+@limiter.limit("20 per hour", methods=["POST"], key_func=submitted_email, deduct_when=_failed)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

@@ -20,6 +20,7 @@ from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, R
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.registration.services import seat_waiting
 from ip4dialogue.report.services import coverage, reference_data
 from ip4dialogue.rules import RuleViolation
 
@@ -93,11 +94,13 @@ def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialog
     values = _form_values(form, DIALOGUE_FIELDS)
     values["country_code"] = values["country_code"] or None
     try:
-        return services.save_dialogue(dialogue, values, current_user)
+        saved = services.save_dialogue(dialogue, values, current_user)
     except RuleViolation as violation:
         db.session.rollback()
         show_violation(form, violation)
         return None
+    seat_waiting(saved.id)  # a larger capacity seats the waitlist at once
+    return saved
 
 
 @bp.route("/dialogues/new", methods=["GET", "POST"])
@@ -303,11 +306,13 @@ def _save_item_form(
             "theme_ids": form.themes.data,
             "recommendation_ids": form.recommendations.data,
         }
-        return services.save_item(dialogue, item, values, _role_choices(form), current_user)
+        saved = services.save_item(dialogue, item, values, _role_choices(form), current_user)
     except RuleViolation as violation:
         db.session.rollback()
         show_violation(form, violation)
         return None
+    seat_waiting(dialogue.id)  # a larger break-out seats its line at once
+    return saved
 
 
 def _render_item_form(

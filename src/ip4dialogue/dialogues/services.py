@@ -22,6 +22,7 @@ from ip4dialogue.dialogues.models import (
     AgendaRole,
     Dialogue,
     DialogueStatus,
+    ItemStatus,
     Role,
     Room,
 )
@@ -180,6 +181,10 @@ def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: Org
 def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organiser) -> None:
     """Publish, withdraw or cancel. Publishing again marks the current agenda as announced."""
     before = {"status": dialogue.status.value}
+    cancelling = DialogueStatus.CANCELLED in (dialogue.status, status) and dialogue.status != status
+    if cancelling and dialogue.published_at is not None:
+        for item in dialogue.items:  # every event's STATUS changes in calendars
+            item.changed_at, item.sequence = utcnow(), item.sequence + 1
     dialogue.status = status
     if status == DialogueStatus.PUBLISHED:
         dialogue.published_at = utcnow()
@@ -359,6 +364,7 @@ def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
     """A copy with a new UID, tentative until the organiser confirms it."""
     copy = AgendaItem(
         dialogue=item.dialogue,
+        status=ItemStatus.TENTATIVE,
         kind=item.kind,
         title=f"{item.title} (copy)",
         description=item.description,
@@ -477,8 +483,8 @@ def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Orga
     if not changed:
         return False
     item.changed_at = utcnow()
-    if item.dialogue.status == DialogueStatus.PUBLISHED and changed & set(SCHEDULING_FIELDS):
-        item.sequence += 1
+    if item.dialogue.published_at is not None and changed & set(SCHEDULING_FIELDS):
+        item.sequence += 1  # once published, even edits made in draft reach calendars
     record(
         "item.updated",
         item,

@@ -57,9 +57,14 @@ def all_zones() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(all_zones())
+
+
 def zone_or_none(name: str | None) -> ZoneInfo | None:
     """The zone called `name`, or None for anything that is not an IANA zone."""
-    if not name or name not in available_timezones():
+    if not name or name not in _zone_names():
         return None
     try:
         return ZoneInfo(name)

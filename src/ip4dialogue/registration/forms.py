@@ -47,7 +47,7 @@ class ParticipantDetailsForm(FlaskForm):
 class RegistrationForm(ParticipantDetailsForm):
     email = EmailField(
         "Email",
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)],
         description="Your private link to manage your place is sent here.",
     )
     breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
@@ -67,7 +67,9 @@ class BreakoutsForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)]
+    )
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     affiliation = StringField("Organisation", validators=[Optional(), Length(max=200)])
 

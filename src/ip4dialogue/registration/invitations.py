@@ -23,7 +23,8 @@ DEFAULT_VALIDITY = timedelta(days=60)
 def normalised_email(raw: str) -> str:
     """The address in canonical form, or RuleViolation saying what is wrong with it."""
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        address = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
+        return address.normalized.lower()
     except EmailNotValidError as error:
         raise RuleViolation(
             "email", f"{raw.strip()!r} is not a valid email address: {error}"
@@ -52,6 +53,8 @@ def invite(
 ) -> Invitation:
     """Invite one address (the caller commits), refusing an address invited already."""
     address = normalised_email(email)
+    if len(name) > 200 or len(affiliation) > 200:
+        raise RuleViolation("name", "Names and organisations are at most 200 characters.")
     taken = db.session.scalars(
         select(Invitation.id).where(
             Invitation.dialogue_id == dialogue.id, Invitation.email == address
@@ -128,7 +131,12 @@ def invite_list(dialogue: Dialogue, text: str, organiser: Organiser) -> ImportRe
     """Invite everyone on a list. Good rows are invited; each bad row is reported with its
     line number and skips only itself."""
     report = ImportReport()
-    for line, cells in read_rows(text):
+    try:
+        rows = read_rows(text)
+    except csv.Error as error:
+        report.problems.append((0, f"The list could not be read as CSV: {error}."))
+        return report
+    for line, cells in rows:
         email, name, affiliation = [*cells, "", "", ""][:3]
         try:  # invite() checks before it writes, so a refused row leaves nothing behind
             report.invited.append(invite(dialogue, email, name, affiliation, organiser))

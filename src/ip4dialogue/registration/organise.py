@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ip4dialogue.accounts.access import organisers_only
+from ip4dialogue.accounts.access import local_path, organisers_only
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.countries.services import grouped_countries
 from ip4dialogue.database import utcnow
@@ -59,6 +59,7 @@ def index(dialogue_id: int) -> ResponseReturnValue:
         page=roster.registrants(dialogue, _filters(form), max(page, 1)),
         balance=roster.balance(dialogue),
         seats_left=services.seats_left(dialogue),
+        decisions=services.allowed_decisions,
         query={key: value for key, value in request.args.items() if key != "page"},
     )
 
@@ -90,7 +91,8 @@ def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseRet
         except RuleViolation as violation:
             db.session.rollback()
             flash(f"{registration.participant.name}: {violation.message}", "error")
-    return redirect(request.form.get("back") or url_for(".index", dialogue_id=dialogue_id))
+    default = url_for(".index", dialogue_id=dialogue_id)
+    return redirect(local_path(request.form.get("back"), default))
 
 
 # Invitations

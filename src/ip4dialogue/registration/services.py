@@ -41,6 +41,31 @@ from ip4dialogue.rules import RuleViolation
 from ip4dialogue.tokens import digest, new_secret
 
 ACTIVE = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+PENDING, CONFIRMED, WAITLISTED, DECLINED = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.DECLINED,
+)
+# What can be done to a registration in each state; checked under the lock.
+TRANSITIONS = {
+    "approve": {PENDING, DECLINED},
+    "decline": {PENDING, CONFIRMED, WAITLISTED},
+    "waitlist": {PENDING, CONFIRMED},
+    "promote": {WAITLISTED},
+    "cancel": set(ACTIVE),
+}
+DECISIONS = ("approve", "promote", "waitlist", "decline")
+
+
+def allowed_decisions(registration: Registration) -> list[str]:
+    """The organisers' decisions open for this registration, in the order to offer them."""
+    return [action for action in DECISIONS if registration.status in TRANSITIONS[action]]
+
+
+def _require(action: str, registration: Registration) -> None:
+    if registration.status not in TRANSITIONS[action]:
+        raise RuleViolation(None, f"Not possible: the registration is {registration.status.value}.")
 
 
 # Private links
@@ -62,7 +87,9 @@ def registration_by_token(token: str) -> Registration | None:
         .where(Registration.manage_token_hash == digest(token))
         .options(
             selectinload(Registration.participant).selectinload(Participant.expertise),
-            selectinload(Registration.dialogue).selectinload(Dialogue.items),
+            selectinload(Registration.dialogue)
+            .selectinload(Dialogue.items)
+            .selectinload(AgendaItem.room),
             selectinload(Registration.signups).selectinload(SessionSignup.item),
         )
     )
@@ -80,6 +107,17 @@ def lock_dialogue(dialogue_id: int) -> Dialogue:
     else:
         query = select(Dialogue).where(Dialogue.id == dialogue_id).with_for_update()
     return db.session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def lock_registration(registration: Registration) -> Dialogue:
+    """Lock the registration's dialogue, then read the registration again: a decision taken
+    on what was read before the lock (a double click, a cancellation racing an approval)
+    would be a decision on stale data."""
+    dialogue = lock_dialogue(registration.dialogue_id)
+    db.session.refresh(registration)
+    for signup in registration.signups:
+        db.session.refresh(signup)
+    return dialogue
 
 
 def _count(model: type, *conditions: object) -> int:
@@ -309,9 +347,8 @@ def check_breakouts(dialogue: Dialogue, item_ids: Iterable[int]) -> list[AgendaI
 
 def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     """Join and leave break-outs as chosen on the participant's page."""
-    lock_dialogue(registration.dialogue_id)
-    if registration.status not in ACTIVE:
-        raise RuleViolation(None, "This registration is not active.")
+    lock_registration(registration)
+    _require("cancel", registration)  # break-outs are for active registrations only
     wanted = {item.id: item for item in check_breakouts(registration.dialogue, item_ids)}
     for signup in registration.signups:
         if signup.item_id not in wanted and signup.status != SignupStatus.CANCELLED:
@@ -495,9 +532,10 @@ def update_details(registration: Registration, details: Details) -> None:
     db.session.commit()
 
 
-def _withdraw(registration: Registration, status: RegistrationStatus) -> None:
+def _withdraw(registration: Registration, action: str, status: RegistrationStatus) -> None:
     """Leave the dialogue (cancelled or declined): seats go to the next in line."""
-    dialogue = lock_dialogue(registration.dialogue_id)
+    dialogue = lock_registration(registration)
+    _require(action, registration)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     _set_status(registration, status)
     db.session.flush()
@@ -507,9 +545,7 @@ def _withdraw(registration: Registration, status: RegistrationStatus) -> None:
 
 
 def cancel(registration: Registration) -> None:
-    if registration.status not in ACTIVE:
-        raise RuleViolation(None, "This registration is not active.")
-    _withdraw(registration, RegistrationStatus.CANCELLED)
+    _withdraw(registration, "cancel", RegistrationStatus.CANCELLED)
     emails.send_to_registrant("cancelled", registration)
     db.session.commit()
 
@@ -519,7 +555,7 @@ def erase(participant: Participant) -> None:
     and sector, for the balance of the room) remain. Their seats go to the next in line."""
     for registration in participant.registrations:
         if registration.status in ACTIVE:
-            _withdraw(registration, RegistrationStatus.CANCELLED)
+            _withdraw(registration, "cancel", RegistrationStatus.CANCELLED)
         registration.access_needs = registration.dietary_needs = ""
         registration.manage_token_hash = new_secret()[1]  # no link works any more
     for invitation in db.session.scalars(
@@ -541,9 +577,8 @@ def erase(participant: Participant) -> None:
 
 def approve(registration: Registration) -> RegistrationStatus:
     """Give a seat if one is free, else a place on the waitlist: never overbook."""
-    dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.DECLINED):
-        raise RuleViolation(None, "Only pending or declined registrations can be approved.")
+    dialogue = lock_registration(registration)
+    _require("approve", registration)
     status = _place(registration, dialogue)
     kind = "approved" if status == RegistrationStatus.CONFIRMED else "waitlisted"
     emails.send_to_registrant(kind, registration, issue_token(registration))
@@ -552,18 +587,15 @@ def approve(registration: Registration) -> RegistrationStatus:
 
 
 def decline(registration: Registration) -> None:
-    if registration.status == RegistrationStatus.DECLINED:
-        raise RuleViolation(None, "Already declined.")
-    _withdraw(registration, RegistrationStatus.DECLINED)
+    _withdraw(registration, "decline", RegistrationStatus.DECLINED)
     emails.send_to_registrant("declined", registration)
     db.session.commit()
 
 
 def move_to_waitlist(registration: Registration) -> None:
     """To the end of the line; a seat given up goes to whoever was first."""
-    dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.status == RegistrationStatus.WAITLISTED:
-        raise RuleViolation(None, "Already on the waitlist.")
+    dialogue = lock_registration(registration)
+    _require("waitlist", registration)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     _set_status(registration, RegistrationStatus.WAITLISTED)
     db.session.flush()
@@ -578,9 +610,8 @@ def move_to_waitlist(registration: Registration) -> None:
 
 
 def promote(registration: Registration) -> None:
-    dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.status == RegistrationStatus.CONFIRMED:
-        raise RuleViolation(None, "Already confirmed.")
+    dialogue = lock_registration(registration)
+    _require("promote", registration)
     if (free := seats_left(dialogue)) is not None and free == 0:
         raise RuleViolation(None, "No seat is free: raise the dialogue's capacity first.")
     _place(registration, dialogue)
@@ -588,8 +619,12 @@ def promote(registration: Registration) -> None:
     db.session.commit()
 
 
-def capacity_changed(dialogue_id: int) -> list[Registration]:
-    """After an organiser raised the capacity: seat the waitlist in order."""
-    promoted = fill_free_seats(lock_dialogue(dialogue_id))
+def seat_waiting(dialogue_id: int) -> list[Registration]:
+    """After organisers changed the dialogue or its agenda (a larger capacity, a bigger room):
+    give free seats, in the dialogue and its break-outs, to those waiting, in order."""
+    dialogue = lock_dialogue(dialogue_id)
+    promoted = fill_free_seats(dialogue)
+    for item in signup_items(dialogue):
+        _promote_signups(item)
     db.session.commit()
     return promoted

@@ -1,6 +1,6 @@
 """Experts' pages: register, and their own private page reached by the emailed link."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -9,7 +9,7 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, RegistrationMode
 from ip4dialogue.dialogues.services import public_dialogue
 from ip4dialogue.dialogues.timezones import zone_choices
-from ip4dialogue.extensions import db
+from ip4dialogue.extensions import db, limiter, submitted_email
 from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
@@ -77,7 +77,11 @@ def _details(form: ParticipantDetailsForm) -> services.Details:
 
 
 @bp.route("/dialogues/<slug>/register", methods=["GET", "POST"])
+@limiter.limit("20 per minute;200 per hour", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email)
 def register(slug: str) -> ResponseReturnValue:
+    """Throttled per address and per email, so nobody can flood an inbox or fill the room
+    with invented experts."""
     dialogue = _open_dialogue(slug)
     now = utcnow()
     code = request.values.get("code") or None
@@ -110,7 +114,8 @@ def register(slug: str) -> ResponseReturnValue:
             if outcome.token:
                 flash("You are registered. This page is yours: bookmark it.", "success")
                 return redirect(url_for(".manage", token=outcome.token))
-            return redirect(url_for(".sent", slug=slug, to=form.email.data))
+            session["registration_sent_to"] = form.email.data
+            return redirect(url_for(".sent", slug=slug))
     return render_template(
         "registration/register.html",
         dialogue=dialogue,
@@ -125,9 +130,8 @@ def register(slug: str) -> ResponseReturnValue:
 def sent(slug: str) -> ResponseReturnValue:
     """The same answer for a new registration and for an address registered already."""
     dialogue = _open_dialogue(slug)
-    return render_template(
-        "registration/sent.html", dialogue=dialogue, to=request.args.get("to", "")
-    )
+    to = session.get("registration_sent_to", "")
+    return render_template("registration/sent.html", dialogue=dialogue, to=to)
 
 
 @bp.post("/dialogues/<slug>/register/decline")
