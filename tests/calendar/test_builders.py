@@ -1,0 +1,165 @@
+"""The calendar builders, checked with real parsers: instants, escaping, stability."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from ip4dialogue.calendar import builders
+from ip4dialogue.calendar.timezones import vtimezone
+from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus
+from ip4dialogue.dialogues.services import dialogue_for_organiser
+from ip4dialogue.extensions import db
+from tests.calendar.conftest import TRICKY_TEXT, parse_everywhere
+
+LINKS = builders.Links("https://dialogue.example.org")
+
+
+def loaded(dialogue):
+    db.session.expire_all()
+    return dialogue_for_organiser(dialogue.id)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "Australia/Sydney", "Pacific/Auckland"])
+def test_every_instant_survives_both_parsers(edge_dialogues, zone):
+    dialogue = loaded(edge_dialogues[zone])
+    parsed = parse_everywhere(builders.agenda_feed(dialogue, LINKS).to_ical())
+    assert parsed == {item.uid: (item.starts_at, item.ends_at) for item in dialogue.items}
+
+
+def test_an_unchanged_agenda_gives_the_same_bytes(edge_dialogues):
+    dialogue = loaded(edge_dialogues["Europe/Brussels"])
+    first = builders.agenda_feed(dialogue, LINKS).to_ical()
+    assert builders.agenda_feed(loaded(dialogue), LINKS).to_ical() == first
+
+
+def test_feeds_carry_names_refresh_and_no_method(edge_dialogues):
+    calendar = builders.agenda_feed(loaded(edge_dialogues["Europe/Brussels"]), LINKS)
+    assert "METHOD" not in calendar
+    assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"]) == "Dialogue; Europe/Brussels"
+    assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+
+
+def test_text_with_separators_and_line_breaks_cannot_add_properties(edge_dialogues):
+    data = builders.agenda_feed(loaded(edge_dialogues["Europe/Brussels"]), LINKS).to_ical()
+    [event] = [e for e in Calendar.from_ical(data).walk("VEVENT") if "bell" in str(e["SUMMARY"])]
+    cleaned = 'Commas, semicolons; back\\slashes "quotes" and a line break bell'
+    assert str(event["SUMMARY"]) == cleaned
+    assert str(event["DESCRIPTION"]).startswith(
+        TRICKY_TEXT.replace("\r\n", "\n").replace("\x07", "")
+    )
+    assert f"Speaker: {cleaned}" in str(event["DESCRIPTION"])
+    assert b"\x07" not in data
+    lines = data.decode().split("\r\n")
+    assert not any(line.startswith(("and a line break", "ATTENDEE", "ORGANIZER")) for line in lines)
+
+
+def test_long_korean_and_japanese_titles_fold_without_splitting_a_character(edge_dialogues):
+    data = builders.agenda_feed(loaded(edge_dialogues["Australia/Sydney"]), LINKS).to_ical()
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # raises if a fold cut a character in two
+    titles = [str(e["SUMMARY"]) for e in Calendar.from_ical(data).walk("VEVENT")]
+    assert any(title.startswith("인도태평양 안보 대화") for title in titles)
+    assert any(title.endswith("長い題名のセッション") for title in titles)
+
+
+def test_cancelled_items_and_dialogues(edge_dialogues):
+    dialogue = loaded(edge_dialogues["Pacific/Auckland"])
+    statuses = {
+        str(e["SUMMARY"]): str(e["STATUS"])
+        for e in builders.agenda_feed(dialogue, LINKS).walk("VEVENT")
+    }
+    assert statuses["Called off"] == "CANCELLED"
+    assert statuses["Across midnight"] == "CONFIRMED"
+    dialogue.status = DialogueStatus.CANCELLED
+    assert {str(e["STATUS"]) for e in builders.agenda_feed(dialogue, LINKS).walk("VEVENT")} == {
+        "CANCELLED"
+    }
+
+
+def test_the_public_feed_never_carries_join_links_but_the_personal_one_does(edge_dialogues):
+    dialogue = loaded(edge_dialogues["Europe/Brussels"])
+    assert b"secret-room" not in builders.agenda_feed(dialogue, LINKS).to_ical()
+    personal = builders.personal_feed(dialogue, dialogue.items, "Dr Kim", LINKS).to_ical()
+    assert b"secret-room" in personal
+
+
+def test_names_only_with_consent_under_the_chatham_house_rule(make):
+    from ip4dialogue.dialogues.models import Role
+
+    dialogue = make.dialogue(chatham_house=True)
+    item = make.item(dialogue)
+    make.role(item, make.participant(name="Named Person", consent_to_be_listed=True), Role.CHAIR)
+    make.role(item, make.participant(name="Private Person"), Role.SPEAKER)
+    data = builders.agenda_feed(loaded(dialogue), LINKS).to_ical().decode()
+    assert "Named Person" in data
+    assert "Private Person" not in data
+
+
+def test_an_invitation_is_a_request_in_utc_with_one_organiser_and_the_attendee(edge_dialogues):
+    dialogue = loaded(edge_dialogues["Europe/Brussels"])
+    item = dialogue.items[0]
+    calendar = builders.invitation(
+        item,
+        builders.Attendee('Kim "K"; Jr.', "kim@example.org"),
+        "IP4 Dialogue <dialogue@example.org>",
+        LINKS,
+        sequence=4,
+    )
+    data = calendar.to_ical()
+    parsed = Calendar.from_ical(data)
+    [event] = parsed.walk("VEVENT")
+    assert str(parsed["METHOD"]) == "REQUEST"
+    assert event.decoded("DTSTART") == item.starts_at
+    assert event.decoded("DTSTART").utcoffset() == timedelta(0)
+    assert re.search(rb"\r\nDTSTART:2027\d{4}T\d{6}Z\r\n", data)  # UTC, no TZID
+    assert b"VTIMEZONE" not in data
+    assert data.count(b"ORGANIZER") == 1
+    assert str(event["ORGANIZER"]) == "mailto:dialogue@example.org"
+    assert str(event["ATTENDEE"]) == "mailto:kim@example.org"
+    assert event["ATTENDEE"].params["CN"] == 'Kim "K"; Jr.'
+    assert event["SEQUENCE"] == 4
+    parse_everywhere(data)
+
+
+def test_a_cancellation_outranks_what_was_sent(edge_dialogues):
+    withdrawn = builders.Withdrawn(
+        "uid-1@ip4dialogue",
+        "Gone",
+        datetime(2027, 5, 11, 0, tzinfo=UTC),
+        datetime(2027, 5, 11, 1, tzinfo=UTC),
+        3,
+    )
+    calendar = builders.cancellation(
+        withdrawn,
+        builders.Attendee("Kim", "kim@example.org"),
+        "dialogue@example.org",
+        datetime(2027, 1, 1, tzinfo=UTC),
+    )
+    [event] = calendar.walk("VEVENT")
+    assert (str(calendar["METHOD"]), str(event["STATUS"]), event["SEQUENCE"]) == (
+        "CANCEL",
+        "CANCELLED",
+        3,
+    )
+
+
+def test_vtimezone_onsets_are_local_times_before_the_change():
+    component = vtimezone(ZoneInfo("Europe/Brussels"), date(2027, 3, 27), date(2027, 3, 28))
+    [standard, daylight] = component.subcomponents
+    assert daylight["DTSTART"].dt == datetime(2027, 3, 28, 2, 0)  # noqa: DTZ001 (local, by RFC)
+    assert (daylight["TZOFFSETFROM"].td, daylight["TZOFFSETTO"].td) == (
+        timedelta(hours=1),
+        timedelta(hours=2),
+    )
+    assert str(standard["TZNAME"]) == "CET"
+
+
+def test_a_tentative_item_says_so(make):
+    dialogue = make.dialogue()
+    make.item(dialogue, status=ItemStatus.TENTATIVE)
+    [event] = builders.agenda_feed(loaded(dialogue), LINKS).walk("VEVENT")
+    assert str(event["STATUS"]) == "TENTATIVE"
