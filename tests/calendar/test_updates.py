@@ -1,0 +1,114 @@
+"""Calendar updates by email: invitations with the confirmation, then one message per person
+per batch of changes, with REQUEST or CANCEL files that real parsers accept."""
+
+from datetime import date, time
+
+import pytest
+from icalendar import Calendar
+
+from ip4dialogue.calendar import services as calendar
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues import services as agenda
+from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, ItemStatus, RegistrationMode
+from ip4dialogue.extensions import db
+from ip4dialogue.registration import services as registration
+from ip4dialogue.registration.models import Sector
+from tests.calendar.conftest import parse_everywhere
+
+
+def calendar_parts(message) -> list[tuple[str, Calendar]]:
+    return [
+        (
+            part.get_content_type() + ";method=" + part.get_param("method"),
+            Calendar.from_ical(part.get_payload(decode=True)),
+        )
+        for part in message.iter_attachments()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+@pytest.fixture
+def confirmed(make, organiser, smtp):
+    make.country(code="KR", name="South Korea")
+    dialogue = make.dialogue(
+        slug="seoul",
+        title="Seoul",
+        registration_mode=RegistrationMode.OPEN,
+        start_date=date(2027, 5, 11),
+        status=DialogueStatus.DRAFT,
+    )
+    make.item(dialogue, title="Opening")
+    make.item(dialogue, title="Breakout", kind=ItemKind.BREAKOUT, signup_required=True)
+    agenda.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
+    registration.register(
+        dialogue.id,
+        registration.Application(
+            email="kim@example.org",
+            details=registration.Details("Dr Kim", "KIDA", "", "KR", Sector.THINK_TANK, None),
+            consent_data_processing=True,
+            consent_chatham_house=True,
+        ),
+        utcnow(),
+    )
+    return dialogue
+
+
+def test_the_confirmation_carries_an_invitation_for_each_session(confirmed, smtp):
+    [confirmation] = smtp.received
+    parts = calendar_parts(confirmation)
+    assert [kind for kind, _ in parts] == ["text/calendar;method=REQUEST"]  # not the breakout
+    [(_, invite)] = parts
+    assert str(invite["METHOD"]) == "REQUEST"
+    parse_everywhere(invite.to_ical())
+    assert calendar.pending_updates(confirmed.id) == []
+
+
+def test_several_edits_make_one_message_per_person(confirmed, organiser, smtp):
+    opening = confirmed.items[0]
+    agenda.move_item(opening, date(2027, 5, 11), time(10), 0, organiser)
+    agenda.move_item(opening, date(2027, 5, 11), time(11), 0, organiser)
+    agenda.apply_item_changes(opening, {"title": "Opening, renamed"}, organiser)
+    db.session.commit()
+
+    [due] = calendar.pending_updates(confirmed.id)
+    assert [item.title for item in due.requests] == ["Opening, renamed"]
+    calendar.send_updates(confirmed.id)
+
+    update = smtp.received[-1]
+    assert update["Subject"] == "Calendar update: Seoul"
+    [(kind, invite)] = calendar_parts(update)
+    assert kind == "text/calendar;method=REQUEST"
+    [event] = invite.walk("VEVENT")
+    assert event["SEQUENCE"] == 2
+    assert event.decoded("DTSTART") == opening.starts_at
+    assert calendar.pending_updates(confirmed.id) == []
+
+
+def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, organiser, smtp):
+    opening = confirmed.items[0]
+    agenda.apply_item_changes(opening, {"status": ItemStatus.CANCELLED}, organiser)
+    db.session.commit()
+    calendar.send_updates(confirmed.id)
+    [(kind, cancel)] = calendar_parts(smtp.received[-1])
+    [event] = cancel.walk("VEVENT")
+    assert kind == "text/calendar;method=CANCEL"
+    assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
+
+
+def test_cancelling_a_registration_cancels_its_calendar_entries(confirmed, smtp):
+    from ip4dialogue.registration.models import Registration
+
+    registration.cancel(db.session.scalars(db.select(Registration)).one())
+    parts = calendar_parts(smtp.to("kim@example.org")[-1])
+    assert [kind for kind, _ in parts] == ["text/calendar;method=CANCEL"]
+
+
+def test_the_cli_previews_then_sends(app, confirmed, organiser, smtp):
+    agenda.move_item(confirmed.items[0], date(2027, 5, 12), time(9), 0, organiser)
+    runner = app.test_cli_runner()
+    preview = runner.invoke(args=["send-updates", "--dialogue", "seoul", "--dry-run"])
+    assert "kim@example.org: update Opening" in preview.output
+    assert "Nothing sent" in preview.output
+    sent_before = len(smtp.received)
+    assert runner.invoke(args=["send-updates"]).exit_code == 0
+    assert len(smtp.received) == sent_before + 1

@@ -1,0 +1,127 @@
+"""The served feeds: content type, caching headers, 304s that cost one query, privacy."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, RegistrationMode
+from ip4dialogue.extensions import db
+from ip4dialogue.registration.models import RegistrationStatus, SessionSignup, SignupStatus
+from ip4dialogue.registration.services import issue_token
+from tests.calendar.conftest import parse_everywhere
+
+
+@pytest.fixture
+def dialogue(make):
+    dialogue = make.dialogue(slug="seoul", title="Seoul Dialogue")
+    make.item(dialogue, title="Opening")
+    return dialogue
+
+
+def test_the_agenda_feed_is_a_calendar_with_validators(client, dialogue):
+    response = client.get("/dialogues/seoul/agenda.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["ETag"]
+    assert response.headers["Last-Modified"]
+    assert parse_everywhere(response.data)
+
+
+def test_an_unchanged_feed_is_byte_identical_and_revalidates_with_one_query(
+    client, dialogue, queries
+):
+    first = client.get("/dialogues/seoul/agenda.ics")
+    assert client.get("/dialogues/seoul/agenda.ics").data == first.data
+    with queries() as log:
+        again = client.get(
+            "/dialogues/seoul/agenda.ics", headers={"If-None-Match": first.headers["ETag"]}
+        )
+    assert again.status_code == 304
+    assert again.data == b""
+    assert log.count == 1
+    since = client.get(
+        "/dialogues/seoul/agenda.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert since.status_code == 304
+
+
+def test_a_change_gives_a_new_version_at_once(client, dialogue, make):
+    etag = client.get("/dialogues/seoul/agenda.ics").headers["ETag"]
+    make.item(dialogue, title="Added later")
+    response = client.get("/dialogues/seoul/agenda.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert b"Added later" in response.data
+
+
+def test_download_links_ask_for_a_file(client, dialogue):
+    response = client.get("/dialogues/seoul/agenda.ics?download=1")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="seoul.ics"'
+
+
+def test_one_item_has_its_own_file(client, dialogue):
+    item = dialogue.items[0]
+    response = client.get(f"/dialogues/seoul/items/{item.id}.ics")
+    [event] = Calendar.from_ical(response.data).walk("VEVENT")
+    assert str(event["UID"]) == item.uid
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dialogues/draft/agenda.ics",
+        "/dialogues/nowhere/agenda.ics",
+        "/dialogues/seoul/items/9999.ics",
+        "/registrations/nope/schedule.ics",
+    ],
+)
+def test_drafts_and_unknown_things_are_not_found(client, dialogue, make, url):
+    make.dialogue(slug="draft", status=DialogueStatus.DRAFT)
+    assert client.get(url).status_code == 404
+
+
+def test_a_cancelled_dialogue_keeps_its_feed_with_every_item_cancelled(client, dialogue):
+    dialogue.status = DialogueStatus.CANCELLED
+    db.session.commit()
+    events = Calendar.from_ical(client.get("/dialogues/seoul/agenda.ics").data).walk("VEVENT")
+    assert [str(event["STATUS"]) for event in events] == ["CANCELLED"]
+
+
+def test_the_personal_schedule_holds_plenaries_their_breakouts_and_join_links(client, make):
+    dialogue = make.dialogue(slug="hybrid", registration_mode=RegistrationMode.OPEN)
+    online = make.room(dialogue, name="Online", join_url="https://meet.example.org/room-42")
+    start = datetime(2027, 5, 11, 1, 0, tzinfo=UTC)
+    make.item(
+        dialogue, title="Plenary", room=online, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    chosen = make.item(
+        dialogue,
+        title="Breakout A",
+        kind=ItemKind.BREAKOUT,
+        signup_required=True,
+        starts_at=start + timedelta(hours=2),
+        ends_at=start + timedelta(hours=3),
+    )
+    make.item(
+        dialogue,
+        title="Breakout B",
+        kind=ItemKind.BREAKOUT,
+        signup_required=True,
+        starts_at=start + timedelta(hours=2),
+        ends_at=start + timedelta(hours=3),
+    )
+    registration = make.registration(dialogue=dialogue, status=RegistrationStatus.CONFIRMED)
+    db.session.add(
+        SessionSignup(registration=registration, item=chosen, status=SignupStatus.CONFIRMED)
+    )
+    token = issue_token(registration)
+    db.session.commit()
+
+    response = client.get(f"/registrations/{token}/schedule.ics")
+    titles = {str(e["SUMMARY"]) for e in Calendar.from_ical(response.data).walk("VEVENT")}
+    assert titles == {"Plenary", "Breakout A"}
+    assert b"room-42" in response.data
+    assert b"room-42" not in client.get("/dialogues/hybrid/agenda.ics").data
+
+    with_etag = {"If-None-Match": response.headers["ETag"]}
+    assert client.get(f"/registrations/{token}/schedule.ics", headers=with_etag).status_code == 304
