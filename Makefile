@@ -8,7 +8,7 @@ PORT ?= 5000
 # Development settings for `make run`; override any of them from the environment.
 export IP4DIALOGUE_ENV ?= development
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,6 +32,9 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/feed.py 50 500 2000
 
 lint: install
 	$(BIN)/ruff check .

@@ -90,6 +90,7 @@ def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, or
     db.session.commit()
     calendar.send_updates(confirmed.id)
     [(kind, cancel)] = calendar_parts(smtp.received[-1])
+    parse_everywhere(cancel.to_ical())
     [event] = cancel.walk("VEVENT")
     assert kind == "text/calendar;method=CANCEL"
     assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
