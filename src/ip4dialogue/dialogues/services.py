@@ -344,18 +344,23 @@ def save_item(
     if item is None:
         item = AgendaItem(dialogue=dialogue, **values)
         _set_roles(item, people)
-        db.session.add(item)
-        db.session.flush()
-        record(
-            "item.created",
-            item,
-            organiser=organiser,
-            dialogue_id=dialogue.id,
-            after=item_snapshot(item),
-        )
-    else:
-        values["roles"] = people
-        apply_item_changes(item, values, organiser)
+        return _add_item(item, organiser)
+    values["roles"] = people
+    apply_item_changes(item, values, organiser)
+    db.session.commit()
+    return item
+
+
+def _add_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
+    db.session.add(item)
+    db.session.flush()
+    record(
+        "item.created",
+        item,
+        organiser=organiser,
+        dialogue_id=item.dialogue_id,
+        after=item_snapshot(item),
+    )
     db.session.commit()
     return item
 
@@ -377,17 +382,7 @@ def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
         recommendations=list(item.recommendations),
         roles=[AgendaRole(participant=role.participant, role=role.role) for role in item.roles],
     )
-    db.session.add(copy)
-    db.session.flush()
-    record(
-        "item.created",
-        copy,
-        organiser=organiser,
-        dialogue_id=item.dialogue_id,
-        after=item_snapshot(copy),
-    )
-    db.session.commit()
-    return copy
+    return _add_item(copy, organiser)
 
 
 def delete_item(item: AgendaItem, organiser: Organiser) -> None:
