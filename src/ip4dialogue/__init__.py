@@ -35,14 +35,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from ip4dialogue import models  # noqa: F401 (maps every class before first use)
-    from ip4dialogue.extensions import csrf, db, limiter, login_manager, migrate
+    from ip4dialogue.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
+    if proxies := app.config["PROXY_COUNT"]:
+        # Behind that many trusted proxies: client address, scheme and host from X-Forwarded-*.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

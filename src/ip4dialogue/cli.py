@@ -1,6 +1,7 @@
 """Command-line interface: `flask --app ip4dialogue ...`, or the `ip4dialogue` script."""
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from ip4dialogue import backups
 from ip4dialogue.accounts.services import AccountError, create_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
@@ -109,12 +111,37 @@ def send_updates_command(slug: str | None, dry_run: bool) -> None:
     click.echo("Nothing sent (dry run)." if dry_run else "Done.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent snapshot of the database to PATH, while the app keeps serving."""
+    try:
+        written = backups.backup(db.engine, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.confirmation_option(prompt="This replaces everything in the database. Go on?")
+def restore_command(path: Path) -> None:
+    """Replace the database's contents with the backup at PATH."""
+    try:
+        backups.restore(db.engine, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {path}.")
+
+
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
     commands.add_command(seed_command)
     commands.add_command(organiser_group)
     commands.add_command(send_updates_command)
+    commands.add_command(backup_command)
+    commands.add_command(restore_command)
     app.cli = commands
 
 

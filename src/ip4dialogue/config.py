@@ -46,6 +46,9 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _boolean,
+    "CACHE_URL": str,
+    "PROXY_COUNT": int,
+    "DATABASE_POOL_SIZE": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -61,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER": "IP4 Dialogue <dialogue@localhost>",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    "CACHE_URL": None,
+    "PROXY_COUNT": 0,
+    "DATABASE_POOL_SIZE": 5,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -90,6 +96,29 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+def engine_options(url: str, pool_size: int) -> dict[str, Any]:
+    """Connections that survive a database restart (pre-ping), and on PostgreSQL a pool per
+    worker small enough that workers x (pool_size + max_overflow) stays under the server's
+    max_connections (4 workers x 10 = 40 of PostgreSQL's default 100)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if make_url(url).get_backend_name() == "postgresql":
+        options |= {"pool_size": pool_size, "max_overflow": pool_size, "pool_recycle": 1800}
+    return options
+
+
+def cache_settings(cache_url: str | None) -> dict[str, Any]:
+    """Redis, shared by every worker, when configured; else each worker's own memory. Either
+    is safe: cached pages are keyed by the agenda's version, so none is ever served stale."""
+    if cache_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": cache_url,
+            "CACHE_KEY_PREFIX": "ip4dialogue:",
+            "CACHE_DEFAULT_TIMEOUT": 86400,
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 200, "CACHE_DEFAULT_TIMEOUT": 86400}
+
+
 def finalise(config: dict[str, Any], instance_path: Path) -> None:
     """Derive and check what depends on other settings, failing early with a clear reason."""
     environment = config["ENV"]
@@ -116,4 +145,6 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
             "(expected e.g. sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db)."
         ) from None
     config["SQLALCHEMY_DATABASE_URI"] = url
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url, config["DATABASE_POOL_SIZE"])
+    config.update(cache_settings(config["CACHE_URL"]))
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")

@@ -126,7 +126,21 @@ def test_programme_queries_do_not_grow_with_the_agenda(client, make, queries, si
         response = client.get("/dialogues/big")
 
     assert response.status_code == 200
-    assert log.count == 7, log.statements
+    assert log.count == 8, log.statements  # the version, then the page's own queries
+    with queries() as again:
+        assert client.get("/dialogues/big").data == response.data
+    assert again.count == 1  # served from the cache for this agenda version
+
+
+def test_a_cached_programme_shows_a_change_on_the_next_request(client, make):
+    dialogue = make.dialogue(slug="cached")
+    item = make.item(dialogue, title="Before")
+    assert "Before" in client.get("/dialogues/cached").get_data(as_text=True)
+    item.title, item.changed_at = "After", item.changed_at + timedelta(seconds=1)
+    from ip4dialogue.extensions import db
+
+    db.session.commit()
+    assert "After" in client.get("/dialogues/cached").get_data(as_text=True)
 
 
 def test_the_programme_also_shows_the_readers_zone_on_request(client, make):

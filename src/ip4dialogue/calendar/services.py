@@ -1,7 +1,6 @@
 """Calendar feeds and updates: which items a file holds, how to tell cheaply whether it changed
 (one query, for ETag and Last-Modified), and which REQUEST or CANCEL each participant is owed."""
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from ip4dialogue.dialogues.models import (
     DialogueStatus,
     ItemStatus,
 )
+from ip4dialogue.dialogues.versions import Version, latest, make_version
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
     Registration,
@@ -29,60 +29,6 @@ from ip4dialogue.registration.models import (
 )
 from ip4dialogue.templating import external_url
 from ip4dialogue.tokens import digest
-
-# Raise when the files' layout changes, so clients holding an old ETag fetch the new one.
-FORMAT = "1"
-
-
-@dataclass(frozen=True)
-class Version:
-    etag: str
-    last_modified: datetime
-
-
-def _version(*parts: object) -> Version:
-    """An ETag from what the file depends on; `parts` end with the newest change instants."""
-    stamps = [part for part in parts if isinstance(part, datetime)]
-    tag = hashlib.sha256("|".join(map(str, (FORMAT, *parts))).encode()).hexdigest()[:32]
-    return Version(tag, max(stamps))
-
-
-def _latest(*moments: datetime | None) -> datetime:
-    return max(moment for moment in moments if moment is not None)
-
-
-def agenda_version(slug: str) -> Version | None:
-    """The agenda feed's version, in one query; None when there is no public dialogue."""
-    row = db.session.execute(
-        select(
-            Dialogue.id,
-            Dialogue.status,
-            Dialogue.updated_at,
-            func.max(AgendaItem.changed_at),
-            func.count(AgendaItem.id),
-        )
-        .outerjoin(Dialogue.items)
-        .where(Dialogue.slug == slug, Dialogue.status != DialogueStatus.DRAFT)
-        .group_by(Dialogue.id)
-    ).first()
-    if row is None:
-        return None
-    dialogue_id, status, updated, changed, count = row
-    return _version(dialogue_id, status, count, updated, _latest(updated, changed))
-
-
-def item_version(slug: str, item_id: int) -> Version | None:
-    row = db.session.execute(
-        select(Dialogue.status, Dialogue.updated_at, AgendaItem.changed_at)
-        .join(AgendaItem.dialogue)
-        .where(
-            Dialogue.slug == slug, Dialogue.status != DialogueStatus.DRAFT, AgendaItem.id == item_id
-        )
-    ).first()
-    if row is None:
-        return None
-    status, updated, changed = row
-    return _version(item_id, status, updated, _latest(updated, changed))
 
 
 def schedule_version(token: str) -> Version | None:
@@ -113,7 +59,7 @@ def schedule_version(token: str) -> Version | None:
     if row is None:
         return None
     *keys, registration_changed, updated, changed = row
-    return _version(*keys, registration_changed, _latest(registration_changed, updated, changed))
+    return make_version(*keys, registration_changed, latest(registration_changed, updated, changed))
 
 
 def links() -> builders.Links:

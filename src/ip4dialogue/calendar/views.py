@@ -13,20 +13,23 @@ from icalendar import Calendar
 
 from ip4dialogue.accounts.access import organisers_only
 from ip4dialogue.calendar import builders, services
-from ip4dialogue.calendar.services import Version
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.services import public_dialogue
-from ip4dialogue.extensions import db
+from ip4dialogue.dialogues.versions import Version, agenda_version, item_version
+from ip4dialogue.extensions import cache, db
 from ip4dialogue.registration.services import registration_by_token
 
 bp = Blueprint("calendar", __name__)
+# Names and report texts are not part of a version: a cached file is rebuilt at least this often.
+CACHE_SECONDS = 300
 updates_bp = organisers_only(
     Blueprint("calendar_updates", __name__, url_prefix="/organise/dialogues")
 )
 
 
 def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) -> Response:
-    """The calendar file, or 304 when the client's copy is current (built only if needed)."""
+    """The calendar file, or 304 when the client's copy is current. A file is built once per
+    version and then served from the cache (Redis when configured, shared by all workers)."""
     if version is None:
         abort(404)
     response = Response(mimetype="text/calendar")
@@ -36,7 +39,12 @@ def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) 
     response.make_conditional(request)
     if response.status_code == 304:
         return response
-    response.set_data(build().to_ical())
+    key = f"ics:{version.etag}"
+    data = cache.get(key)
+    if data is None:
+        data = build().to_ical()
+        cache.set(key, data, timeout=CACHE_SECONDS)
+    response.set_data(data)
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
@@ -48,7 +56,7 @@ def agenda(slug: str) -> ResponseReturnValue:
         dialogue = public_dialogue(slug) or abort(404)
         return builders.agenda_feed(dialogue, services.links())
 
-    return _ics(services.agenda_version(slug), build, f"{slug}.ics")
+    return _ics(agenda_version(slug), build, f"{slug}.ics")
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>.ics")
@@ -58,7 +66,7 @@ def item(slug: str, item_id: int) -> ResponseReturnValue:
         found = next((item for item in dialogue.items if item.id == item_id), None) or abort(404)
         return builders.item_feed(found, services.links())
 
-    return _ics(services.item_version(slug, item_id), build, f"{slug}-{item_id}.ics")
+    return _ics(item_version(slug, item_id), build, f"{slug}-{item_id}.ics")
 
 
 @bp.get("/registrations/<token>/schedule.ics")

@@ -1,17 +1,22 @@
 """Public pages: upcoming dialogues, each dialogue's programme and its items."""
 
+import hashlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ip4dialogue.dialogues import services
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.dialogues.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones, zone_or_none
+from ip4dialogue.dialogues.versions import agenda_version
+from ip4dialogue.extensions import cache
 
 bp = Blueprint("dialogues", __name__)
+# Speakers' consent and the report's texts are not part of a version: pages refresh this often.
+CACHE_SECONDS = 300
 
 # The capitals offered first in the "show times in" picker: the IP4's and Europe's.
 READER_CAPITALS = IP4_CAPITALS + tuple(
@@ -45,6 +50,21 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/dialogues/<slug>")
 def programme(slug: str) -> ResponseReturnValue:
+    """Anonymous visitors (nearly everyone) get a copy cached per agenda version and zone;
+    organisers, who may preview drafts, always get a fresh page."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return _render_programme(slug)
+    version = agenda_version(slug) or abort(404)
+    tz = hashlib.sha256(request.args.get("tz", "").encode()).hexdigest()[:16]
+    key = f"programme:{version.etag}:{tz}"
+    page = cache.get(key)
+    if page is None:
+        page = _render_programme(slug)
+        cache.set(key, page, timeout=CACHE_SECONDS)
+    return page
+
+
+def _render_programme(slug: str) -> str:
     dialogue = _visible_dialogue(slug)
     reader_zone, zone_notice = _reader_zone(dialogue)
     return render_template(
