@@ -146,5 +146,6 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
         ) from None
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url, config["DATABASE_POOL_SIZE"])
-    config.update(cache_settings(config["CACHE_URL"]))
+    for key, value in cache_settings(config["CACHE_URL"]).items():
+        config.setdefault(key, value)  # explicit CACHE_* settings win
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")

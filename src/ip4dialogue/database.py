@@ -68,10 +68,20 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
     )
 
 
+SQLITE_PRAGMAS = (
+    # ON DELETE rules are part of the schema, and SQLite ignores foreign keys unless asked.
+    "PRAGMA foreign_keys = ON",
+    # Several workers: wait for the write lock rather than fail at once...
+    "PRAGMA busy_timeout = 30000",
+    # ...and let readers go on while one of them writes.
+    "PRAGMA journal_mode = WAL",
+)
+
+
 @event.listens_for(Engine, "connect")
-def _enforce_sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite ignores foreign keys unless asked, and ON DELETE rules are part of the schema."""
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
         cursor.close()

@@ -1,5 +1,6 @@
 """Never overbooked: 120 experts register at once, from four client processes, at a 20-seat
-dialogue served by four gunicorn workers, on the suite's database (SQLite or PostgreSQL)."""
+dialogue served by four gunicorn workers (with the production gunicorn settings), on the
+suite's database (SQLite or PostgreSQL)."""
 
 import html
 import http.cookiejar
@@ -28,7 +29,11 @@ from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, RegistrationM
 from ip4dialogue.registration.models import Registration, RegistrationStatus
 from tests.helpers import free_port
 
-SEATS, CLIENT_PROCESSES, REGISTRATIONS_PER_PROCESS, WORKERS = 20, 4, 30, 4
+# More load: IP4DIALOGUE_LOAD_PROCESSES=8 IP4DIALOGUE_LOAD_PER_PROCESS=50 pytest -k concurrent
+SEATS = 20
+CLIENT_PROCESSES = int(os.environ.get("IP4DIALOGUE_LOAD_PROCESSES", 4))
+REGISTRATIONS_PER_PROCESS = int(os.environ.get("IP4DIALOGUE_LOAD_PER_PROCESS", 30))
+WORKERS = int(os.environ.get("IP4DIALOGUE_LOAD_WORKERS", 4))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -96,15 +101,15 @@ def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
             sys.executable,
             "-m",
             "gunicorn",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
+            "--config",
+            "python:ip4dialogue.gunicorn_conf",
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
             "ip4dialogue:create_app()",
         ],
-        env=env,
+        env=env | {"IP4DIALOGUE_BIND": f"127.0.0.1:{port}", "IP4DIALOGUE_WORKERS": str(WORKERS)},
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
