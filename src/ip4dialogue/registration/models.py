@@ -135,7 +135,10 @@ class Registration(db.Model):
         UniqueConstraint("participant_id", "dialogue_id"),
         UniqueConstraint("dialogue_id", "waitlist_position"),
         waitlist_position_check(),
+        # Seat counts and the waitlist: WHERE dialogue_id = ? AND status = ?
         Index("ix_registrations_dialogue_status", "dialogue_id", "status"),
+        # The organisers' list, in order of arrival: WHERE dialogue_id = ? ORDER BY created_at
+        Index("ix_registrations_dialogue_created", "dialogue_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,8 @@ from ip4dialogue.report.services import reference_data
 from ip4dialogue.rules import RuleViolation
 
 bp = Blueprint("registration", __name__)
+# Private links are 256-bit, so guessing is hopeless; this limit stops anyone trying anyway.
+limiter.limit("120 per minute")(bp)
 
 
 def _open_dialogue(slug: str) -> Dialogue:
