@@ -34,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python benchmarks/feed.py 50 500 2000
+	$(BIN)/python benchmarks/run.py
 
 lint: install
 	$(BIN)/ruff check .

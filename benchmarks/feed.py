@@ -1,24 +1,12 @@
-"""Agenda feed speed against its floor: icalendar building and serialising the same events
-from plain values, measured in the same process and run. Prints one line per size.
+"""The synthetic dialogue the benchmarks serve, and the icalendar floor its feed is held to:
+icalendar building and serialising the very same events from plain values."""
 
-    .venv/bin/python benchmarks/feed.py [50 500 2000]
-
-The feed is served through the whole app (routing, one version query, loading the agenda,
-building, serialising) without a cached copy and without If-None-Match: a cold request.
-"""
-
-import statistics
-import sys
-import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from icalendar import Calendar, Event, vText
 
-from ip4dialogue import create_app
+from ip4dialogue.calendar.builders import Links, agenda_feed
 from ip4dialogue.calendar.timezones import vtimezone
-from ip4dialogue.database import Base
 from ip4dialogue.dialogues.models import (
     AgendaItem,
     AgendaRole,
@@ -92,22 +80,24 @@ def build_dialogue(size: int) -> None:
 
 
 def plain_events(dialogue: Dialogue) -> list[dict]:
-    """The same events as plain values, prepared before the clock starts."""
+    """The very events the app serves, as plain values (strings, datetimes, lists), taken
+    from one build before the clock starts: the floor builds exactly the same file."""
+    calendar = agenda_feed(dialogue, Links("https://x"))
     return [
         {
-            "uid": item.uid,
-            "stamp": item.changed_at,
-            "sequence": item.sequence,
-            "status": "CONFIRMED",
-            "summary": item.title,
-            "start": item.starts_at.astimezone(dialogue.zone),
-            "end": item.ends_at.astimezone(dialogue.zone),
-            "location": f"{item.room.name}, {dialogue.venue}, {dialogue.city}",
-            "url": f"https://x/items/{item.id}",
-            "description": item.description + DESCRIPTION_TAIL,
-            "categories": ["Panel", "Theme 1", "Theme 2"],
+            "uid": str(event["UID"]),
+            "stamp": event.decoded("DTSTAMP"),
+            "sequence": event["SEQUENCE"],
+            "status": str(event["STATUS"]),
+            "summary": str(event["SUMMARY"]),
+            "start": event.decoded("DTSTART"),
+            "end": event.decoded("DTEND"),
+            "location": str(event.get("LOCATION", "")),
+            "url": str(event["URL"]),
+            "description": str(event["DESCRIPTION"]),
+            "categories": [str(category) for category in event["CATEGORIES"].cats],
         }
-        for item in dialogue.items
+        for event in calendar.walk("VEVENT")
     ]
 
 
@@ -134,49 +124,3 @@ def floor(values: list[dict], dialogue: Dialogue) -> bytes:
         event.add("categories", value["categories"])
         calendar.add_component(event)
     return calendar.to_ical()
-
-
-def timed(function) -> float:
-    samples = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples)
-
-
-def measure(size: int) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "ENV": "testing",
-                "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite'}",
-                "BASE_URL": "https://x",
-            }
-        )
-        with app.app_context():
-            Base.metadata.create_all(db.engine)
-            build_dialogue(size)
-            dialogue = db.session.scalars(db.select(Dialogue)).one()
-            values = plain_events(dialogue)
-            db.session.remove()
-            client = app.test_client()
-            assert client.get("/dialogues/bench/agenda.ics").status_code == 200
-            feed = timed(lambda: client.get("/dialogues/bench/agenda.ics").data)
-            base = timed(lambda: floor(values, dialogue))
-            db.engine.dispose()
-    return {"items": size, "feed_seconds": feed, "floor_seconds": base, "ratio": feed / base}
-
-
-def main(sizes: list[int]) -> list[dict]:
-    results = [measure(size) for size in sizes]
-    for result in results:
-        print(
-            f"{result['items']:>5} items: feed {result['feed_seconds'] * 1000:8.1f} ms, "
-            f"icalendar floor {result['floor_seconds'] * 1000:8.1f} ms, ratio {result['ratio']:.2f}"
-        )
-    return results
-
-
-if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [50, 500, 2000])

@@ -324,4 +324,4 @@ def test_the_timetable_costs_the_same_queries_for_10_or_300_items(
         response = organiser_client.get(url)
 
     assert response.status_code == 200
-    assert log.count == 12, log.statements
+    assert log.count == 10, log.statements

@@ -5,6 +5,7 @@ field at fault when a rule says no, so the form can show the reason next to that
 """
 
 import enum
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,7 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ip4dialogue.accounts.models import AuditEvent, Organiser
 from ip4dialogue.accounts.services import record
@@ -25,6 +27,8 @@ from ip4dialogue.dialogues.models import (
     ItemStatus,
     Role,
     Room,
+    agenda_item_recommendations,
+    agenda_item_themes,
 )
 from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
@@ -35,13 +39,55 @@ from ip4dialogue.rules import RuleViolation
 # Reading
 
 
-def _agenda_options() -> Any:
-    return selectinload(Dialogue.items).options(
-        selectinload(AgendaItem.room),
-        selectinload(AgendaItem.themes),
-        selectinload(AgendaItem.recommendations),
-        selectinload(AgendaItem.roles).selectinload(AgendaRole.participant),
-    )
+def load_agenda(dialogue: Dialogue) -> Dialogue:
+    """Load a dialogue's whole agenda in four queries, however long it is, and hand each item
+    its themes, recommendations, roles (with people) and its dialogue, so pages and calendar
+    files never load lazily. (Selectin loading would split agendas of more than 500 items into
+    extra queries; subquery loading costs a query object per item.)"""
+    in_dialogue = AgendaItem.dialogue_id == dialogue.id
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(in_dialogue)
+        .order_by(AgendaItem.starts_at, AgendaItem.id)
+        .options(joinedload(AgendaItem.room))
+    ).all()
+    linked: dict[str, dict[int, list[Any]]] = {}
+    for name, table, model, column, order in (
+        ("themes", agenda_item_themes, Theme, "theme_id", Theme.position),
+        (
+            "recommendations",
+            agenda_item_recommendations,
+            Recommendation,
+            "recommendation_id",
+            Recommendation.number,
+        ),
+    ):
+        rows = db.session.execute(
+            select(table.c.item_id, model)
+            .join(model, model.id == table.c[column])
+            .join(AgendaItem, AgendaItem.id == table.c.item_id)
+            .where(in_dialogue)
+            .order_by(order)
+        )
+        linked[name] = defaultdict(list)
+        for item_id, target in rows:
+            linked[name][item_id].append(target)
+    roles = db.session.scalars(
+        select(AgendaRole)
+        .join(AgendaRole.item)
+        .where(in_dialogue)
+        .order_by(AgendaRole.id)
+        .options(joinedload(AgendaRole.participant))
+    ).all()
+    linked["roles"] = defaultdict(list)
+    for role in roles:
+        linked["roles"][role.item_id].append(role)
+    for item in items:
+        set_committed_value(item, "dialogue", dialogue)
+        for name, by_item in linked.items():
+            set_committed_value(item, name, by_item.get(item.id, []))
+    set_committed_value(dialogue, "items", list(items))
+    return dialogue
 
 
 def upcoming_dialogues(today: date) -> list[Dialogue]:
@@ -61,8 +107,8 @@ def public_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | No
     query = select(Dialogue).where(Dialogue.slug == slug)
     if not include_drafts:
         query = query.where(Dialogue.status != DialogueStatus.DRAFT)
-    query = query.options(selectinload(Dialogue.country), _agenda_options())
-    return db.session.scalars(query).one_or_none()
+    dialogue = db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
+    return load_agenda(dialogue) if dialogue else None
 
 
 def dialogue_for_organiser(dialogue_id: int) -> Dialogue | None:
@@ -70,9 +116,10 @@ def dialogue_for_organiser(dialogue_id: int) -> Dialogue | None:
     query = (
         select(Dialogue)
         .where(Dialogue.id == dialogue_id)
-        .options(selectinload(Dialogue.country), selectinload(Dialogue.rooms), _agenda_options())
+        .options(joinedload(Dialogue.country), selectinload(Dialogue.rooms))
     )
-    return db.session.scalars(query).one_or_none()
+    dialogue = db.session.scalars(query).one_or_none()
+    return load_agenda(dialogue) if dialogue else None
 
 
 def all_dialogues() -> list[tuple[Dialogue, int]]:
