@@ -52,7 +52,7 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ip4dialogue import errors, health, templating
+    from ip4dialogue import errors, health, security, templating
     from ip4dialogue.accounts.views import bp as accounts_bp
     from ip4dialogue.calendar.views import bp as calendar_bp
     from ip4dialogue.calendar.views import updates_bp as calendar_updates_bp
@@ -73,3 +73,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)
+    security.register(app)

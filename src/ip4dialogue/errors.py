@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ip4dialogue.extensions import db
@@ -27,7 +28,13 @@ def _internal_error(error: InternalServerError) -> ResponseReturnValue:
     return render_error(error)
 
 
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    message = "This form has expired or was not sent from this site. Reload the page and try again."
+    return render_template("error.html", code=400, title="Form expired", message=message), 400
+
+
 def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InternalServerError, _internal_error)

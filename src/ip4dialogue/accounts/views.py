@@ -1,6 +1,6 @@
 """Organiser login and logout."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
@@ -32,6 +32,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         organiser = services.authenticate(form.email.data, form.password.data)
         if organiser is not None:
+            session.clear()  # a new session at login: nothing planted before it survives
             login_user(organiser)
             flash(f"Welcome, {organiser.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
