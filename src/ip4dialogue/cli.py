@@ -1,6 +1,7 @@
 """Command-line interface: `flask --app ip4dialogue ...`, or the `ip4dialogue` script."""
 
 import copy
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ip4dialogue.accounts.services import AccountError, create_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
+from ip4dialogue.registration import services as registration_services
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.seeding import load_seed
 
@@ -111,6 +113,20 @@ def send_updates_command(slug: str | None, dry_run: bool) -> None:
     click.echo("Nothing sent (dry run)." if dry_run else "Done.")
 
 
+@click.command("purge")
+@click.option(
+    "--before",
+    "before",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Dialogues that ended before this date (YYYY-MM-DD).",
+)
+def purge_command(before: datetime) -> None:
+    """Remove the personal data of registrations to dialogues that ended before a date."""
+    count = registration_services.purge(before.date())
+    click.echo(f"Personal data removed from {count} registration(s).")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
@@ -141,6 +157,7 @@ def register(app: Flask) -> None:
     commands.add_command(organiser_group)
     commands.add_command(send_updates_command)
     commands.add_command(backup_command)
+    commands.add_command(purge_command)
     commands.add_command(restore_command)
     app.cli = commands
 

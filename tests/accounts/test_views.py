@@ -88,3 +88,21 @@ def test_every_organiser_page_refuses_anonymous_visitors(app, client, make):
             response = client.open(url, method=method)
             assert response.status_code == 302, (method, url)
             assert response.location.startswith("/login"), (method, url)
+
+
+def test_the_audit_log_shows_who_did_what_and_cannot_be_changed(app, organiser_client, make):
+    from ip4dialogue.dialogues.models import RegistrationMode
+    from ip4dialogue.registration.models import RegistrationStatus
+
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL)
+    registration = make.registration(dialogue=dialogue, status=RegistrationStatus.PENDING)
+    organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/registrations/{registration.id}/approve"
+    )
+    page = organiser_client.get("/organise/audit/").get_data(as_text=True)
+    assert "registration.approve" in page
+    assert "Ana Organiser" in page
+    assert "pending" in page
+    assert "confirmed" in page
+    audit_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/organise/audit")]
+    assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)

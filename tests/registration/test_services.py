@@ -1,6 +1,6 @@
 """Registration rules on a real database: seats, waitlists, invitations, privacy."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -341,3 +341,21 @@ def test_a_decision_is_taken_on_the_state_read_under_the_lock(make):
     db.session.rollback()
     assert registration_of("ana@example.org").status == CONFIRMED
     assert services.allowed_decisions(ana) == ["waitlist", "decline"]
+
+
+def test_purge_removes_personal_data_of_past_dialogues_only(app, make):
+    past = make.dialogue(start_date=date(2025, 3, 1), registration_mode=RegistrationMode.OPEN)
+    future = make.dialogue(start_date=date(2027, 5, 11), registration_mode=RegistrationMode.OPEN)
+    register(past, "gone@example.org")
+    register(past, "returning@example.org")
+    register(future, "returning@example.org")
+    registration_of("gone@example.org").dietary_needs = "Halal"
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["purge", "--before", "2026-01-01"])
+
+    assert "Personal data removed from 2 registration(s)." in result.output
+    people = {p.email: p for p in db.session.scalars(select(Participant))}
+    assert "gone@example.org" not in people  # erased: no email left
+    assert people["returning@example.org"].name == "Returning"  # still coming to Seoul
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 3

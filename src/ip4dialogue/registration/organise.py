@@ -86,7 +86,7 @@ def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseRet
         return Response(status=404)
     if FlaskForm().validate_on_submit():
         try:
-            DECISIONS[decision](registration)
+            DECISIONS[decision](registration, current_user)
             flash(f"{registration.participant.name}: now {registration.status.value}.", "success")
         except RuleViolation as violation:
             db.session.rollback()

@@ -9,11 +9,13 @@ never overbook and the waitlist keeps arrival order.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.accounts.services import record
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.checks import overlapping_pairs
 from ip4dialogue.dialogues.models import (
@@ -575,27 +577,46 @@ def erase(participant: Participant) -> None:
 # Organisers' decisions
 
 
-def approve(registration: Registration) -> RegistrationStatus:
+def _audit(
+    registration: Registration, action: str, before: RegistrationStatus, organiser: Organiser | None
+) -> None:
+    """Organisers' decisions go to the audit log: statuses only, never personal data."""
+    record(
+        f"registration.{action}",
+        registration,
+        organiser=organiser,
+        dialogue_id=registration.dialogue_id,
+        before={"status": before.value},
+        after={"status": registration.status.value},
+    )
+
+
+def approve(registration: Registration, organiser: Organiser | None = None) -> RegistrationStatus:
     """Give a seat if one is free, else a place on the waitlist: never overbook."""
     dialogue = lock_registration(registration)
     _require("approve", registration)
+    before = registration.status
     status = _place(registration, dialogue)
     kind = "approved" if status == RegistrationStatus.CONFIRMED else "waitlisted"
     emails.send_to_registrant(kind, registration, issue_token(registration))
+    _audit(registration, "approve", before, organiser)
     db.session.commit()
     return status
 
 
-def decline(registration: Registration) -> None:
+def decline(registration: Registration, organiser: Organiser | None = None) -> None:
+    before = registration.status
     _withdraw(registration, "decline", RegistrationStatus.DECLINED)
     emails.send_to_registrant("declined", registration)
+    _audit(registration, "decline", before, organiser)
     db.session.commit()
 
 
-def move_to_waitlist(registration: Registration) -> None:
+def move_to_waitlist(registration: Registration, organiser: Organiser | None = None) -> None:
     """To the end of the line; a seat given up goes to whoever was first."""
     dialogue = lock_registration(registration)
     _require("waitlist", registration)
+    before = registration.status
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     _set_status(registration, RegistrationStatus.WAITLISTED)
     db.session.flush()
@@ -606,17 +627,41 @@ def move_to_waitlist(registration: Registration) -> None:
     if was_confirmed:
         fill_free_seats(dialogue)
     emails.send_to_registrant("waitlisted", registration, issue_token(registration))
+    _audit(registration, "waitlist", before, organiser)
     db.session.commit()
 
 
-def promote(registration: Registration) -> None:
+def promote(registration: Registration, organiser: Organiser | None = None) -> None:
     dialogue = lock_registration(registration)
     _require("promote", registration)
+    before = registration.status
     if (free := seats_left(dialogue)) is not None and free == 0:
         raise RuleViolation(None, "No seat is free: raise the dialogue's capacity first.")
     _place(registration, dialogue)
     emails.send_to_registrant("confirmed", registration, issue_token(registration))
+    _audit(registration, "promote", before, organiser)
     db.session.commit()
+
+
+def purge(before: date) -> int:
+    """Remove the personal data of registrations to dialogues that ended before `before`:
+    their needs, and every person who has no registration in a later dialogue. Returns how
+    many registrations were purged; anonymous counts remain."""
+    old = db.session.scalars(
+        select(Registration)
+        .join(Registration.dialogue)
+        .where(Dialogue.end_date < before)
+        .options(selectinload(Registration.participant).selectinload(Participant.registrations))
+    ).all()
+    for registration in old:
+        registration.access_needs = registration.dietary_needs = ""
+        registration.manage_token_hash = new_secret()[1]
+    for person in {registration.participant for registration in old}:
+        later = [r for r in person.registrations if r.dialogue.end_date >= before]
+        if not later and person.erased_at is None:
+            erase(person)
+    db.session.commit()
+    return len(old)
 
 
 def seat_waiting(dialogue_id: int) -> list[Registration]:
