@@ -1,0 +1,100 @@
+"""Property-based tests: whatever text people type, the calendar builders give files icalendar
+reads back to the same (cleaned) values, and the registration form never fails."""
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from ip4dialogue.calendar import builders
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    Dialogue,
+    DialogueStatus,
+    ItemKind,
+    ItemStatus,
+    RegistrationMode,
+)
+from ip4dialogue.extensions import limiter
+
+ANY_TEXT = st.text(max_size=300)
+START = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
+
+
+def item_with(title: str, description: str) -> AgendaItem:
+    dialogue = Dialogue(
+        slug="p",
+        title=title,
+        start_date=date(2027, 5, 11),
+        end_date=date(2027, 5, 12),
+        timezone="Asia/Seoul",
+        venue=description,
+        city=title,
+        status=DialogueStatus.PUBLISHED,
+        chatham_house=True,
+    )
+    item = AgendaItem(
+        id=1,
+        uid="prop@ip4dialogue",
+        kind=ItemKind.PANEL,
+        title=title,
+        description=description,
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        status=ItemStatus.CONFIRMED,
+        sequence=0,
+        changed_at=START,
+    )
+    item.dialogue, item.room, item.themes, item.recommendations, item.roles = (
+        dialogue,
+        None,
+        [],
+        [],
+        [],
+    )
+    dialogue.items = [item]
+    return item
+
+
+@given(title=ANY_TEXT, description=ANY_TEXT)
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_a_calendar_that_reads_back_the_same(title, description):
+    item = item_with(title, description)
+    data = builders.agenda_feed(item.dialogue, builders.Links("https://x")).to_ical()
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == builders.clean(title, one_line=True)
+    assert str(event["DESCRIPTION"]).startswith(builders.clean(description))
+    assert event.decoded("DTSTART") == START
+    assert len(Calendar.from_ical(data).walk("VEVENT")) == 1
+
+
+@pytest.fixture
+def open_dialogue(make):
+    make.country(code="KR", name="South Korea")
+    return make.dialogue(slug="prop", registration_mode=RegistrationMode.OPEN, chatham_house=False)
+
+
+@given(text=ANY_TEXT)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_in_the_registration_form_never_fails(client, open_dialogue, monkeypatch, text):
+    monkeypatch.setattr(limiter, "enabled", False)  # sixty experts from one address
+    email = f"p{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}@example.org"
+    response = client.post(
+        "/dialogues/prop/register",
+        data={
+            "name": text,
+            "email": email,
+            "affiliation": text,
+            "position": text,
+            "country_code": "KR",
+            "sector": "industry",
+            "dietary_needs": text,
+            "consent_data_processing": "y",
+        },
+    )
+    assert response.status_code in {200, 302}
