@@ -359,3 +359,24 @@ def test_purge_removes_personal_data_of_past_dialogues_only(app, make):
     assert "gone@example.org" not in people  # erased: no email left
     assert people["returning@example.org"].name == "Returning"  # still coming to Seoul
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
+
+
+def test_erasure_leaves_only_an_anonymous_marker_in_the_audit_log(make, organiser):
+    from ip4dialogue.dialogues import services as agenda
+    from ip4dialogue.dialogues.models import Role
+
+    dialogue = make.dialogue()
+    item = make.item(dialogue)
+    speaker = make.participant(name="Dr Secret")
+    agenda.apply_item_changes(item, {"roles": [(speaker, Role.SPEAKER)]}, organiser)
+    db.session.commit()
+
+    services.erase(speaker)
+
+    from ip4dialogue.accounts.models import AuditEvent
+
+    logged = " ".join(
+        str(event.before) + str(event.after) for event in db.session.scalars(select(AuditEvent))
+    )
+    assert "Dr Secret" not in logged
+    assert "speaker: [erased participant]" in logged

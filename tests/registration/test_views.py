@@ -294,3 +294,17 @@ def test_raising_the_capacity_on_the_form_seats_the_waitlist(app, organiser_clie
     db.session.refresh(waiting)
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert outbox(app)[-1]["Subject"].startswith("A place has opened up")
+
+
+def test_organisers_can_replace_a_private_link(app, client, organiser_client, dialogue):
+    anonymous = app.test_client()
+    anonymous.post("/dialogues/seoul/register", data=FORM)
+    old_link = link_in(outbox(app)[-1], "/registrations/")
+    registration = db.session.scalars(select(Registration)).one()
+    organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/registrations/{registration.id}/relink"
+    )
+    new_link = link_in(outbox(app)[-1], "/registrations/")
+    assert outbox(app)[-1]["Subject"].startswith("A new private link")
+    assert anonymous.get(old_link).status_code == 404
+    assert anonymous.get(new_link).status_code == 200

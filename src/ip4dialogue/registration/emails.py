@@ -15,6 +15,7 @@ SUBJECTS = {
     "declined": "Your registration for {title}",
     "cancelled": "Your registration for {title} is cancelled",
     "manage_link": "Your link to your registration for {title}",
+    "new_link": "A new private link to your registration for {title}",
     "breakout_confirmed": "You have a seat in a break-out at {title}",
 }
 

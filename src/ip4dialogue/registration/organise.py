@@ -24,6 +24,7 @@ DECISIONS = {
     "decline": services.decline,
     "waitlist": services.move_to_waitlist,
     "promote": services.promote,
+    "relink": services.send_new_link,
 }
 
 
@@ -78,7 +79,7 @@ def export(dialogue_id: int) -> ResponseReturnValue:
 
 @bp.post(
     "/<int:dialogue_id>/registrations/<int:registration_id>"
-    "/<any(approve, decline, waitlist, promote):decision>"
+    "/<any(approve, decline, waitlist, promote, relink):decision>"
 )
 def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
     registration = db.get_or_404(Registration, registration_id)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
-from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.accounts.models import AuditEvent, Organiser
 from ip4dialogue.accounts.services import record
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.checks import overlapping_pairs
@@ -552,6 +552,28 @@ def cancel(registration: Registration) -> None:
     db.session.commit()
 
 
+ERASED = "[erased participant]"
+
+
+def _scrub_audit_log(participant: Participant) -> None:
+    """The audit log keeps agenda changes, roles included ("speaker: Name"); an erased
+    person's name becomes an anonymous marker there too."""
+    dialogue_ids = {role.item.dialogue_id for role in participant.roles}
+    if not dialogue_ids or not participant.name:
+        return
+    suffix = f": {participant.name}"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.dialogue_id.in_(dialogue_ids)))
+    for event in events:
+        for side in ("before", "after"):
+            values = getattr(event, side)
+            if values and any(str(v).endswith(suffix) for v in values.get("roles", [])):
+                roles = [
+                    v[: -len(suffix)] + f": {ERASED}" if str(v).endswith(suffix) else v
+                    for v in values["roles"]
+                ]
+                setattr(event, side, values | {"roles": roles})
+
+
 def erase(participant: Participant) -> None:
     """Remove a person's personal data everywhere; anonymous counts (status, country group
     and sector, for the balance of the room) remain. Their seats go to the next in line."""
@@ -565,6 +587,7 @@ def erase(participant: Participant) -> None:
     ):
         invitation.email = f"erased-{invitation.id}@invalid"
         invitation.name = invitation.affiliation = ""
+    _scrub_audit_log(participant)
     participant.roles.clear()
     participant.expertise = []
     participant.erased_at = utcnow()
@@ -662,6 +685,18 @@ def purge(before: date) -> int:
             erase(person)
     db.session.commit()
     return len(old)
+
+
+def send_new_link(registration: Registration, organiser: Organiser | None = None) -> None:
+    """Replace a private link an expert lost or exposed: the old one stops working."""
+    emails.send_to_registrant("new_link", registration, issue_token(registration))
+    record(
+        "registration.new_link",
+        registration,
+        organiser=organiser,
+        dialogue_id=registration.dialogue_id,
+    )
+    db.session.commit()
 
 
 def seat_waiting(dialogue_id: int) -> list[Registration]:
