@@ -103,3 +103,57 @@ def test_very_long_input_is_refused_with_a_message(client, open_dialogue):
     response = client.post("/dialogues/open/register", data=form("x" * 5000, "long@example.org"))
     assert response.status_code == 200
     assert re.search(r"Field cannot be longer than \d+ characters", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("number", range(len(CORPUS)))
+def test_organiser_forms_take_any_text_safely(organiser_client, make, number):
+    payload = CORPUS[number]
+    dialogue = make.dialogue(slug="org", title="Org Dialogue")
+    base = f"/organise/dialogues/{dialogue.id}"
+    posts = [
+        (
+            f"{base}/edit",
+            {
+                "title": payload,
+                "slug": "org",
+                "summary": payload,
+                "venue": payload,
+                "city": payload,
+                "conveners": payload,
+                "start_date": "2027-05-11",
+                "end_date": "2027-05-12",
+                "timezone": payload,
+                "format": payload,
+                "registration_mode": payload,
+                "capacity": payload,
+            },
+        ),
+        (f"{base}/rooms", {"name": payload, "capacity": payload, "join_url": payload}),
+        (
+            f"{base}/items/new",
+            {
+                "kind": "panel",
+                "title": payload,
+                "description": payload,
+                "day": "2027-05-11",
+                "start": "09:00",
+                "end": "10:00",
+                "room_id": "0",
+                "status": "confirmed",
+                "roles-0-new_name": payload,
+                "roles-0-new_email": payload,
+            },
+        ),
+        (f"{base}/invitations", {"email": payload, "name": payload, "affiliation": payload}),
+        (f"{base}/invitations/list", {"pasted": f"{payload},{payload},{payload}"}),
+    ]
+    for url, data in posts:
+        response = organiser_client.post(url, data=data, follow_redirects=True)
+        assert response.status_code < 500, url
+        page = response.get_data(as_text=True)
+        assert "<script>alert" not in page, url
+        assert "<img src=x" not in page, url
+    for page_url in (base, f"{base}/agenda", f"{base}/coverage", "/organise/audit/", "/report"):
+        response = organiser_client.get(page_url)
+        assert response.status_code == 200, page_url
+        assert "<script>alert" not in response.get_data(as_text=True)
