@@ -2,15 +2,52 @@
 list of checkboxes for many-to-many choices."""
 
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import flash
-from wtforms import Form, SelectMultipleField
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ip4dialogue.rules import RuleViolation
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(form: Form, field: Field) -> None:
+    """Invisible control characters (NUL above all) cannot be stored by every database and
+    have no place in names or text: refused, with a reason, rather than silently dropped."""
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
+        raise ValidationError("Remove the invisible control characters from this text.")
+
+
+class SafeTextMeta(DefaultMeta):
+    """Gives every text field of a form the control-character check (without touching the
+    field's declaration, which all instances of the form share)."""
+
+    def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
+        if issubclass(unbound_field.field_class, StringField):
+            validators = [*(unbound_field.kwargs.get("validators") or []), no_control_characters]
+            return unbound_field.bind(form=form, **options, validators=validators)
+        return unbound_field.bind(form=form, **options)
+
+
+class BaseForm(FlaskForm):
+    """The app's forms: CSRF-protected, and text fields that refuse control characters."""
+
+    class Meta(SafeTextMeta):
+        pass
+
+
+class BaseSubform(Form):
+    """A form nested in another (a FieldList entry), with the same text check."""
+
+    Meta = SafeTextMeta
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

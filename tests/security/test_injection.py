@@ -157,3 +157,12 @@ def test_organiser_forms_take_any_text_safely(organiser_client, make, number):
         response = organiser_client.get(page_url)
         assert response.status_code == 200, page_url
         assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_control_characters_are_refused_with_a_reason_and_nothing_is_stored(client, open_dialogue):
+    response = client.post("/dialogues/open/register", data=form("Dr\x00Kim", "nul@example.org"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Remove the invisible control characters from this text." in page
+    assert 'id="name-error"' in page
+    assert "Check your email" not in page

@@ -5,7 +5,6 @@ import enum
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,7 +40,13 @@ from ip4dialogue.dialogues.models import (
     Role,
 )
 from ip4dialogue.dialogues.timezones import zone_choices, zone_or_none
-from ip4dialogue.forms import MultiCheckboxField, grouped_choices, labelled_choices
+from ip4dialogue.forms import (
+    BaseForm,
+    BaseSubform,
+    MultiCheckboxField,
+    grouped_choices,
+    labelled_choices,
+)
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -64,7 +69,7 @@ def real_time_zone(form: Form, field: StringField) -> None:
         raise ValidationError("Pick a time zone from the list (an IANA name like Asia/Seoul).")
 
 
-class DialogueForm(FlaskForm):
+class DialogueForm(BaseForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         "Web address",
@@ -122,7 +127,7 @@ class DialogueForm(FlaskForm):
             raise ValidationError("Registration must close after it opens.")
 
 
-class RoomForm(FlaskForm):
+class RoomForm(BaseForm):
     name = StringField("Room", validators=[DataRequired(), Length(max=100)])
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000)])
     join_url = URLField(
@@ -132,7 +137,7 @@ class RoomForm(FlaskForm):
     )
 
 
-class RoleEntryForm(Form):
+class RoleEntryForm(BaseSubform):
     """One person's part in an item: someone already known, or someone added on the spot."""
 
     participant_id = SelectField("Person", coerce=int, validate_choice=False, default=0)
@@ -155,7 +160,7 @@ class RoleEntryForm(Form):
         return valid
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(BaseForm):
     kind = SelectField("Kind", choices=enum_choices(ItemKind))
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(
@@ -180,7 +185,7 @@ class AgendaItemForm(FlaskForm):
     roles = FieldList(FormField(RoleEntryForm), min_entries=0)
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(BaseForm):
     """Move an item, keeping its length: the timetable's one-step action."""
 
     day = DateField("Day", validators=[InputRequired(message="Give the day.")])

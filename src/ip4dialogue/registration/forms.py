@@ -1,6 +1,5 @@
 """Forms for experts (register, manage their place) and organisers (invite, filter)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import (
     BooleanField,
@@ -12,13 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ip4dialogue.forms import MultiCheckboxField, choices, labelled_choices
+from ip4dialogue.forms import BaseForm, MultiCheckboxField, choices, labelled_choices
 from ip4dialogue.registration.models import RegistrationStatus, Sector
 
 SECTOR_LABELS = {sector: sector.label for sector in Sector}
 
 
-class ParticipantDetailsForm(FlaskForm):
+class ParticipantDetailsForm(BaseForm):
     """What an expert tells us about themselves; also what they edit on their own page."""
 
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
@@ -62,11 +61,11 @@ class RegistrationForm(ParticipantDetailsForm):
     code = HiddenField()
 
 
-class BreakoutsForm(FlaskForm):
+class BreakoutsForm(BaseForm):
     breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)]
     )
@@ -74,7 +73,7 @@ class InvitationForm(FlaskForm):
     affiliation = StringField("Organisation", validators=[Optional(), Length(max=200)])
 
 
-class InvitationListForm(FlaskForm):
+class InvitationListForm(BaseForm):
     pasted = TextAreaField(
         "Paste a list",
         validators=[Optional(), Length(max=200_000)],
@@ -90,7 +89,7 @@ class InvitationListForm(FlaskForm):
     )
 
 
-class RegistrantFilterForm(FlaskForm):
+class RegistrantFilterForm(BaseForm):
     """The registrant list's filters, read from the query string."""
 
     class Meta:
