@@ -16,29 +16,28 @@ Set IP4DIALOGUE_BENCH_POSTGRESQL to a server URL (database created and dropped) 
 PostgreSQL; `make bench` uses the local one when it answers.
 """
 
+import contextlib
 import json
 import os
 import platform
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 from flask import render_template
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.helpers import free_port
-from tests.registration.test_concurrency import register_batch
+from tests.registration.test_concurrency import gunicorn, prepare_load_dialogue, register_batch
 
 from benchmarks.feed import build_dialogue, floor, plain_events
 from ip4dialogue import create_app
@@ -46,7 +45,7 @@ from ip4dialogue.accounts.services import create_organiser
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues import services as dialogue_services
-from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, RegistrationMode
+from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.registration.models import (
@@ -202,81 +201,21 @@ def measure_size(items: int, registrations: int) -> dict:
     }
 
 
-def serve(database_url: str, workers: int, folder: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("IP4DIALOGUE_")}
-    env |= {
-        "IP4DIALOGUE_ENV": "development",
-        "IP4DIALOGUE_DATABASE_URL": database_url,
-        "IP4DIALOGUE_INSTANCE_PATH": folder,
-        "IP4DIALOGUE_RATELIMIT_ENABLED": "false",
-        "IP4DIALOGUE_BIND": f"127.0.0.1:{port}",
-        "IP4DIALOGUE_WORKERS": str(workers),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:ip4dialogue.gunicorn_conf",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            "/dev/null",
-            "ip4dialogue:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310
-                return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def registration_rate(
     database_url: str, workers: int, seats: int = 50, clients: int = 4, each: int = 50
 ) -> dict:
+    prepare_load_dialogue(database_url, seats)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        gunicorn(database_url, workers, Path(folder)) as server,
+    ):
+        batches = [[f"r{c}-{n}@example.org" for n in range(each)] for c in range(clients)]
+        began = time.perf_counter()
+        with get_context("spawn").Pool(clients) as pool:
+            results = pool.starmap(register_batch, [(server.url, batch) for batch in batches])
+        elapsed = time.perf_counter() - began
+    statuses = [status for batch in results for status in batch]
     engine = create_engine(database_url)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add(Country(code="KR", name="South Korea", group=CountryGroup.IP4))
-        session.add(
-            Dialogue(
-                slug="load",
-                title="Load",
-                start_date=date(2027, 5, 11),
-                end_date=date(2027, 5, 12),
-                timezone="Asia/Seoul",
-                capacity=seats,
-                chatham_house=False,
-                registration_mode=RegistrationMode.OPEN,
-                status=DialogueStatus.PUBLISHED,
-            )
-        )
-        session.commit()
-    with tempfile.TemporaryDirectory() as folder:
-        server, base = serve(database_url, workers, folder)
-        try:
-            batches = [[f"r{c}-{n}@example.org" for n in range(each)] for c in range(clients)]
-            began = time.perf_counter()
-            with get_context("spawn").Pool(clients) as pool:
-                statuses = [
-                    s
-                    for batch in pool.starmap(register_batch, [(base, b) for b in batches])
-                    for s in batch
-                ]
-            elapsed = time.perf_counter() - began
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     with engine.connect() as connection:
         confirmed = connection.execute(
             text("SELECT count(*) FROM registrations WHERE status = 'confirmed'")
@@ -301,22 +240,15 @@ def worker_peak_memory(items: int) -> float:
             Base.metadata.create_all(db.engine)
             build_dialogue(items)
             db.engine.dispose()
-        server, base = serve(url, 1, folder)
-        try:
-            for path in (
-                "/dialogues/bench/agenda.ics",
-                "/dialogues/bench",
-                "/dialogues/bench/agenda.ics?x=1",
-            ):
-                urllib.request.urlopen(base + path, timeout=60).read()  # noqa: S310
-            children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-            status = Path(f"/proc/{children[0]}/status").read_text()
+        with gunicorn(url, 1, Path(folder)) as server:
+            for path in ("/dialogues/bench/agenda.ics", "/dialogues/bench", "/dialogues/bench/x"):
+                with contextlib.suppress(urllib.error.HTTPError):
+                    urllib.request.urlopen(server.url + path, timeout=60).read()  # noqa: S310
+            [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            status = Path(f"/proc/{worker}/status").read_text()
             peak_kb = int(
                 next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return peak_kb / 1024
 
 

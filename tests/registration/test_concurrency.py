@@ -15,8 +15,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -67,9 +69,10 @@ def register_batch(base_url: str, emails: list[str]) -> list[int]:
         return list(pool.map(lambda email: register_one(base_url, email), emails))
 
 
-@pytest.fixture
-def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
-    engine = create_engine(empty_database_url)
+def prepare_load_dialogue(database_url: str, seats: int) -> None:
+    """An empty schema and one open, published dialogue with `seats` seats, at /dialogues/load."""
+    engine = create_engine(database_url)
+    Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         session.add(Country(code="KR", name="South Korea", group=CountryGroup.IP4))
@@ -80,7 +83,7 @@ def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
                 start_date=date(2027, 5, 11),
                 end_date=date(2027, 5, 12),
                 timezone="Asia/Seoul",
-                capacity=SEATS,
+                capacity=seats,
                 chatham_house=False,
                 registration_mode=RegistrationMode.OPEN,
                 status=DialogueStatus.PUBLISHED,
@@ -88,13 +91,25 @@ def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
         )
         session.commit()
     engine.dispose()
+
+
+class Served(NamedTuple):
+    url: str
+    pid: int  # gunicorn's master process
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int, instance: Path) -> Iterator[Served]:
+    """The app served by gunicorn with the production settings."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("IP4DIALOGUE_")}
     env |= {
         "IP4DIALOGUE_ENV": "development",
-        "IP4DIALOGUE_DATABASE_URL": empty_database_url,
-        "IP4DIALOGUE_INSTANCE_PATH": str(tmp_path / "instance"),
-        "IP4DIALOGUE_RATELIMIT_ENABLED": "false",  # 120 experts share one loopback address
+        "IP4DIALOGUE_DATABASE_URL": database_url,
+        "IP4DIALOGUE_INSTANCE_PATH": str(instance),
+        "IP4DIALOGUE_RATELIMIT_ENABLED": "false",  # every client shares one loopback address
+        "IP4DIALOGUE_BIND": f"127.0.0.1:{port}",
+        "IP4DIALOGUE_WORKERS": str(workers),
     }
     server = subprocess.Popen(
         [
@@ -109,7 +124,7 @@ def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
             "/dev/null",
             "ip4dialogue:create_app()",
         ],
-        env=env | {"IP4DIALOGUE_BIND": f"127.0.0.1:{port}", "IP4DIALOGUE_WORKERS": str(WORKERS)},
+        env=env,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -120,11 +135,18 @@ def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail("gunicorn did not start")
-        yield base_url
+            raise RuntimeError("gunicorn did not start")
+        yield Served(base_url, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture
+def served(empty_database_url: str, tmp_path: Path) -> Iterator[str]:
+    prepare_load_dialogue(empty_database_url, SEATS)
+    with gunicorn(empty_database_url, WORKERS, tmp_path / "instance") as server:
+        yield server.url
 
 
 def test_concurrent_registrations_never_overbook_and_keep_the_waitlist_in_order(
