@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# Development settings for `make run`; override any of them from the environment.
-export IP4DIALOGUE_ENV ?= development
+# `make run` is for your own machine: development settings unless you say otherwise.
+RUN_ENV := IP4DIALOGUE_ENV=$${IP4DIALOGUE_ENV:-development}
 
 .PHONY: run test lint format install clean bench
 
@@ -24,9 +24,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/flask --app ip4dialogue db upgrade
-	$(BIN)/flask --app ip4dialogue seed
-	$(BIN)/flask --app ip4dialogue run --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(BIN)/flask --app ip4dialogue db upgrade
+	$(RUN_ENV) $(BIN)/flask --app ip4dialogue seed
+	$(RUN_ENV) $(BIN)/flask --app ip4dialogue run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/ruff check .

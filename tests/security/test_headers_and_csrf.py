@@ -47,6 +47,7 @@ def test_private_pages_are_never_cached(client):
 def test_session_cookies_are_http_only_lax_and_secure_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("IP4DIALOGUE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("IP4DIALOGUE_SECRET_KEY", "x" * 64)
+    monkeypatch.delenv("IP4DIALOGUE_ENV", raising=False)  # production, the default
     config = create_app({"DATABASE_URL": "sqlite://"}).config
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
