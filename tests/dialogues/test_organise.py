@@ -325,3 +325,25 @@ def test_the_timetable_costs_the_same_queries_for_10_or_300_items(
 
     assert response.status_code == 200
     assert log.count == 10, log.statements
+
+
+def test_a_new_time_zone_keeps_the_agendas_wall_clock_times(organiser_client, make):
+    dialogue = make.dialogue(slug="moving", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    item = make.item(
+        dialogue,
+        starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC),  # 09:00 KST
+        ends_at=datetime(2027, 5, 11, 1, 0, tzinfo=UTC),
+    )
+    form = DIALOGUE_FORM | {
+        "slug": "moving",
+        "start_date": "2027-05-11",
+        "end_date": "2027-05-12",
+        "timezone": "Europe/Brussels",
+    }
+    assert (
+        organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=form).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert item.starts_at == datetime(2027, 5, 11, 7, 0, tzinfo=UTC)  # 09:00 CEST
+    assert item.ends_at - item.starts_at == timedelta(hours=1)

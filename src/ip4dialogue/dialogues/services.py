@@ -202,7 +202,21 @@ def save_dialogue(
     values["registration_closes_at"] = _local_instant(
         values.pop("registration_closes"), zone, "registration_closes"
     )
+    if dialogue is not None and dialogue.timezone != zone.key:
+        _keep_local_times(dialogue, zone, organiser)
     return _write(dialogue or Dialogue(), values, dialogue is None, organiser)
+
+
+def _keep_local_times(dialogue: Dialogue, zone: ZoneInfo, organiser: Organiser) -> None:
+    """A new time zone keeps the agenda's wall-clock times (09:00 stays 09:00), so the items'
+    instants move; published items raise their SEQUENCE, and calendars follow."""
+    for item in dialogue.items:
+        start, end = (moment.astimezone(dialogue.zone) for moment in (item.starts_at, item.ends_at))
+        moved = {
+            "starts_at": _instant(start.date(), start.time(), zone, "timezone"),
+            "ends_at": _instant(end.date(), end.time(), zone, "timezone"),
+        }
+        apply_item_changes(item, moved, organiser)
 
 
 def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: Organiser) -> Any:
