@@ -105,3 +105,14 @@ def test_a_backup_reads_back_into_an_empty_database(make, tmp_path, empty_databa
     with target.connect() as connection:
         assert connection.execute(select(Dialogue.title)).scalars().all() == ["Portable"]
     target.dispose()
+
+
+def test_backup_files_are_readable_by_their_owner_only(make, tmp_path):
+    make.dialogue()
+    path = backups.backup(db.engine, tmp_path / "private.backup")
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_backup_into_a_missing_folder_is_a_clear_error(app, tmp_path):
+    with pytest.raises(backups.BackupError, match="There is no folder"):
+        backups.backup(db.engine, tmp_path / "missing" / "x.backup")

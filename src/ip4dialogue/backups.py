@@ -25,9 +25,14 @@ class BackupError(RuntimeError):
 
 @contextmanager
 def _written_atomically(path: Path) -> Iterator[Path]:
+    if not path.parent.is_dir():
+        raise BackupError(f"There is no folder {path.parent} to write the backup to.")
     temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
+        temporary.touch(mode=0o600)  # personal data: readable by the owner only
         yield temporary
+        with temporary.open("rb") as written:
+            os.fsync(written.fileno())
         temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -92,13 +97,16 @@ def restore(engine: Engine, path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"There is no backup at {path}.")
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        raw = engine.raw_connection()
         try:
-            source.backup(raw.driver_connection)
-        finally:
-            raw.close()
-            source.close()
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            raw = engine.raw_connection()
+            try:
+                source.backup(raw.driver_connection)
+            finally:
+                raw.close()
+                source.close()
+        except sqlite3.Error as error:
+            raise BackupError(f"{path} is not a usable SQLite backup: {error}") from None
     elif engine.dialect.name == "postgresql":
         arguments, env = _pg_environment(engine.url)
         _run("pg_restore", [*arguments, "--clean", "--if-exists", "--no-owner", str(path)], env)

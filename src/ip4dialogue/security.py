@@ -4,7 +4,8 @@ The pages carry no inline script or style, so the Content-Security-Policy can fo
 outright; every script and stylesheet is served from this site.
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -32,12 +33,23 @@ def secure_headers(response: Response) -> Response:
     # Private links must not travel to other sites in the Referer header.
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.path.startswith(PRIVATE_PREFIXES):
+    if (
+        request.path.startswith(PRIVATE_PREFIXES)
+        or request.path.endswith("/register")
+        or current_user.is_authenticated
+    ):
         headers["Cache-Control"] = "no-store"
     return response
 
 
+def refuse_nul() -> None:
+    """A NUL byte in a URL is never meant, and some databases cannot even compare with it."""
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        abort(400)
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul)
     app.after_request(secure_headers)
     if app.config["SESSION_COOKIE_SECURE"]:
 

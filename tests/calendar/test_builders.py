@@ -163,3 +163,10 @@ def test_a_tentative_item_says_so(make):
     make.item(dialogue, status=ItemStatus.TENTATIVE)
     [event] = builders.agenda_feed(loaded(dialogue), LINKS).walk("VEVENT")
     assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_a_summer_only_range_still_has_a_standard_observance():
+    component = vtimezone(ZoneInfo("Australia/Sydney"), date(2027, 1, 10), date(2027, 1, 11))
+    kinds = [sub.name for sub in component.subcomponents]
+    assert kinds[0] == "STANDARD"
+    assert "DAYLIGHT" in kinds

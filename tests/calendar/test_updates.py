@@ -113,3 +113,28 @@ def test_the_cli_previews_then_sends(app, confirmed, organiser, smtp):
     sent_before = len(smtp.received)
     assert runner.invoke(args=["send-updates"]).exit_code == 0
     assert len(smtp.received) == sent_before + 1
+
+
+def test_after_leaving_and_rejoining_a_breakout_later_changes_still_arrive(
+    confirmed, organiser, smtp
+):
+    from ip4dialogue.registration.models import Registration
+
+    kim = db.session.scalars(db.select(Registration)).one()
+    breakout = next(item for item in confirmed.items if item.signup_required)
+    registration.set_breakouts(kim, [breakout.id])
+    calendar.send_updates(confirmed.id)  # REQUEST
+    registration.set_breakouts(kim, [])
+    calendar.send_updates(confirmed.id)  # CANCEL
+    registration.set_breakouts(kim, [breakout.id])
+    calendar.send_updates(confirmed.id)  # REQUEST again, above the CANCEL
+    [(_, rejoined)] = calendar_parts(smtp.received[-1])
+    rejoined_sequence = rejoined.walk("VEVENT")[0]["SEQUENCE"]
+
+    agenda.move_item(breakout, date(2027, 5, 12), time(15), 0, organiser)
+    [due] = calendar.pending_updates(confirmed.id)
+    assert [item.title for item in due.requests] == ["Breakout"]
+    calendar.send_updates(confirmed.id)
+    [(kind, moved)] = calendar_parts(smtp.received[-1])
+    assert kind == "text/calendar;method=REQUEST"
+    assert moved.walk("VEVENT")[0]["SEQUENCE"] > rejoined_sequence

@@ -125,3 +125,29 @@ def test_the_personal_schedule_holds_plenaries_their_breakouts_and_join_links(cl
 
     with_etag = {"If-None-Match": response.headers["ETag"]}
     assert client.get(f"/registrations/{token}/schedule.ics", headers=with_etag).status_code == 304
+
+
+def test_withdrawn_consent_gives_the_feed_a_new_version(client, make, app):
+    from ip4dialogue.dialogues.models import Role
+    from ip4dialogue.registration import services as registration_services
+
+    dialogue = make.dialogue(
+        slug="consent", chatham_house=True, registration_mode=RegistrationMode.OPEN
+    )
+    item = make.item(dialogue)
+    person = make.participant(name="Dr Named", consent_to_be_listed=True)
+    make.role(item, person, Role.SPEAKER)
+    registration = make.registration(dialogue=dialogue, participant=person)
+    first = client.get("/dialogues/consent/agenda.ics")
+    assert b"Dr Named" in first.data
+
+    details = registration_services.Details(
+        "Dr Named", "", "", None, None, None, consent_to_be_listed=False
+    )
+    registration_services.update_details(registration, details)
+
+    again = client.get(
+        "/dialogues/consent/agenda.ics", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 200
+    assert b"Dr Named" not in again.data

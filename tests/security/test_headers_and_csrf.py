@@ -99,3 +99,31 @@ def test_every_post_is_refused_without_a_valid_csrf_token(csrf_app, organiser, m
             response = client.post(url, data={"csrf_token": token} if token else {})
             assert response.status_code == 400, (url, token)
             assert "Form expired" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/dialogues/x/items/99999999999999999999.ics", 404),
+        ("/organise/dialogues/99999999999999999999", 404),
+        ("/dialogues/x%00y", 400),
+        ("/dialogues/seoul-2027?tz=%00", 400),
+    ],
+)
+def test_odd_urls_get_a_clear_4xx_or_login_never_a_500(client, seeded, url, status):
+    assert client.get(url).status_code == status
+
+
+def test_pages_for_organisers_are_never_cached(organiser_client, seeded):
+    assert organiser_client.get("/dialogues/seoul-2027").headers["Cache-Control"] == "no-store"
+
+
+def test_access_logs_never_hold_private_links():
+    from ip4dialogue.gunicorn_conf import _SECRETS
+
+    line = "GET /registrations/AbC-123_xyz/schedule.ics?download=1 HTTP/1.1"
+    assert _SECRETS.sub(r"\1[private]", line) == (
+        "GET /registrations/[private]/schedule.ics?download=1 HTTP/1.1"
+    )
+    invite = "GET /dialogues/seoul/register?code=s3cr3t&x=1 HTTP/1.1"
+    assert "s3cr3t" not in _SECRETS.sub(r"\1[private]", invite)

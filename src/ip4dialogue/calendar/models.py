@@ -28,7 +28,8 @@ class CalendarDelivery(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sequence: Mapped[int]
+    sequence: Mapped[int]  # the SEQUENCE last sent to this person
+    item_sequence: Mapped[int] = mapped_column(server_default="0")  # the item's, then
     cancelled: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

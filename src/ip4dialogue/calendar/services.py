@@ -2,7 +2,6 @@
 (one query, for ETag and Last-Modified), and which REQUEST or CANCEL each participant is owed."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, func, select
@@ -141,7 +140,7 @@ def owed(registration: Registration) -> Owed:
         if _is_off(item):
             if delivery is not None and not delivery.cancelled:
                 result.cancellations.append(delivery)
-        elif delivery is None or delivery.cancelled or item.sequence > delivery.sequence:
+        elif delivery is None or delivery.cancelled or item.sequence > delivery.item_sequence:
             result.requests.append(item)
     wanted_uids = {item.uid for item in wanted}
     result.cancellations += [
@@ -163,12 +162,9 @@ def pending_updates(dialogue_id: int) -> list[Owed]:
 
 
 def _sequence(item: AgendaItem, delivery: CalendarDelivery | None) -> int:
-    """Above the last one this participant saw, even after a cancellation of the event."""
-    return (
-        max(item.sequence, delivery.sequence + 1)
-        if delivery and delivery.cancelled
-        else item.sequence
-    )
+    """Above anything this participant was sent for the event (their copy may have been
+    cancelled and reinstated), and never below the item's own."""
+    return item.sequence if delivery is None else max(item.sequence, delivery.sequence + 1)
 
 
 def attachments_for(due: Owed) -> list[mail.Attachment]:
@@ -181,66 +177,34 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
     sent = {delivery.item_uid: delivery for delivery in registration.deliveries}
     files = []
     for item in due.requests:
-        sequence = _sequence(item, sent.get(item.uid))
+        previous = sent.get(item.uid)
+        sequence = _sequence(item, previous)
         join_url = item.room.join_url if item.room else None
         calendar = builders.invitation(
             item, attendee, sender, links(), join_url=join_url, sequence=sequence
         )
         files.append(_file(calendar, "REQUEST", item.uid))
-        _record(
-            registration,
-            sent.get(item.uid),
-            item.uid,
-            item.title,
+        delivery = previous or CalendarDelivery(registration=registration, item_uid=item.uid)
+        delivery.title, delivery.starts_at, delivery.ends_at = (
+            item.title[:300],
             item.starts_at,
             item.ends_at,
-            sequence,
-            False,
-            now,
         )
+        delivery.sequence, delivery.item_sequence = sequence, item.sequence
+        delivery.cancelled, delivery.sent_at = False, now
+        db.session.add(delivery)
     for delivery in due.cancellations:
+        delivery.sequence, delivery.cancelled, delivery.sent_at = delivery.sequence + 1, True, now
         withdrawn = builders.Withdrawn(
             delivery.item_uid,
             delivery.title,
             delivery.starts_at,
             delivery.ends_at,
-            delivery.sequence + 1,
+            delivery.sequence,
         )
-        files.append(
-            _file(
-                builders.cancellation(withdrawn, attendee, sender, now), "CANCEL", delivery.item_uid
-            )
-        )
-        _record(
-            registration,
-            delivery,
-            delivery.item_uid,
-            delivery.title,
-            delivery.starts_at,
-            delivery.ends_at,
-            delivery.sequence + 1,
-            True,
-            now,
-        )
+        calendar = builders.cancellation(withdrawn, attendee, sender, now)
+        files.append(_file(calendar, "CANCEL", delivery.item_uid))
     return files
-
-
-def _record(
-    registration: Registration,
-    delivery: CalendarDelivery | None,
-    uid: str,
-    title: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    sequence: int,
-    cancelled: bool,
-    now: datetime,
-) -> None:
-    if delivery is None:
-        delivery = CalendarDelivery(registration=registration, item_uid=uid)
-        db.session.add(delivery)
-    delivery.title, delivery.starts_at, delivery.ends_at = title[:300], starts_at, ends_at
-    delivery.sequence, delivery.cancelled, delivery.sent_at = sequence, cancelled, now
 
 
 def _file(calendar: builders.Calendar, method: str, uid: str) -> mail.Attachment:

@@ -50,6 +50,11 @@ def vtimezone(zone: ZoneInfo, first: date, last: date) -> Timezone:
     """The zone's rules from the start of `first` to the end of `last` (local days)."""
     start = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    # Outlook wants a STANDARD part: in summer, start from the last day of standard time.
+    for _ in range(400):
+        if not start.astimezone(zone).dst():
+            break
+        start -= timedelta(days=1)
     component = Timezone()
     component.add("tzid", zone.key)
     initial = _offset(zone, start)

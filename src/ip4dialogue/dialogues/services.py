@@ -278,6 +278,10 @@ def save_room(
     if clash is not None:
         raise RuleViolation("name", "This dialogue already has a room of that name.")
     dialogue.updated_at = utcnow()  # rooms appear in calendar files: a new version
+    if room is not None and (room.name, room.join_url) != (values["name"], values["join_url"]):
+        for item in dialogue.items:  # a new place for each of its sessions
+            if item.room_id == room.id:
+                mark_changed(item, scheduling=True)
     if room is None:
         return _write(
             Room(dialogue=dialogue, position=len(dialogue.rooms)), values, True, organiser
@@ -447,6 +451,7 @@ def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
 
 
 def delete_item(item: AgendaItem, organiser: Organiser) -> None:
+    item.dialogue.updated_at = utcnow()  # the feed loses an event: a new version
     record(
         "item.deleted",
         item,
@@ -524,6 +529,14 @@ def item_snapshot(item: AgendaItem) -> dict[str, Any]:
     return snapshot(item, ITEM_FIELDS)
 
 
+def mark_changed(item: AgendaItem, *, scheduling: bool) -> None:
+    """Stamp a change for calendars; a change of time, place or status of an item that was
+    ever published also raises its SEQUENCE (RFC 5545), even if made in draft."""
+    item.changed_at = utcnow()
+    if scheduling and item.dialogue.published_at is not None:
+        item.sequence += 1
+
+
 def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Organiser) -> bool:
     """Apply changes to an item, and keep calendars honest: any change stamps `changed_at`;
     on a published dialogue a change of time, room or status also raises `sequence`.
@@ -538,9 +551,7 @@ def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Orga
     changed = {name for name in ITEM_FIELDS if before[name] != after[name]}
     if not changed:
         return False
-    item.changed_at = utcnow()
-    if item.dialogue.published_at is not None and changed & set(SCHEDULING_FIELDS):
-        item.sequence += 1  # once published, even edits made in draft reach calendars
+    mark_changed(item, scheduling=bool(changed & set(SCHEDULING_FIELDS)))
     record(
         "item.updated",
         item,

@@ -1,6 +1,5 @@
 """Public pages: upcoming dialogues, each dialogue's programme and its items."""
 
-import hashlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -52,11 +51,12 @@ def index() -> ResponseReturnValue:
 def programme(slug: str) -> ResponseReturnValue:
     """Anonymous visitors (nearly everyone) get a copy cached per agenda version and zone;
     organisers, who may preview drafts, always get a fresh page."""
-    if current_user.is_authenticated or session.get("_flashes"):
-        return _render_programme(slug)
+    requested = request.args.get("tz", "")
+    zone = zone_or_none(requested)
+    if current_user.is_authenticated or session.get("_flashes") or (requested and not zone):
+        return _render_programme(slug)  # an unknown zone is shown fresh: no cache per typo
     version = agenda_version(slug) or abort(404)
-    tz = hashlib.sha256(request.args.get("tz", "").encode()).hexdigest()[:16]
-    key = f"programme:{version.etag}:{tz}"
+    key = f"programme:{version.etag}:{zone.key if zone else ''}"
     page = cache.get(key)
     if page is None:
         page = _render_programme(slug)

@@ -25,6 +25,7 @@ from ip4dialogue.dialogues.models import (
     ItemStatus,
     RegistrationMode,
 )
+from ip4dialogue.dialogues.services import mark_changed
 from ip4dialogue.dialogues.timezones import zone_or_none
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
@@ -261,6 +262,7 @@ def _item_seats_left(item: AgendaItem) -> int | None:
 
 
 def _set_signup_status(signup: SessionSignup, status: SignupStatus) -> None:
+    signup.registration.status_changed_at = utcnow()  # the personal schedule's version moves
     position = (
         _next_position(SessionSignup, SessionSignup.item_id, signup.item_id)
         if status == SignupStatus.WAITLISTED
@@ -527,8 +529,19 @@ def register(dialogue_id: int, application: Application, now: datetime) -> Outco
 # The participant's own page
 
 
+def _announce_people_changed(participant: Participant) -> None:
+    """Names appear in programmes and calendar files: a change to a person's name or consent
+    gives each item they have a role in a new version, so no copy keeps the old name."""
+    for role in participant.roles:
+        mark_changed(role.item, scheduling=False)
+
+
 def update_details(registration: Registration, details: Details) -> None:
-    _apply_details(registration.participant, details)
+    person = registration.participant
+    shown = (person.name, person.affiliation, person.consent_to_be_listed)
+    _apply_details(person, details)
+    if (person.name, person.affiliation, person.consent_to_be_listed) != shown:
+        _announce_people_changed(person)
     registration.access_needs = details.access_needs.strip()
     registration.dietary_needs = details.dietary_needs.strip()
     db.session.commit()
@@ -542,7 +555,7 @@ def _withdraw(registration: Registration, action: str, status: RegistrationStatu
     _set_status(registration, status)
     db.session.flush()
     _release_signups(registration)
-    if was_confirmed:
+    if was_confirmed and dialogue.end_date >= utcnow().date():  # nobody promoted to the past
         fill_free_seats(dialogue)
 
 
@@ -558,11 +571,10 @@ ERASED = "[erased participant]"
 def _scrub_audit_log(participant: Participant) -> None:
     """The audit log keeps agenda changes, roles included ("speaker: Name"); an erased
     person's name becomes an anonymous marker there too."""
-    dialogue_ids = {role.item.dialogue_id for role in participant.roles}
-    if not dialogue_ids or not participant.name:
+    if not participant.name:
         return
     suffix = f": {participant.name}"
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.dialogue_id.in_(dialogue_ids)))
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "AgendaItem"))
     for event in events:
         for side in ("before", "after"):
             values = getattr(event, side)
@@ -588,6 +600,7 @@ def erase(participant: Participant) -> None:
         invitation.email = f"erased-{invitation.id}@invalid"
         invitation.name = invitation.affiliation = ""
     _scrub_audit_log(participant)
+    _announce_people_changed(participant)
     participant.roles.clear()
     participant.expertise = []
     participant.erased_at = utcnow()
