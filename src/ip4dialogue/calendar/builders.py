@@ -21,7 +21,7 @@ from ip4dialogue.dialogues.services import public_roles
 
 PRODID = "-//ip4dialogue//Indo-Pacific Security Dialogue//EN"
 REFRESH = timedelta(hours=1)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")  # and stray byte-order marks
 
 
 def clean(text: str | None, *, one_line: bool = False) -> str:
