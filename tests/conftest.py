@@ -141,6 +141,30 @@ def smtp(app: Flask) -> Iterator[SMTPServer]:
 
 
 @pytest.fixture
+def route_url(make: Factories) -> Callable[[Flask, Any], str]:
+    """A concrete URL for any route of the app, with real objects behind its ids: for tests
+    that walk the whole url_map."""
+    dialogue = make.dialogue(slug="routes")
+    values = {
+        "dialogue_id": dialogue.id,
+        "room_id": make.room(dialogue).id,
+        "item_id": make.item(dialogue).id,
+        "registration_id": make.registration(dialogue=dialogue).id,
+        "invitation_id": make.invitation(dialogue=dialogue).id,
+        "decision": "approve",
+        "action": "revoke",
+        "slug": "routes",
+        "token": "x" * 43,
+    }
+
+    def build(app: Flask, rule: Any) -> str:
+        urls = app.url_map.bind("localhost")
+        return urls.build(rule.endpoint, {name: values[name] for name in rule.arguments})
+
+    return build
+
+
+@pytest.fixture
 def seeded(app: Flask) -> None:
     """The real seed data: report, countries and the sample dialogue."""
     from ip4dialogue.resources import resource_dir

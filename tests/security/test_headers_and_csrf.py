@@ -68,19 +68,7 @@ def test_login_starts_a_new_session(csrf_app, organiser):
         assert session["_user_id"] == str(organiser.id)
 
 
-def test_every_post_is_refused_without_a_valid_csrf_token(csrf_app, organiser, make):
-    dialogue = make.dialogue(slug="seoul")
-    values = {
-        "dialogue_id": dialogue.id,
-        "room_id": make.room(dialogue).id,
-        "item_id": make.item(dialogue).id,
-        "registration_id": make.registration(dialogue=dialogue).id,
-        "invitation_id": make.invitation(dialogue=dialogue).id,
-        "decision": "approve",
-        "action": "revoke",
-        "slug": "seoul",
-        "token": "x" * 43,
-    }
+def test_every_post_is_refused_without_a_valid_csrf_token(csrf_app, organiser, route_url):
     client = csrf_app.test_client()
     client.post(
         "/login",
@@ -90,11 +78,10 @@ def test_every_post_is_refused_without_a_valid_csrf_token(csrf_app, organiser, m
             "password": ORGANISER_PASSWORD,
         },
     )
-    urls = csrf_app.url_map.bind("localhost")
     posts = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(posts) >= 20
     for rule in posts:
-        url = urls.build(rule.endpoint, {name: values[name] for name in rule.arguments})
+        url = route_url(csrf_app, rule)
         for token in (None, "forged-token"):
             response = client.post(url, data={"csrf_token": token} if token else {})
             assert response.status_code == 400, (url, token)

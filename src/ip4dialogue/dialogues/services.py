@@ -243,9 +243,9 @@ def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organis
     """Publish, withdraw or cancel. Publishing again marks the current agenda as announced."""
     before = {"status": dialogue.status.value}
     cancelling = DialogueStatus.CANCELLED in (dialogue.status, status) and dialogue.status != status
-    if cancelling and dialogue.published_at is not None:
+    if cancelling:
         for item in dialogue.items:  # every event's STATUS changes in calendars
-            item.changed_at, item.sequence = utcnow(), item.sequence + 1
+            mark_changed(item, scheduling=True)
     dialogue.status = status
     if status == DialogueStatus.PUBLISHED:
         dialogue.published_at = utcnow()
