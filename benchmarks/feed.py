@@ -16,7 +16,7 @@ from ip4dialogue.dialogues.models import (
     Room,
 )
 from ip4dialogue.extensions import db
-from ip4dialogue.registration.models import Participant
+from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 REPEATS = 7

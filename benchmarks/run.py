@@ -44,16 +44,14 @@ from ip4dialogue import create_app
 from ip4dialogue.accounts.services import create_organiser
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.database import Base, utcnow
-from ip4dialogue.dialogues import services as dialogue_services
 from ip4dialogue.dialogues.models import Dialogue
-from ip4dialogue.dialogues.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones
+from ip4dialogue.dialogues.programme import programme_context
+from ip4dialogue.dialogues.queries import public_dialogue
 from ip4dialogue.extensions import cache, db
-from ip4dialogue.registration.models import (
-    Participant,
-    Registration,
-    RegistrationStatus,
-)
+from ip4dialogue.people.models import Participant
+from ip4dialogue.registration.models import Registration, RegistrationStatus
 from ip4dialogue.tokens import new_secret
+from ip4dialogue.unit_of_work import transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(50, 100), (500, 1000), (2000, 10000)]
@@ -133,7 +131,8 @@ def measure_size(items: int, registrations: int) -> dict:
             Base.metadata.create_all(db.engine)
             build_dialogue(items)
             token = add_registrations(registrations)
-            create_organiser("bench@example.org", "Bench", PASSWORD)
+            with transaction():
+                create_organiser("bench@example.org", "Bench", PASSWORD)
             dialogue_id = db.session.scalars(select(Dialogue.id)).one()
             engine = db.engine
         client = app.test_client()
@@ -164,21 +163,12 @@ def measure_size(items: int, registrations: int) -> dict:
         roster_queries = counted(engine, lambda: client.get(roster_url))
         # The floors: the same work from objects already in memory, no database involved.
         with app.test_request_context(programme_url):
-            loaded = dialogue_services.public_dialogue("bench")
-            days = dialogue_services.programme_days(loaded)
+            loaded = public_dialogue("bench")
+            context = programme_context(loaded, None, None)
             values = plain_events(loaded)
             icalendar_floor = median_seconds(lambda: floor(values, loaded))
             template_floor = median_seconds(
-                lambda: render_template(
-                    "dialogues/programme.html",
-                    dialogue=loaded,
-                    days=days,
-                    public_roles=dialogue_services.public_roles,
-                    reader_zone=None,
-                    zone_notice=None,
-                    capitals=IP4_CAPITALS + NATO_CAPITALS,
-                    all_zones=all_zones(),
-                )
+                lambda: render_template("dialogues/programme.html", **context)
             )
             db.engine.dispose()
     return {

@@ -21,6 +21,7 @@ from ip4dialogue import models as _models  # noqa: F401 (maps every table)
 from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base
 from ip4dialogue.extensions import db
+from ip4dialogue.unit_of_work import transaction
 from tests.factories import Factories
 from tests.helpers import QueryLog, count_queries, free_port, parse_email
 
@@ -96,7 +97,8 @@ def organiser(app: Flask):
     """An organiser with a real password hash, who can log in."""
     from ip4dialogue.accounts.services import create_organiser
 
-    return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD)
+    with transaction():
+        return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD)
 
 
 @pytest.fixture
@@ -170,7 +172,8 @@ def seeded(app: Flask) -> None:
     from ip4dialogue.resources import resource_dir
     from ip4dialogue.seeding import load_seed
 
-    load_seed(resource_dir("seed"))
+    with transaction():
+        load_seed(resource_dir("seed"))
 
 
 @pytest.fixture

@@ -20,12 +20,8 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
-from ip4dialogue.registration.models import (
-    Invitation,
-    Participant,
-    Registration,
-    RegistrationStatus,
-)
+from ip4dialogue.people.models import Participant
+from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 

@@ -5,15 +5,22 @@ import email.policy
 import html
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from ip4dialogue.database import utcnow
+from ip4dialogue.people.models import Sector
+from ip4dialogue.registration import services
+from ip4dialogue.unit_of_work import transaction
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,3 +78,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def committed(use_case: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a use case as a request or command would: its own unit of work, committed (and its
+    mail sent) when it returns."""
+    with transaction():
+        return use_case(*args, **kwargs)
+
+
+def application(email: str, **overrides: Any) -> services.Application:
+    """What an expert sends from the registration form, with sensible answers."""
+    details = services.Details(
+        name=overrides.pop("name", email.split("@")[0].title()),
+        affiliation=overrides.pop("affiliation", "An Institute"),
+        position="Fellow",
+        country_code=overrides.pop("country_code", "KR"),
+        sector=Sector.THINK_TANK,
+        home_timezone=overrides.pop("home_timezone", "Asia/Seoul"),
+    )
+    fields = {"consent_data_processing": True, "consent_chatham_house": True} | overrides
+    return services.Application(email=email, details=details, **fields)
+
+
+def register(
+    dialogue: Any, email: str, *, code: str | None = None, **overrides: Any
+) -> services.Outcome:
+    """An expert registers at a dialogue's desk, as the registration form would have them."""
+    now = utcnow()
+    desk = services.desk(dialogue.slug, code, now)
+    return committed(services.register, desk, application(email, **overrides), now)

@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     app.url_map.converters["int"] = BoundedInteger
     _register_extensions(app)
+    _connect_listeners()
     _register_blueprints(app)
     return app
 
@@ -62,8 +63,15 @@ def _register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
+def _connect_listeners() -> None:
+    """Each area's reactions to the others' events (see signals); importing connects them."""
+    from ip4dialogue.calendar import listeners as calendar_listeners  # noqa: F401
+    from ip4dialogue.dialogues import listeners as dialogue_listeners  # noqa: F401
+    from ip4dialogue.registration import listeners as registration_listeners  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
-    from ip4dialogue import errors, health, security, templating
+    from ip4dialogue import errors, health, security, templating, unit_of_work
     from ip4dialogue.accounts.audit import bp as audit_bp
     from ip4dialogue.accounts.views import bp as accounts_bp
     from ip4dialogue.calendar.views import bp as calendar_bp
@@ -72,10 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from ip4dialogue.dialogues.views import bp as dialogues_bp
     from ip4dialogue.registration.organise import bp as registrations_bp
     from ip4dialogue.registration.views import bp as registration_bp
-    from ip4dialogue.report.views import bp as report_bp
 
     app.register_blueprint(dialogues_bp)
-    app.register_blueprint(report_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organise_bp)
     app.register_blueprint(registration_bp)
@@ -87,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     security.register(app)
+    unit_of_work.register(app)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
@@ -14,13 +13,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ip4dialogue import backups
-from ip4dialogue.accounts.services import AccountError, create_organiser
+from ip4dialogue.accounts.services import create_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import services as registration_services
 from ip4dialogue.resources import resource_dir
+from ip4dialogue.rules import RuleViolation
 from ip4dialogue.seeding import load_seed
+from ip4dialogue.unit_of_work import transaction
 
 
 def describe_unreachable_database(url: str, error: OperationalError) -> str:
@@ -54,6 +55,23 @@ def _reporting_database_errors(command: click.Command) -> click.Command:
     return wrapped
 
 
+def _one_transaction(command: click.Command) -> click.Command:
+    """One of our commands is one unit of work: committed when it returns, rolled back (mail
+    and all) when it fails. A refusal by a rule ends it with the rule's reason."""
+    wrapped = copy.copy(command)
+    invoke = command.invoke
+
+    def invoke_in_transaction(ctx: click.Context) -> Any:
+        try:
+            with transaction():
+                return invoke(ctx)
+        except RuleViolation as violation:
+            raise click.ClickException(violation.message) from None
+
+    wrapped.invoke = invoke_in_transaction  # type: ignore[method-assign]
+    return wrapped
+
+
 @click.command("seed")
 def seed_command() -> None:
     """Load the report, countries and sample dialogues from seed/ (safe to run again)."""
@@ -80,13 +98,7 @@ organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
 )
 def create_organiser_command(email: str, name: str, password: str) -> None:
     """Create an organiser account that can log in at /login."""
-    try:
-        address = validate_email(email, check_deliverability=False).normalized
-        organiser = create_organiser(address, name, password)
-    except EmailNotValidError as error:
-        raise click.ClickException(f"{email!r} is not a valid email address: {error}") from None
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
+    organiser = create_organiser(email, name, password)
     click.echo(f"Organiser {organiser.email} created.")
 
 
@@ -153,11 +165,9 @@ def restore_command(path: Path) -> None:
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
-    commands.add_command(seed_command)
-    commands.add_command(organiser_group)
-    commands.add_command(send_updates_command)
+    for command in (seed_command, organiser_group, send_updates_command, purge_command):
+        commands.add_command(_one_transaction(command))
     commands.add_command(backup_command)
-    commands.add_command(purge_command)
     commands.add_command(restore_command)
     app.cli = commands
 

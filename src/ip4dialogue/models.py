@@ -1,11 +1,13 @@
 """Every mapped class, imported in one place so that mappers resolve their string references
 and Alembic sees the whole schema."""
 
-from ip4dialogue.accounts.models import AuditEvent, Organiser
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
-from ip4dialogue.registration.models import Invitation, Participant, Registration, SessionSignup
+from ip4dialogue.people.models import Participant
+from ip4dialogue.registration.models import Invitation, Registration, SessionSignup
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 __all__ = [

@@ -1,9 +1,10 @@
 """Load the reference data and sample dialogues in `seed/` into the database.
 
 Every file is read and checked before anything is written, and all of it is written in one
-transaction, so a mistake in any file leaves the database as it was. Reference data (report,
-themes, recommendations, countries) is brought in line with the files; a dialogue is created
-when missing and otherwise left alone, so organisers' edits survive a re-seed.
+unit of work (the command's), so a mistake in any file leaves the database as it was.
+Reference data (report, themes, recommendations, countries) is brought in line with the
+files; a dialogue is created when missing and otherwise left alone, so organisers' edits
+survive a re-seed.
 """
 
 from collections import Counter
@@ -30,10 +31,10 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
-from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
-from ip4dialogue.registration.models import Participant, Sector
+from ip4dialogue.people.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Report, Theme
+from ip4dialogue.timezones import NonexistentLocalTime, to_instant
 
 
 class SeedError(click.ClickException):
@@ -546,12 +547,7 @@ def apply_seed(seed: Seed) -> Counter[str]:
 
 
 def load_seed(folder: Path) -> Counter[str]:
-    """Read, check and write the whole seed in one transaction."""
-    seed = read_seed(folder)
-    try:
-        changes = apply_seed(seed)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    """Read and check the whole seed, then write it into the current unit of work."""
+    changes = apply_seed(read_seed(folder))
+    db.session.flush()
     return changes

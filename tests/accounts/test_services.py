@@ -2,8 +2,9 @@
 
 import pytest
 
-from ip4dialogue.accounts.services import AccountError, authenticate, create_organiser
+from ip4dialogue.accounts.services import authenticate, create_organiser
 from ip4dialogue.extensions import db
+from ip4dialogue.rules import RuleViolation
 
 
 def test_passwords_are_stored_hashed_with_a_strong_function(app):
@@ -14,13 +15,13 @@ def test_passwords_are_stored_hashed_with_a_strong_function(app):
 
 
 def test_short_passwords_are_refused(app):
-    with pytest.raises(AccountError, match="at least 12 characters"):
+    with pytest.raises(RuleViolation, match="at least 12 characters"):
         create_organiser("ana@example.org", "Ana", "short")
 
 
 def test_an_email_has_one_account(app):
     create_organiser("ana@example.org", "Ana", "a long enough passphrase")
-    with pytest.raises(AccountError, match="exists"):
+    with pytest.raises(RuleViolation, match="exists"):
         create_organiser("ANA@example.org", "Ana again", "another long passphrase")
 
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.timezones import vtimezone
 from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus
-from ip4dialogue.dialogues.services import dialogue_for_organiser
+from ip4dialogue.dialogues.queries import dialogue_for_organiser
 from ip4dialogue.extensions import db
 from tests.calendar.conftest import TRICKY_TEXT, parse_everywhere
 

@@ -14,7 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from ip4dialogue.calendar import builders
-from ip4dialogue.dialogues.services import dialogue_for_organiser
+from ip4dialogue.dialogues.queries import dialogue_for_organiser
 from ip4dialogue.extensions import db
 from tests.helpers import free_port
 

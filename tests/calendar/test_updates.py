@@ -7,13 +7,12 @@ import pytest
 from icalendar import Calendar
 
 from ip4dialogue.calendar import services as calendar
-from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import services as agenda
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, ItemStatus, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import services as registration
-from ip4dialogue.registration.models import Sector
 from tests.calendar.conftest import parse_everywhere
+from tests.helpers import committed, register
 
 
 def calendar_parts(message) -> list[tuple[str, Calendar]]:
@@ -39,17 +38,8 @@ def confirmed(make, organiser, smtp):
     )
     make.item(dialogue, title="Opening")
     make.item(dialogue, title="Breakout", kind=ItemKind.BREAKOUT, signup_required=True)
-    agenda.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    registration.register(
-        dialogue.id,
-        registration.Application(
-            email="kim@example.org",
-            details=registration.Details("Dr Kim", "KIDA", "", "KR", Sector.THINK_TANK, None),
-            consent_data_processing=True,
-            consent_chatham_house=True,
-        ),
-        utcnow(),
-    )
+    committed(agenda.change_status, dialogue, DialogueStatus.PUBLISHED, organiser)
+    register(dialogue, "kim@example.org", name="Dr Kim")
     return dialogue
 
 
@@ -65,14 +55,13 @@ def test_the_confirmation_carries_an_invitation_for_each_session(confirmed, smtp
 
 def test_several_edits_make_one_message_per_person(confirmed, organiser, smtp):
     opening = confirmed.items[0]
-    agenda.move_item(opening, date(2027, 5, 11), time(10), 0, organiser)
-    agenda.move_item(opening, date(2027, 5, 11), time(11), 0, organiser)
-    agenda.apply_item_changes(opening, {"title": "Opening, renamed"}, organiser)
-    db.session.commit()
+    committed(agenda.move_item, opening, date(2027, 5, 11), time(10), 0, organiser)
+    committed(agenda.move_item, opening, date(2027, 5, 11), time(11), 0, organiser)
+    committed(agenda.apply_item_changes, opening, {"title": "Opening, renamed"}, organiser)
 
     [due] = calendar.pending_updates(confirmed.id)
     assert [item.title for item in due.requests] == ["Opening, renamed"]
-    calendar.send_updates(confirmed.id)
+    committed(calendar.send_updates, confirmed.id)
 
     update = smtp.received[-1]
     assert update["Subject"] == "Calendar update: Seoul"
@@ -86,9 +75,8 @@ def test_several_edits_make_one_message_per_person(confirmed, organiser, smtp):
 
 def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, organiser, smtp):
     opening = confirmed.items[0]
-    agenda.apply_item_changes(opening, {"status": ItemStatus.CANCELLED}, organiser)
-    db.session.commit()
-    calendar.send_updates(confirmed.id)
+    committed(agenda.apply_item_changes, opening, {"status": ItemStatus.CANCELLED}, organiser)
+    committed(calendar.send_updates, confirmed.id)
     [(kind, cancel)] = calendar_parts(smtp.received[-1])
     parse_everywhere(cancel.to_ical())
     [event] = cancel.walk("VEVENT")
@@ -99,13 +87,13 @@ def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, or
 def test_cancelling_a_registration_cancels_its_calendar_entries(confirmed, smtp):
     from ip4dialogue.registration.models import Registration
 
-    registration.cancel(db.session.scalars(db.select(Registration)).one())
+    committed(registration.cancel, db.session.scalars(db.select(Registration)).one())
     parts = calendar_parts(smtp.to("kim@example.org")[-1])
     assert [kind for kind, _ in parts] == ["text/calendar;method=CANCEL"]
 
 
 def test_the_cli_previews_then_sends(app, confirmed, organiser, smtp):
-    agenda.move_item(confirmed.items[0], date(2027, 5, 12), time(9), 0, organiser)
+    committed(agenda.move_item, confirmed.items[0], date(2027, 5, 12), time(9), 0, organiser)
     runner = app.test_cli_runner()
     preview = runner.invoke(args=["send-updates", "--dialogue", "seoul", "--dry-run"])
     assert "kim@example.org: update Opening" in preview.output
@@ -122,19 +110,19 @@ def test_after_leaving_and_rejoining_a_breakout_later_changes_still_arrive(
 
     kim = db.session.scalars(db.select(Registration)).one()
     breakout = next(item for item in confirmed.items if item.signup_required)
-    registration.set_breakouts(kim, [breakout.id])
-    calendar.send_updates(confirmed.id)  # REQUEST
-    registration.set_breakouts(kim, [])
-    calendar.send_updates(confirmed.id)  # CANCEL
-    registration.set_breakouts(kim, [breakout.id])
-    calendar.send_updates(confirmed.id)  # REQUEST again, above the CANCEL
+    committed(registration.set_breakouts, kim, [breakout.id])
+    committed(calendar.send_updates, confirmed.id)  # REQUEST
+    committed(registration.set_breakouts, kim, [])
+    committed(calendar.send_updates, confirmed.id)  # CANCEL
+    committed(registration.set_breakouts, kim, [breakout.id])
+    committed(calendar.send_updates, confirmed.id)  # REQUEST again, above the CANCEL
     [(_, rejoined)] = calendar_parts(smtp.received[-1])
     rejoined_sequence = rejoined.walk("VEVENT")[0]["SEQUENCE"]
 
-    agenda.move_item(breakout, date(2027, 5, 12), time(15), 0, organiser)
+    committed(agenda.move_item, breakout, date(2027, 5, 12), time(15), 0, organiser)
     [due] = calendar.pending_updates(confirmed.id)
     assert [item.title for item in due.requests] == ["Breakout"]
-    calendar.send_updates(confirmed.id)
+    committed(calendar.send_updates, confirmed.id)
     [(kind, moved)] = calendar_parts(smtp.received[-1])
     assert kind == "text/calendar;method=REQUEST"
     assert moved.walk("VEVENT")[0]["SEQUENCE"] > rejoined_sequence

@@ -9,6 +9,7 @@ from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, RegistrationM
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import RegistrationStatus, SessionSignup, SignupStatus
 from ip4dialogue.registration.services import issue_token
+from ip4dialogue.unit_of_work import transaction
 from tests.calendar.conftest import parse_everywhere
 
 
@@ -144,7 +145,8 @@ def test_withdrawn_consent_gives_the_feed_a_new_version(client, make, app):
     details = registration_services.Details(
         "Dr Named", "", "", None, None, None, consent_to_be_listed=False
     )
-    registration_services.update_details(registration, details)
+    with transaction():
+        registration_services.update_details(registration, details)
 
     again = client.get(
         "/dialogues/consent/agenda.ics", headers={"If-None-Match": first.headers["ETag"]}

@@ -6,7 +6,7 @@ import pytest
 
 from ip4dialogue.dialogues.checks import Severity, check_agenda, findings_by_item
 from ip4dialogue.dialogues.models import ItemKind, ItemStatus, Role
-from ip4dialogue.dialogues.services import dialogue_for_organiser
+from ip4dialogue.dialogues.queries import dialogue_for_organiser
 from ip4dialogue.extensions import db
 
 NINE = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)  # 09:00 in Seoul

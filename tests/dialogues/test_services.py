@@ -6,7 +6,7 @@ import pytest
 
 from ip4dialogue.dialogues import services
 from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
-from ip4dialogue.dialogues.services import RoleChoice, RuleViolation
+from ip4dialogue.dialogues.services import LocalTimes, RoleChoice, RuleViolation
 from ip4dialogue.extensions import db
 
 
@@ -29,17 +29,19 @@ def test_item_times_refuse_impossible_times_on_the_right_field(
     dialogue, day, start, end, next_day, field, message
 ):
     with pytest.raises(RuleViolation, match=message) as refused:
-        services.item_times(dialogue, day, start, end, next_day)
+        services.item_times(dialogue, LocalTimes(day, start, end, next_day))
     assert refused.value.field == field
 
 
 def test_an_item_may_run_past_midnight_when_asked(dialogue):
-    starts_at, ends_at = services.item_times(dialogue, date(2027, 3, 27), time(22), time(1), True)
+    when = LocalTimes(date(2027, 3, 27), time(22), time(1), ends_next_day=True)
+    starts_at, ends_at = services.item_times(dialogue, when)
     assert ends_at - starts_at == timedelta(hours=3)
 
 
 def test_times_on_the_spring_forward_day_are_right(dialogue):
-    starts_at, ends_at = services.item_times(dialogue, date(2027, 3, 28), time(1), time(4), False)
+    when = LocalTimes(date(2027, 3, 28), time(1), time(4))
+    starts_at, ends_at = services.item_times(dialogue, when)
     assert starts_at == datetime(2027, 3, 28, 0, 0, tzinfo=UTC)
     assert ends_at - starts_at == timedelta(hours=2)  # one hour is skipped that night
 
@@ -124,17 +126,11 @@ def test_people_added_on_the_spot_become_participants_once(make, dialogue, organ
         "theme_ids": [],
         "recommendation_ids": [],
         "room_id": 0,
-        **dict(
-            zip(
-                ("starts_at", "ends_at"),
-                services.item_times(dialogue, date(2027, 3, 27), time(9), time(10), False),
-                strict=True,
-            )
-        ),
     }
+    when = LocalTimes(date(2027, 3, 27), time(9), time(10))
     newcomer = RoleChoice(Role.SPEAKER, new_name="Dr New", new_email="New@Example.org")
-    first = services.save_item(dialogue, None, values, [newcomer], organiser)
-    second = services.save_item(dialogue, None, values, [newcomer], organiser)
+    first = services.save_item(dialogue, None, values, when, [newcomer], organiser)
+    second = services.save_item(dialogue, None, values, when, [newcomer], organiser)
     assert first.roles[0].participant is second.roles[0].participant
     assert first.roles[0].participant.email == "new@example.org"
 

@@ -5,12 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
-from ip4dialogue.extensions import db
-from ip4dialogue.registration import invitations, services
-from ip4dialogue.registration.models import Sector
-from tests.helpers import link_in, text_body
+from ip4dialogue.registration import invitations
+from tests.helpers import committed, link_in, register, text_body
 
 
 def test_invited_expert_registers_picks_a_breakout_and_cancels(
@@ -35,9 +32,8 @@ def test_invited_expert_registers_picks_a_breakout_and_cancels(
         starts_at=start,
         ends_at=start + timedelta(hours=1),
     )
-    invitations.invite(dialogue, "kim@example.org", "Dr Kim", "KIDA", organiser)
-    invitations.invite(dialogue, "lee@example.org", "Mr Lee", "KAIST", organiser)
-    db.session.commit()
+    committed(invitations.invite, dialogue, "kim@example.org", "Dr Kim", "KIDA", organiser)
+    committed(invitations.invite, dialogue, "lee@example.org", "Mr Lee", "KAIST", organiser)
 
     [invitation] = smtp.to("kim@example.org")
     page.goto(live_server + link_in(invitation, "/dialogues/seoul/register"))
@@ -56,17 +52,7 @@ def test_invited_expert_registers_picks_a_breakout_and_cancels(
     )
 
     lee_code = link_in(smtp.to("lee@example.org")[0], "/dialogues/").split("code=")[1]
-    services.register(
-        dialogue.id,
-        services.Application(
-            email="lee@example.org",
-            details=services.Details("Mr Lee", "KAIST", "", "KR", Sector.INDUSTRY, None),
-            consent_data_processing=True,
-            consent_chatham_house=True,
-            code=lee_code,
-        ),
-        utcnow(),
-    )
+    register(dialogue, "lee@example.org", code=lee_code, name="Mr Lee", affiliation="KAIST")
     assert smtp.to("lee@example.org")[-1]["Subject"] == "You are on the waitlist for Seoul Dialogue"
 
     page.get_by_label("Breakout A: IP4 coordination").check()

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
 from ip4dialogue.registration.models import Invitation
-from tests.helpers import outbox
+from ip4dialogue.rules import RuleViolation
+from tests.helpers import committed, outbox
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_a_pasted_list_invites_the_good_rows_and_reports_the_bad_ones_by_line(
         "KIM@example.org,Dr Kim again,KIDA\n"
         '"tanaka@example.org","Tanaka, Yuki","Tokyo Centre"\n'
     )
-    report = invitations.invite_list(dialogue, text, organiser)
+    report = committed(invitations.invite_list, dialogue, text, organiser)
 
     assert invited_emails() == ["kim@example.org", "tanaka@example.org"]
     assert [line for line, _ in report.problems] == [4, 5, 6]
@@ -44,15 +45,16 @@ def test_a_pasted_list_invites_the_good_rows_and_reports_the_bad_ones_by_line(
 
 
 def test_semicolon_and_tab_separated_lists_work_too(dialogue, organiser):
-    invitations.invite_list(dialogue, "a@example.org;Ana;X\nb@example.org;Ben;Y\n", organiser)
-    invitations.invite_list(dialogue, "c@example.org\tCho\tZ\n", organiser)
+    committed(
+        invitations.invite_list, dialogue, "a@example.org;Ana;X\nb@example.org;Ben;Y\n", organiser
+    )
+    committed(invitations.invite_list, dialogue, "c@example.org\tCho\tZ\n", organiser)
     assert invited_emails() == ["a@example.org", "b@example.org", "c@example.org"]
 
 
 def test_revoking_closes_an_invitation(dialogue, organiser):
-    invitation = invitations.invite(dialogue, "kim@example.org", "", "", organiser)
-    db.session.commit()
-    invitations.revoke(invitation)
+    invitation = committed(invitations.invite, dialogue, "kim@example.org", "", "", organiser)
+    committed(invitations.revoke, invitation)
     assert invitation.state.value == "revoked"
-    with pytest.raises(Exception, match="cannot be re-sent"):
-        invitations.resend(invitation)
+    with pytest.raises(RuleViolation, match="cannot be re-sent"):
+        committed(invitations.resend, invitation)

@@ -6,8 +6,9 @@ import io
 import pytest
 
 from ip4dialogue.countries.models import CountryGroup
+from ip4dialogue.people.models import Sector
 from ip4dialogue.registration import roster
-from ip4dialogue.registration.models import RegistrationStatus, Sector
+from ip4dialogue.registration.models import RegistrationStatus
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
-"""Organisers and the audit log of their actions."""
+"""Organisers: the people who plan dialogues, and log in to do it."""
 
 from datetime import datetime
-from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ip4dialogue.database import UTCDateTime, utcnow
 from ip4dialogue.extensions import db, login_manager
@@ -28,29 +27,6 @@ class Organiser(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organiser {self.id}>"
-
-
-class AuditEvent(db.Model):
-    """What an organiser did, with the values before and after; append-only by design."""
-
-    __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    organiser_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisers.id", ondelete="SET NULL")
-    )
-    dialogue_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dialogues.id", ondelete="SET NULL"), index=True
-    )
-    action: Mapped[str] = mapped_column(String(80))
-    subject_type: Mapped[str] = mapped_column(String(80))
-    subject_id: Mapped[int | None]
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    organiser: Mapped[Organiser | None] = relationship()
 
 
 @login_manager.user_loader

@@ -1,13 +1,13 @@
-"""Organiser accounts and the audit trail. Passwords are hashed with werkzeug's scrypt."""
-
-from typing import Any
+"""Organiser accounts. Passwords are hashed with werkzeug's scrypt."""
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ip4dialogue.accounts.models import AuditEvent, Organiser
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.rules import RuleViolation
 
 PASSWORD_MIN_LENGTH = 12
 
@@ -16,33 +16,30 @@ PASSWORD_MIN_LENGTH = 12
 _DUMMY_HASH = generate_password_hash("not-a-password-anyone-has")
 
 
-class AccountError(ValueError):
-    """A reason, fit to show, why an account cannot be created."""
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_organiser(email: str) -> Organiser | None:
-    query = select(Organiser).where(Organiser.email == normalise_email(email))
-    return db.session.scalars(query).one_or_none()
+    try:
+        address = canonical_email(email)
+    except RuleViolation:
+        return None
+    return db.session.scalars(select(Organiser).where(Organiser.email == address)).one_or_none()
 
 
 def create_organiser(email: str, name: str, password: str) -> Organiser:
+    """A new account; RuleViolation says why one cannot be made."""
+    address = canonical_email(email)
     if len(password) < PASSWORD_MIN_LENGTH:
-        raise AccountError(f"The password must be at least {PASSWORD_MIN_LENGTH} characters.")
+        raise RuleViolation(
+            "password", f"The password must be at least {PASSWORD_MIN_LENGTH} characters."
+        )
     if not name.strip():
-        raise AccountError("The name must not be empty.")
-    if find_organiser(email) is not None:
-        raise AccountError(f"An organiser with the email {normalise_email(email)} exists.")
+        raise RuleViolation("name", "The name must not be empty.")
+    if find_organiser(address) is not None:
+        raise RuleViolation("email", f"An organiser with the email {address} exists.")
     organiser = Organiser(
-        email=normalise_email(email),
-        name=name.strip(),
-        password_hash=generate_password_hash(password),
+        email=address, name=name.strip(), password_hash=generate_password_hash(password)
     )
     db.session.add(organiser)
-    db.session.commit()
+    db.session.flush()
     return organiser
 
 
@@ -55,28 +52,4 @@ def authenticate(email: str, password: str) -> Organiser | None:
     if not organiser.active:
         return None
     organiser.last_login_at = utcnow()
-    db.session.commit()
     return organiser
-
-
-def record(
-    action: str,
-    subject: Any,
-    *,
-    organiser: Organiser | None,
-    dialogue_id: int | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
-    event = AuditEvent(
-        action=action,
-        subject_type=type(subject).__name__,
-        subject_id=subject.id,
-        organiser_id=organiser.id if organiser else None,
-        dialogue_id=dialogue_id,
-        before=before,
-        after=after,
-    )
-    db.session.add(event)
-    return event

@@ -5,8 +5,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 
+from ip4dialogue.access import local_path
 from ip4dialogue.accounts import services
-from ip4dialogue.accounts.access import local_path
 from ip4dialogue.accounts.forms import LoginForm
 from ip4dialogue.extensions import limiter, submitted_email
 

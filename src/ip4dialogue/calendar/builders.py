@@ -17,7 +17,6 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from ip4dialogue.calendar.timezones import vtimezone
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
-from ip4dialogue.dialogues.services import public_roles
 
 PRODID = "-//ip4dialogue//Indo-Pacific Security Dialogue//EN"
 REFRESH = timedelta(hours=1)
@@ -64,7 +63,7 @@ def _location(item: AgendaItem) -> str:
 
 def _description(item: AgendaItem, links: Links, join_url: str | None) -> str:
     lines = [clean(item.description)] if item.description else []
-    if roles := public_roles(item):
+    if roles := item.public_roles:
         lines.append("")
         lines += [
             f"{role.role.value.capitalize()}: {clean(role.participant.name, one_line=True)}"

@@ -1,16 +1,13 @@
 """What each participant was last sent for each event, so updates go out once per change."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ip4dialogue.database import UTCDateTime, utcnow
 from ip4dialogue.extensions import db
-
-if TYPE_CHECKING:
-    from ip4dialogue.registration.models import Registration
+from ip4dialogue.registration.models import Registration
 
 
 class CalendarDelivery(db.Model):
@@ -33,4 +30,4 @@ class CalendarDelivery(db.Model):
     cancelled: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    registration: Mapped["Registration"] = relationship(back_populates="deliveries")
+    registration: Mapped[Registration] = relationship()

@@ -1,23 +1,24 @@
 """Calendar feeds and updates: which items a file holds, how to tell cheaply whether it changed
-(one query, for ETag and Last-Modified), and which REQUEST or CANCEL each participant is owed."""
+(one query, for ETag and Last-Modified), and which REQUEST or CANCEL each participant is owed.
 
+What a participant is owed is worked out, never stored: the agenda as it stands against the
+deliveries recorded when files were last sent to them.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue import mail
 from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import (
-    AgendaItem,
-    AgendaRole,
-    Dialogue,
-    DialogueStatus,
-    ItemStatus,
-)
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
+from ip4dialogue.dialogues.queries import load_agenda
 from ip4dialogue.dialogues.versions import Version, latest, make_version
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
@@ -66,9 +67,12 @@ def links() -> builders.Links:
 
 
 def schedule_items(registration: Registration) -> list[AgendaItem]:
-    """A participant's own programme: everything open to all, the break-outs where they hold
-    a seat, and every item they have a role in."""
-    seated = {s.item_id for s in registration.signups if s.status == SignupStatus.CONFIRMED}
+    """A participant's own programme, from their dialogue loaded with its agenda: everything
+    open to all, the break-outs where they hold a seat, and every item they have a role in.
+    Nothing for a registration without a seat."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    seated = {signup.item_id for signup in registration.signups if signup.seated}
     person = registration.participant_id
     return [
         item
@@ -79,33 +83,12 @@ def schedule_items(registration: Registration) -> list[AgendaItem]:
     ]
 
 
-def load_for_schedule(registration_id: int) -> Registration:
-    query = (
-        select(Registration)
-        .where(Registration.id == registration_id)
-        .options(
-            selectinload(Registration.participant),
-            selectinload(Registration.signups),
-            selectinload(Registration.deliveries),
-            selectinload(Registration.dialogue)
-            .selectinload(Dialogue.items)
-            .options(
-                selectinload(AgendaItem.room),
-                selectinload(AgendaItem.themes),
-                selectinload(AgendaItem.recommendations),
-                selectinload(AgendaItem.roles).selectinload(AgendaRole.participant),
-            ),
-        )
-    )
-    return db.session.scalars(query).one()
-
-
 def personal_calendar(registration: Registration) -> builders.Calendar:
-    items = (
-        schedule_items(registration) if registration.status == RegistrationStatus.CONFIRMED else []
-    )
     return builders.personal_feed(
-        registration.dialogue, items, registration.participant.name, links()
+        registration.dialogue,
+        schedule_items(registration),
+        registration.participant.name,
+        links(),
     )
 
 
@@ -115,9 +98,10 @@ def personal_calendar(registration: Registration) -> builders.Calendar:
 @dataclass
 class Owed:
     """What one participant is owed: REQUESTs for new or changed events, CANCELs for events
-    cancelled or gone from their schedule."""
+    cancelled or gone from their schedule. `sent` is what they were sent before."""
 
     registration: Registration
+    sent: dict[str, CalendarDelivery]
     requests: list[AgendaItem] = field(default_factory=list)
     cancellations: list[CalendarDelivery] = field(default_factory=list)
 
@@ -129,14 +113,12 @@ def _is_off(item: AgendaItem) -> bool:
     return item.status == ItemStatus.CANCELLED or item.dialogue.status == DialogueStatus.CANCELLED
 
 
-def owed(registration: Registration) -> Owed:
-    sent = {delivery.item_uid: delivery for delivery in registration.deliveries}
-    wanted = (
-        schedule_items(registration) if registration.status == RegistrationStatus.CONFIRMED else []
-    )
-    result = Owed(registration)
+def owed(registration: Registration, deliveries: Sequence[CalendarDelivery]) -> Owed:
+    """Compare a participant's schedule with what they were sent (`deliveries`)."""
+    result = Owed(registration, {delivery.item_uid: delivery for delivery in deliveries})
+    wanted = schedule_items(registration)
     for item in wanted:
-        delivery = sent.get(item.uid)
+        delivery = result.sent.get(item.uid)
         if _is_off(item):
             if delivery is not None and not delivery.cancelled:
                 result.cancellations.append(delivery)
@@ -145,20 +127,40 @@ def owed(registration: Registration) -> Owed:
     wanted_uids = {item.uid for item in wanted}
     result.cancellations += [
         delivery
-        for uid, delivery in sent.items()
+        for uid, delivery in result.sent.items()
         if uid not in wanted_uids and not delivery.cancelled
     ]
     return result
 
 
+def deliveries_to(registration_ids: Sequence[int]) -> dict[int, list[CalendarDelivery]]:
+    """What each of these registrations was last sent, in one query."""
+    by_registration: dict[int, list[CalendarDelivery]] = defaultdict(list)
+    if registration_ids:
+        query = select(CalendarDelivery).where(
+            CalendarDelivery.registration_id.in_(registration_ids)
+        )
+        for delivery in db.session.scalars(query):
+            by_registration[delivery.registration_id].append(delivery)
+    return by_registration
+
+
 def pending_updates(dialogue_id: int) -> list[Owed]:
-    """Everyone owed something for a dialogue: the preview organisers see before sending."""
-    ids = db.session.scalars(
-        select(Registration.id)
+    """Everyone owed something for a dialogue: the preview organisers see before sending.
+    A fixed number of queries, however many participants and items."""
+    load_agenda(db.session.get_one(Dialogue, dialogue_id))  # the registrations share it
+    registrations = db.session.scalars(
+        select(Registration)
         .where(Registration.dialogue_id == dialogue_id)
         .order_by(Registration.id)
+        .options(joinedload(Registration.participant), selectinload(Registration.signups))
     ).all()
-    return [due for due in (owed(load_for_schedule(i)) for i in ids) if due]
+    sent = deliveries_to([registration.id for registration in registrations])
+    return [
+        due
+        for due in (owed(registration, sent[registration.id]) for registration in registrations)
+        if due
+    ]
 
 
 def _sequence(item: AgendaItem, delivery: CalendarDelivery | None) -> int:
@@ -168,16 +170,15 @@ def _sequence(item: AgendaItem, delivery: CalendarDelivery | None) -> int:
 
 
 def attachments_for(due: Owed) -> list[mail.Attachment]:
-    """The files for what is owed, one event a file; records them as sent (caller commits)."""
+    """The files for what is owed, one event a file, recorded as sent with the message."""
     registration, now = due.registration, utcnow()
     sender = current_app.config["MAIL_SENDER"]
     attendee = builders.Attendee(
         registration.participant.name, registration.participant.email or ""
     )
-    sent = {delivery.item_uid: delivery for delivery in registration.deliveries}
     files = []
     for item in due.requests:
-        previous = sent.get(item.uid)
+        previous = due.sent.get(item.uid)
         sequence = _sequence(item, previous)
         join_url = item.room.join_url if item.room else None
         calendar = builders.invitation(
@@ -218,6 +219,17 @@ def _file(calendar: builders.Calendar, method: str, uid: str) -> mail.Attachment
     )
 
 
+def attach_owed(registration: Registration, message: mail.Message) -> None:
+    """Whatever a participant is told about their place, their calendar follows: what their
+    schedule is owed goes with the message, and is recorded as sent."""
+    if registration.participant.email is None:
+        return
+    if "items" in inspect(registration.dialogue).unloaded:
+        load_agenda(registration.dialogue)
+    due = owed(registration, deliveries_to([registration.id])[registration.id])
+    message.attachments += attachments_for(due)
+
+
 def send_updates(dialogue_id: int) -> list[Owed]:
     """Send each participant one message with everything they are owed; returns who got what."""
     sent = []
@@ -238,5 +250,4 @@ def send_updates(dialogue_id: int) -> list[Owed]:
         message.attachments = attachments_for(due)
         mail.queue(db.session, message)
         sent.append(due)
-    db.session.commit()
     return sent

@@ -11,13 +11,13 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from icalendar import Calendar
 
-from ip4dialogue.accounts.access import organisers_only
+from ip4dialogue.access import organisers_only
 from ip4dialogue.calendar import builders, services
 from ip4dialogue.dialogues.models import Dialogue
-from ip4dialogue.dialogues.services import public_dialogue
+from ip4dialogue.dialogues.queries import public_dialogue
 from ip4dialogue.dialogues.versions import Version, agenda_version, item_version
 from ip4dialogue.extensions import cache, db
-from ip4dialogue.registration.services import registration_by_token
+from ip4dialogue.registration.queries import registration_by_token
 
 bp = Blueprint("calendar", __name__)
 # Names and report texts are not part of a version: a cached file is rebuilt at least this often.
@@ -72,8 +72,7 @@ def item(slug: str, item_id: int) -> ResponseReturnValue:
 @bp.get("/registrations/<token>/schedule.ics")
 def schedule(token: str) -> ResponseReturnValue:
     def build() -> Calendar:
-        registration = registration_by_token(token) or abort(404)
-        return services.personal_calendar(services.load_for_schedule(registration.id))
+        return services.personal_calendar(registration_by_token(token) or abort(404))
 
     return _ics(
         services.schedule_version(token) if len(token) <= 100 else None, build, "my-schedule.ics"

@@ -39,7 +39,6 @@ from ip4dialogue.dialogues.models import (
     RegistrationMode,
     Role,
 )
-from ip4dialogue.dialogues.timezones import zone_choices, zone_or_none
 from ip4dialogue.forms import (
     BaseForm,
     BaseSubform,
@@ -47,6 +46,7 @@ from ip4dialogue.forms import (
     grouped_choices,
     labelled_choices,
 )
+from ip4dialogue.timezones import zone_choices, zone_or_none
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -3,7 +3,6 @@
 import enum
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -21,10 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ip4dialogue.countries.models import Country
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
-
-if TYPE_CHECKING:
-    from ip4dialogue.registration.models import Invitation, Participant, Registration
 
 
 class DialogueFormat(enum.StrEnum):
@@ -120,16 +117,15 @@ class Dialogue(db.Model):
         order_by="(AgendaItem.starts_at, AgendaItem.id)",
         cascade="all, delete-orphan",
     )
-    registrations: Mapped[list["Registration"]] = relationship(
-        back_populates="dialogue", cascade="all, delete-orphan", passive_deletes=True
-    )
-    invitations: Mapped[list["Invitation"]] = relationship(
-        back_populates="dialogue", cascade="all, delete-orphan", passive_deletes=True
-    )
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def ended(self) -> bool:
+        """Over, in its own time zone: nobody is given a seat in a dialogue of the past."""
+        return self.end_date < utcnow().astimezone(self.zone).date()
 
     def __repr__(self) -> str:
         return f"<Dialogue {self.slug}>"
@@ -216,6 +212,29 @@ class AgendaItem(db.Model):
         back_populates="item", cascade="all, delete-orphan", order_by="AgendaRole.id"
     )
 
+    @property
+    def public_roles(self) -> list["AgendaRole"]:
+        """The roles whose holders may be named in public (programme, feeds)."""
+        return [role for role in self.roles if role.may_be_named]
+
+    @property
+    def seats(self) -> int | None:
+        """A break-out's own limit, else its room's, else none."""
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
+
+    @property
+    def open_for_signup(self) -> bool:
+        return self.signup_required and self.status != ItemStatus.CANCELLED
+
+    def mark_changed(self, *, scheduling: bool) -> None:
+        """Stamp a change for calendars; a change of time, place or status of an item that was
+        ever published also raises its SEQUENCE (RFC 5545), even if made in draft."""
+        self.changed_at = utcnow()
+        if scheduling and self.dialogue.published_at is not None:
+            self.sequence += 1
+
     def __repr__(self) -> str:
         return f"<AgendaItem {self.id} {self.title!r}>"
 
@@ -234,4 +253,9 @@ class AgendaRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
 
     item: Mapped[AgendaItem] = relationship(back_populates="roles")
-    participant: Mapped["Participant"] = relationship(back_populates="roles")
+    participant: Mapped[Participant] = relationship()
+
+    @property
+    def may_be_named(self) -> bool:
+        """Under the Chatham House Rule a person is named only with their consent."""
+        return not self.item.dialogue.chatham_house or self.participant.consent_to_be_listed

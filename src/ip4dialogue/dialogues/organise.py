@@ -1,7 +1,8 @@
 """Organisers' pages under /organise/: dialogues, rooms, the agenda, coverage and changes.
 
 Views parse forms and render; services decide. A RuleViolation from a service is shown next
-to the field it names, and the form keeps what the organiser typed.
+to the field it names, after the unit of work has been rolled back, and the form keeps what
+the organiser typed; the page is then drawn from the dialogue loaded afresh.
 """
 
 from typing import Any
@@ -12,17 +13,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from ip4dialogue.accounts.access import organisers_only
-from ip4dialogue.countries.services import grouped_countries
-from ip4dialogue.dialogues import checks, services
+from ip4dialogue.access import organisers_only
+from ip4dialogue.countries.queries import grouped_countries
+from ip4dialogue.dialogues import checks, queries, services
+from ip4dialogue.dialogues.coverage import coverage
 from ip4dialogue.dialogues.forms import AgendaItemForm, DialogueForm, MoveItemForm, RoomForm
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role, Room
+from ip4dialogue.dialogues.programme import dialogue_days
 from ip4dialogue.dialogues.timetable import day_table
-from ip4dialogue.extensions import db
 from ip4dialogue.forms import choices, grouped_choices, show_violation
-from ip4dialogue.registration.services import seat_waiting
-from ip4dialogue.report.services import coverage, reference_data
+from ip4dialogue.people.directory import display_names, people_to_choose
+from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.unit_of_work import attempt
 
 bp = organisers_only(Blueprint("organise", __name__, url_prefix="/organise"))
 
@@ -34,7 +37,7 @@ def _room_choices(dialogue: Dialogue) -> list[SelectChoice]:
 
 
 def _dialogue_or_404(dialogue_id: int) -> Dialogue:
-    return services.dialogue_for_organiser(dialogue_id) or abort(404)
+    return queries.dialogue_for_organiser(dialogue_id) or abort(404)
 
 
 def _item_or_404(dialogue: Dialogue, item_id: int) -> AgendaItem:
@@ -51,7 +54,7 @@ def _form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
 
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
-    return render_template("dialogues/organise/dashboard.html", dialogues=services.all_dialogues())
+    return render_template("dialogues/organise/dashboard.html", dialogues=queries.all_dialogues())
 
 
 # Dialogues
@@ -94,13 +97,10 @@ def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialog
     values = _form_values(form, DIALOGUE_FIELDS)
     values["country_code"] = values["country_code"] or None
     try:
-        saved = services.save_dialogue(dialogue, values, current_user)
+        return attempt(services.save_dialogue, dialogue, values, current_user)
     except RuleViolation as violation:
-        db.session.rollback()
         show_violation(form, violation)
         return None
-    seat_waiting(saved.id)  # a larger capacity seats the waitlist at once
-    return saved
 
 
 @bp.route("/dialogues/new", methods=["GET", "POST"])
@@ -116,9 +116,11 @@ def new_dialogue() -> ResponseReturnValue:
 def edit_dialogue(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = _dialogue_form(dialogue)
-    if form.validate_on_submit() and _save_dialogue_form(form, dialogue):
-        flash("Dialogue saved.", "success")
-        return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    if form.validate_on_submit():
+        if _save_dialogue_form(form, dialogue):
+            flash("Dialogue saved.", "success")
+            return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
+        dialogue = _dialogue_or_404(dialogue_id)
     return render_template("dialogues/organise/dialogue_form.html", form=form, dialogue=dialogue)
 
 
@@ -127,12 +129,14 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     reference = reference_data()
     findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+    changes = services.changes_since_publication(dialogue)
     return render_template(
         "dialogues/organise/dialogue.html",
         dialogue=dialogue,
         findings=findings,
         room_form=RoomForm(formdata=None),
-        changes=services.changes_since_publication(dialogue),
+        changes=changes,
+        names=display_names(person for change in changes for person in change.people()),
     )
 
 
@@ -166,9 +170,8 @@ def _save_room_form(form: RoomForm, dialogue: Dialogue, room: Room | None) -> bo
     values = _form_values(form, ROOM_FIELDS)
     values["join_url"] = values["join_url"] or None
     try:
-        services.save_room(dialogue, room, values, current_user)
+        attempt(services.save_room, dialogue, room, values, current_user)
     except RuleViolation as violation:
-        db.session.rollback()
         show_violation(form, violation)
         return False
     return True
@@ -178,9 +181,11 @@ def _save_room_form(form: RoomForm, dialogue: Dialogue, room: Room | None) -> bo
 def add_room(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = RoomForm()
-    if form.validate_on_submit() and _save_room_form(form, dialogue, None):
-        flash(f"Room “{form.name.data}” added.", "success")
-        return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
+    if form.validate_on_submit():
+        if _save_room_form(form, dialogue, None):
+            flash(f"Room “{form.name.data}” added.", "success")
+            return redirect(url_for(".dialogue", dialogue_id=dialogue_id) + "#rooms")
+        dialogue = _dialogue_or_404(dialogue_id)
     return render_template(
         "dialogues/organise/room_form.html", form=form, dialogue=dialogue, room=None
     )
@@ -191,9 +196,12 @@ def edit_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     room = _room_or_404(dialogue, room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit() and _save_room_form(form, dialogue, room):
-        flash("Room saved.", "success")
-        return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
+    if form.validate_on_submit():
+        if _save_room_form(form, dialogue, room):
+            flash("Room saved.", "success")
+            return redirect(url_for(".dialogue", dialogue_id=dialogue_id) + "#rooms")
+        dialogue = _dialogue_or_404(dialogue_id)
+        room = _room_or_404(dialogue, room_id)
     return render_template(
         "dialogues/organise/room_form.html", form=form, dialogue=dialogue, room=room
     )
@@ -217,7 +225,7 @@ def agenda(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     reference = reference_data()
     findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
-    days = {day: [] for day in services.dialogue_days(dialogue)}
+    days = {day: [] for day in dialogue_days(dialogue)}
     for item in dialogue.items:
         days.setdefault(item.starts_at.astimezone(dialogue.zone).date(), []).append(item)
     tables = [
@@ -252,7 +260,7 @@ def _item_form(dialogue: Dialogue, item: AgendaItem | None) -> AgendaItemForm:
                 person.id,
                 f"{person.name}, {person.affiliation}" if person.affiliation else person.name,
             )
-            for person in services.participants_for_roles()
+            for person in people_to_choose()
         ]
     )
     for entry in form.roles:
@@ -295,24 +303,21 @@ def _role_choices(form: AgendaItemForm) -> list[services.RoleChoice]:
 def _save_item_form(
     form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None
 ) -> AgendaItem | None:
+    values = _form_values(form, ITEM_FIELDS) | {
+        "room_id": form.room_id.data,
+        "theme_ids": form.themes.data,
+        "recommendation_ids": form.recommendations.data,
+    }
+    when = services.LocalTimes(
+        form.day.data, form.start.data, form.end.data, form.ends_next_day.data
+    )
     try:
-        starts_at, ends_at = services.item_times(
-            dialogue, form.day.data, form.start.data, form.end.data, form.ends_next_day.data
+        return attempt(
+            services.save_item, dialogue, item, values, when, _role_choices(form), current_user
         )
-        values = _form_values(form, ITEM_FIELDS) | {
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-            "room_id": form.room_id.data,
-            "theme_ids": form.themes.data,
-            "recommendation_ids": form.recommendations.data,
-        }
-        saved = services.save_item(dialogue, item, values, _role_choices(form), current_user)
     except RuleViolation as violation:
-        db.session.rollback()
         show_violation(form, violation)
         return None
-    seat_waiting(dialogue.id)  # a larger break-out seats its line at once
-    return saved
 
 
 def _render_item_form(
@@ -329,7 +334,7 @@ def _render_item_form(
         dialogue=dialogue,
         item=item,
         findings=findings,
-        days=services.dialogue_days(dialogue),
+        days=dialogue_days(dialogue),
     )
 
 
@@ -337,9 +342,11 @@ def _render_item_form(
 def new_item(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = _item_form(dialogue, None)
-    if form.validate_on_submit() and (item := _save_item_form(form, dialogue, None)):
-        flash(f"“{item.title}” added to the agenda.", "success")
-        return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=item.id))
+    if form.validate_on_submit():
+        if item := _save_item_form(form, dialogue, None):
+            flash(f"“{item.title}” added to the agenda.", "success")
+            return redirect(url_for(".edit_item", dialogue_id=dialogue_id, item_id=item.id))
+        dialogue = _dialogue_or_404(dialogue_id)
     return _render_item_form(form, dialogue, None)
 
 
@@ -348,9 +355,12 @@ def edit_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
     form = _item_form(dialogue, item)
-    if form.validate_on_submit() and _save_item_form(form, dialogue, item):
-        flash("Item saved.", "success")
-        return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=item.id))
+    if form.validate_on_submit():
+        if _save_item_form(form, dialogue, item):
+            flash("Item saved.", "success")
+            return redirect(url_for(".edit_item", dialogue_id=dialogue_id, item_id=item_id))
+        dialogue = _dialogue_or_404(dialogue_id)
+        item = _item_or_404(dialogue, item_id)
     return _render_item_form(form, dialogue, item)
 
 
@@ -382,14 +392,19 @@ def move_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     form = MoveItemForm()
     form.room_id.choices = _room_choices(dialogue)
     if form.validate_on_submit():
+        title = item.title
         try:
-            services.move_item(
-                item, form.day.data, form.start.data, form.room_id.data, current_user
+            attempt(
+                services.move_item,
+                item,
+                form.day.data,
+                form.start.data,
+                form.room_id.data,
+                current_user,
             )
-            flash(f"“{item.title}” moved.", "success")
+            flash(f"“{title}” moved.", "success")
         except RuleViolation as violation:
-            db.session.rollback()
-            flash(f"“{item.title}” was not moved: {violation.message}", "error")
+            flash(f"“{title}” was not moved: {violation.message}", "error")
     else:
         problems = "; ".join(
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()

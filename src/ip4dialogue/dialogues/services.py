@@ -1,23 +1,24 @@
 """Rules about dialogues and their agendas, as plain functions over models.
 
-Views hand over plain values; these functions decide, write, and raise RuleViolation with the
-field at fault when a rule says no, so the form can show the reason next to that field.
+Views hand over plain values; these functions decide, change and flush, and raise
+RuleViolation with the field at fault when a rule says no, so the form can show the reason
+next to that field. The boundary commits. A change that may free seats is announced
+(`signals.capacity_changed`), and registration seats those waiting in the same unit of work.
 """
 
 import enum
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ip4dialogue.accounts.models import AuditEvent, Organiser
-from ip4dialogue.accounts.services import record
+from ip4dialogue import signals
+from ip4dialogue.addresses import canonical_email
+from ip4dialogue.audit import AuditEvent, record
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import (
     AgendaItem,
@@ -27,151 +28,22 @@ from ip4dialogue.dialogues.models import (
     ItemStatus,
     Role,
     Room,
-    agenda_item_recommendations,
-    agenda_item_themes,
 )
-from ip4dialogue.dialogues.timezones import NonexistentLocalTime, to_instant
 from ip4dialogue.extensions import db
-from ip4dialogue.registration.models import Participant
+from ip4dialogue.people.directory import person_for
+from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
+from ip4dialogue.report.queries import recommendations_with_ids, themes_with_ids
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.timezones import NonexistentLocalTime, to_instant
 
-# Reading
+if TYPE_CHECKING:
+    from ip4dialogue.accounts.models import Organiser
 
-
-def load_agenda(dialogue: Dialogue) -> Dialogue:
-    """Load a dialogue's whole agenda in four queries, however long it is, and hand each item
-    its themes, recommendations, roles (with people) and its dialogue, so pages and calendar
-    files never load lazily. (Selectin loading would split agendas of more than 500 items into
-    extra queries; subquery loading costs a query object per item.)"""
-    in_dialogue = AgendaItem.dialogue_id == dialogue.id
-    items = db.session.scalars(
-        select(AgendaItem)
-        .where(in_dialogue)
-        .order_by(AgendaItem.starts_at, AgendaItem.id)
-        .options(joinedload(AgendaItem.room))
-    ).all()
-    linked: dict[str, dict[int, list[Any]]] = {}
-    for name, table, model, column, order in (
-        ("themes", agenda_item_themes, Theme, "theme_id", Theme.position),
-        (
-            "recommendations",
-            agenda_item_recommendations,
-            Recommendation,
-            "recommendation_id",
-            Recommendation.number,
-        ),
-    ):
-        rows = db.session.execute(
-            select(table.c.item_id, model)
-            .join(model, model.id == table.c[column])
-            .join(AgendaItem, AgendaItem.id == table.c.item_id)
-            .where(in_dialogue)
-            .order_by(order)
-        )
-        linked[name] = defaultdict(list)
-        for item_id, target in rows:
-            linked[name][item_id].append(target)
-    roles = db.session.scalars(
-        select(AgendaRole)
-        .join(AgendaRole.item)
-        .where(in_dialogue)
-        .order_by(AgendaRole.id)
-        .options(joinedload(AgendaRole.participant))
-    ).all()
-    linked["roles"] = defaultdict(list)
-    for role in roles:
-        linked["roles"][role.item_id].append(role)
-    for item in items:
-        set_committed_value(item, "dialogue", dialogue)
-        for name, by_item in linked.items():
-            set_committed_value(item, name, by_item.get(item.id, []))
-    set_committed_value(dialogue, "items", list(items))
-    return dialogue
-
-
-def upcoming_dialogues(today: date) -> list[Dialogue]:
-    """Published dialogues that have not ended yet, soonest first."""
-    query = (
-        select(Dialogue)
-        .where(Dialogue.status == DialogueStatus.PUBLISHED, Dialogue.end_date >= today)
-        .order_by(Dialogue.start_date, Dialogue.title)
-        .options(selectinload(Dialogue.country))
-    )
-    return list(db.session.scalars(query))
-
-
-def public_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
-    """A dialogue the public may see (published or cancelled), loaded for its programme;
-    organisers may also preview drafts."""
-    query = select(Dialogue).where(Dialogue.slug == slug)
-    if not include_drafts:
-        query = query.where(Dialogue.status != DialogueStatus.DRAFT)
-    dialogue = db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
-    return load_agenda(dialogue) if dialogue else None
-
-
-def dialogue_for_organiser(dialogue_id: int) -> Dialogue | None:
-    """A dialogue with its rooms and whole agenda loaded, for organisers' pages."""
-    query = (
-        select(Dialogue)
-        .where(Dialogue.id == dialogue_id)
-        .options(joinedload(Dialogue.country), selectinload(Dialogue.rooms))
-    )
-    dialogue = db.session.scalars(query).one_or_none()
-    return load_agenda(dialogue) if dialogue else None
-
-
-def all_dialogues() -> list[tuple[Dialogue, int]]:
-    """Every dialogue with its number of items, the latest first."""
-    query = (
-        select(Dialogue, func.count(AgendaItem.id))
-        .outerjoin(Dialogue.items)
-        .group_by(Dialogue.id)
-        .order_by(Dialogue.start_date.desc(), Dialogue.id.desc())
-    )
-    return [(dialogue, count) for dialogue, count in db.session.execute(query)]
-
-
-def participants_for_roles() -> list[Participant]:
-    query = (
-        select(Participant)
-        .where(Participant.erased_at.is_(None))
-        .order_by(func.lower(Participant.name), Participant.id)
-    )
-    return list(db.session.scalars(query))
-
-
-def may_name_in_public(role: AgendaRole, dialogue: Dialogue) -> bool:
-    """Under the Chatham House Rule a person is named only with their consent."""
-    return not dialogue.chatham_house or role.participant.consent_to_be_listed
-
-
-def public_roles(item: AgendaItem) -> list[AgendaRole]:
-    return [role for role in item.roles if may_name_in_public(role, item.dialogue)]
-
-
-@dataclass
-class ProgrammeDay:
-    day: date
-    items: list[AgendaItem] = field(default_factory=list)
-
-
-def programme_days(dialogue: Dialogue) -> list[ProgrammeDay]:
-    """The agenda grouped by the local date on which items start, in start order."""
-    days: dict[date, ProgrammeDay] = {}
-    for item in sorted(dialogue.items, key=lambda item: (item.starts_at, item.id)):
-        day = item.starts_at.astimezone(dialogue.zone).date()
-        days.setdefault(day, ProgrammeDay(day)).items.append(item)
-    return list(days.values())
-
-
-def dialogue_days(dialogue: Dialogue) -> list[date]:
-    return [
-        dialogue.start_date + timedelta(days=offset)
-        for offset in range((dialogue.end_date - dialogue.start_date).days + 1)
-    ]
-
+# Calendar clients must be told (SEQUENCE) when these change: RFC 5545, 3.8.7.4.
+SCHEDULING_FIELDS = frozenset({"starts_at", "ends_at", "room", "status"})
+# A change to any of these may free seats in a break-out, or take them away.
+SEATING_FIELDS = frozenset({"room", "capacity", "signup_required", "status"})
 
 # Dialogues
 
@@ -188,7 +60,7 @@ def _local_instant(value: datetime | None, zone: ZoneInfo, field: str) -> dateti
 
 
 def save_dialogue(
-    dialogue: Dialogue | None, values: dict[str, Any], organiser: Organiser
+    dialogue: Dialogue | None, values: dict[str, Any], organiser: "Organiser"
 ) -> Dialogue:
     """Create or update a dialogue from form values (registration times are local)."""
     taken = db.session.scalars(select(Dialogue.id).where(Dialogue.slug == values["slug"])).first()
@@ -202,12 +74,18 @@ def save_dialogue(
     values["registration_closes_at"] = _local_instant(
         values.pop("registration_closes"), zone, "registration_closes"
     )
-    if dialogue is not None and dialogue.timezone != zone.key:
+    if dialogue is None:
+        return _write(Dialogue(), values, True, organiser)
+    if dialogue.timezone != zone.key:
         _keep_local_times(dialogue, zone, organiser)
-    return _write(dialogue or Dialogue(), values, dialogue is None, organiser)
+    capacity = dialogue.capacity
+    _write(dialogue, values, False, organiser)
+    if dialogue.capacity != capacity:
+        signals.capacity_changed.send(dialogue)
+    return dialogue
 
 
-def _keep_local_times(dialogue: Dialogue, zone: ZoneInfo, organiser: Organiser) -> None:
+def _keep_local_times(dialogue: Dialogue, zone: ZoneInfo, organiser: "Organiser") -> None:
     """A new time zone keeps the agenda's wall-clock times (09:00 stays 09:00), so the items'
     instants move; published items raise their SEQUENCE, and calendars follow."""
     for item in dialogue.items:
@@ -219,8 +97,8 @@ def _keep_local_times(dialogue: Dialogue, zone: ZoneInfo, organiser: Organiser) 
         apply_item_changes(item, moved, organiser)
 
 
-def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: Organiser) -> Any:
-    """Set `values` on a dialogue or room, audit the change, and commit."""
+def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: "Organiser") -> Any:
+    """Set `values` on a dialogue or room and audit the change."""
     before = None if creating else snapshot(instance, values)
     for name, value in values.items():
         setattr(instance, name, value)
@@ -235,17 +113,16 @@ def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: Org
         before=before,
         after=snapshot(instance, values),
     )
-    db.session.commit()
     return instance
 
 
-def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organiser) -> None:
+def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: "Organiser") -> None:
     """Publish, withdraw or cancel. Publishing again marks the current agenda as announced."""
     before = {"status": dialogue.status.value}
     cancelling = DialogueStatus.CANCELLED in (dialogue.status, status) and dialogue.status != status
     if cancelling:
         for item in dialogue.items:  # every event's STATUS changes in calendars
-            mark_changed(item, scheduling=True)
+            item.mark_changed(scheduling=True)
     dialogue.status = status
     if status == DialogueStatus.PUBLISHED:
         dialogue.published_at = utcnow()
@@ -257,7 +134,6 @@ def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: Organis
         before=before,
         after={"status": status.value},
     )
-    db.session.commit()
 
 
 def local_input(dialogue: Dialogue, instant: datetime | None) -> datetime | None:
@@ -269,7 +145,7 @@ def local_input(dialogue: Dialogue, instant: datetime | None) -> datetime | None
 
 
 def save_room(
-    dialogue: Dialogue, room: Room | None, values: dict[str, Any], organiser: Organiser
+    dialogue: Dialogue, room: Room | None, values: dict[str, Any], organiser: "Organiser"
 ) -> Room:
     clash = next(
         (other for other in dialogue.rooms if other.name == values["name"] and other is not room),
@@ -278,22 +154,25 @@ def save_room(
     if clash is not None:
         raise RuleViolation("name", "This dialogue already has a room of that name.")
     dialogue.updated_at = utcnow()  # rooms appear in calendar files: a new version
-    if room is not None and (room.name, room.join_url) != (values["name"], values["join_url"]):
-        for item in dialogue.items:  # a new place for each of its sessions
-            if item.room_id == room.id:
-                mark_changed(item, scheduling=True)
     if room is None:
         return _write(
             Room(dialogue=dialogue, position=len(dialogue.rooms)), values, True, organiser
         )
-    return _write(room, values, False, organiser)
+    if (room.name, room.join_url) != (values["name"], values["join_url"]):
+        for item in _items_in(room):  # a new place for each of its sessions
+            item.mark_changed(scheduling=True)
+    capacity = room.capacity
+    _write(room, values, False, organiser)
+    if room.capacity != capacity:
+        signals.capacity_changed.send(dialogue)
+    return room
 
 
-def delete_room(room: Room, organiser: Organiser) -> None:
-    """Items in the room stay on the agenda, without a room (and say so when published)."""
-    for item in room.dialogue.items:
-        if item.room_id == room.id:
-            apply_item_changes(item, {"room": None}, organiser)
+def delete_room(room: Room, organiser: "Organiser") -> None:
+    """Items in the room stay on the agenda, without a room (and say so when published); the
+    room's seats no longer limit its break-outs."""
+    for item in _items_in(room):
+        apply_item_changes(item, {"room": None}, organiser)
     room.dialogue.updated_at = utcnow()
     record(
         "room.deleted",
@@ -303,7 +182,12 @@ def delete_room(room: Room, organiser: Organiser) -> None:
         before={"name": room.name},
     )
     db.session.delete(room)
-    db.session.commit()
+    db.session.flush()
+    signals.capacity_changed.send(room.dialogue)
+
+
+def _items_in(room: Room) -> list[AgendaItem]:
+    return [item for item in room.dialogue.items if item.room_id == room.id]
 
 
 # Agenda items
@@ -329,14 +213,23 @@ def _check_day(dialogue: Dialogue, day: date) -> None:
         )
 
 
-def item_times(
-    dialogue: Dialogue, day: date, start: time, end: time, ends_next_day: bool
-) -> tuple[datetime, datetime]:
+@dataclass(frozen=True)
+class LocalTimes:
+    """When an item runs, as organisers type it: a day and wall-clock times in the
+    dialogue's zone."""
+
+    day: date
+    start: time
+    end: time
+    ends_next_day: bool = False
+
+
+def item_times(dialogue: Dialogue, when: LocalTimes) -> tuple[datetime, datetime]:
     """Local day and clock times to UTC instants, by the dialogue's zone and dates."""
-    _check_day(dialogue, day)
-    end_day = day + timedelta(days=1) if ends_next_day else day
-    starts_at = _instant(day, start, dialogue.zone, "start")
-    ends_at = _instant(end_day, end, dialogue.zone, "end")
+    _check_day(dialogue, when.day)
+    end_day = when.day + timedelta(days=1) if when.ends_next_day else when.day
+    starts_at = _instant(when.day, when.start, dialogue.zone, "start")
+    ends_at = _instant(end_day, when.end, dialogue.zone, "end")
     if ends_at <= starts_at:
         raise RuleViolation(
             "end",
@@ -347,22 +240,13 @@ def item_times(
 
 
 def _roles(choices: Iterable[RoleChoice]) -> list[tuple[Participant, Role]]:
-    """Participants for the chosen roles, creating people added on the spot (or finding them
-    by email when they exist already)."""
+    """Participants for the chosen roles, adding people added on the spot (or finding them by
+    email when they exist already)."""
     people: list[tuple[Participant, Role]] = []
     for choice in choices:
         if choice.new_name:
-            email = choice.new_email.strip().lower()
-            person = db.session.scalars(
-                select(Participant).where(Participant.email == email)
-            ).one_or_none()
-            if person is None:
-                person = Participant(
-                    name=choice.new_name.strip(),
-                    email=email,
-                    affiliation=choice.new_affiliation.strip(),
-                )
-                db.session.add(person)
+            address = canonical_email(choice.new_email)
+            person = person_for(address, choice.new_name, choice.new_affiliation)
             people.append((person, choice.role))
         elif choice.participant_id:
             person = db.session.get(Participant, choice.participant_id)
@@ -373,7 +257,7 @@ def _roles(choices: Iterable[RoleChoice]) -> list[tuple[Participant, Role]]:
 
 
 def _set_roles(item: AgendaItem, people: list[tuple[Participant, Role]]) -> None:
-    wanted = {(person, role) for person, role in people}
+    wanted = set(people)
     kept = [role for role in item.roles if (role.participant, role.role) in wanted]
     have = {(role.participant, role.role) for role in kept}
     item.roles = kept + [
@@ -383,40 +267,40 @@ def _set_roles(item: AgendaItem, people: list[tuple[Participant, Role]]) -> None
     ]
 
 
-def _by_ids(model: type, ids: Iterable[int]) -> list[Any]:
-    ids = list(ids)
-    return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+def _room(dialogue: Dialogue, room_id: int | None) -> Room | None:
+    room = next((room for room in dialogue.rooms if room.id == room_id), None)
+    if room_id and room is None:
+        raise RuleViolation("room_id", "Pick one of this dialogue's rooms.")
+    return room
 
 
 def save_item(
     dialogue: Dialogue,
     item: AgendaItem | None,
     values: dict[str, Any],
+    when: LocalTimes,
     roles: list[RoleChoice],
-    organiser: Organiser,
+    organiser: "Organiser",
 ) -> AgendaItem:
     """Create or update an agenda item. `values` holds the item's own fields plus
     theme_ids, recommendation_ids and room_id."""
     values = dict(values)
-    room_id = values.pop("room_id")
-    room = next((room for room in dialogue.rooms if room.id == room_id), None)
-    if room_id and room is None:
-        raise RuleViolation("room_id", "Pick one of this dialogue's rooms.")
-    values["room"] = room
-    values["themes"] = _by_ids(Theme, values.pop("theme_ids"))
-    values["recommendations"] = _by_ids(Recommendation, values.pop("recommendation_ids"))
+    values["starts_at"], values["ends_at"] = item_times(dialogue, when)
+    values["room"] = _room(dialogue, values.pop("room_id"))
+    values["themes"] = themes_with_ids(values.pop("theme_ids"))
+    values["recommendations"] = recommendations_with_ids(values.pop("recommendation_ids"))
     people = _roles(roles)
     if item is None:
         item = AgendaItem(dialogue=dialogue, **values)
         _set_roles(item, people)
         return _add_item(item, organiser)
-    values["roles"] = people
-    apply_item_changes(item, values, organiser)
-    db.session.commit()
+    changed = apply_item_changes(item, values | {"roles": people}, organiser)
+    if changed & SEATING_FIELDS:
+        signals.capacity_changed.send(dialogue)
     return item
 
 
-def _add_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
+def _add_item(item: AgendaItem, organiser: "Organiser") -> AgendaItem:
     db.session.add(item)
     db.session.flush()
     record(
@@ -426,11 +310,10 @@ def _add_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
         dialogue_id=item.dialogue_id,
         after=item_snapshot(item),
     )
-    db.session.commit()
     return item
 
 
-def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
+def duplicate_item(item: AgendaItem, organiser: "Organiser") -> AgendaItem:
     """A copy with a new UID, tentative until the organiser confirms it."""
     copy = AgendaItem(
         dialogue=item.dialogue,
@@ -450,7 +333,7 @@ def duplicate_item(item: AgendaItem, organiser: Organiser) -> AgendaItem:
     return _add_item(copy, organiser)
 
 
-def delete_item(item: AgendaItem, organiser: Organiser) -> None:
+def delete_item(item: AgendaItem, organiser: "Organiser") -> None:
     item.dialogue.updated_at = utcnow()  # the feed loses an event: a new version
     record(
         "item.deleted",
@@ -460,32 +343,29 @@ def delete_item(item: AgendaItem, organiser: Organiser) -> None:
         before=item_snapshot(item),
     )
     db.session.delete(item)
-    db.session.commit()
+    db.session.flush()
 
 
-def move_item(item: AgendaItem, day: date, start: time, room_id: int, organiser: Organiser) -> None:
+def move_item(
+    item: AgendaItem, day: date, start: time, room_id: int, organiser: "Organiser"
+) -> None:
     """Move an item to another day, time or room, keeping its length."""
     dialogue = item.dialogue
     _check_day(dialogue, day)
     starts_at = _instant(day, start, dialogue.zone, "start")
-    room = next((room for room in dialogue.rooms if room.id == room_id), None)
-    if room_id and room is None:
-        raise RuleViolation("room_id", "Pick one of this dialogue's rooms.")
     length = item.ends_at - item.starts_at
+    room = _room(dialogue, room_id)
     changes = {"starts_at": starts_at, "ends_at": starts_at + length, "room": room}
-    apply_item_changes(item, changes, organiser)
-    db.session.commit()
+    if apply_item_changes(item, changes, organiser) & SEATING_FIELDS:
+        signals.capacity_changed.send(dialogue)
 
 
 # Change tracking
 
 
-# Calendar clients must be told (SEQUENCE) when these change: RFC 5545, 3.8.7.4.
-SCHEDULING_FIELDS = ("starts_at", "ends_at", "room", "status")
-
-
 def _plain(value: Any) -> Any:
-    """A JSON-friendly form of a field value, for the audit log."""
+    """A JSON-friendly form of a field value, for the audit log; people by id, never by name,
+    so that the log shows their current name and erasing them edits nothing here."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
@@ -493,9 +373,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Room):
         return value.name
     if isinstance(value, list):
-        return sorted(_plain(entry) for entry in value)
+        return sorted((_plain(entry) for entry in value), key=str)
     if isinstance(value, AgendaRole):
-        return f"{value.role.value}: {value.participant.name}"
+        return {"role": value.role.value, "person": value.participant.id}
     if isinstance(value, Theme):
         return value.title
     if isinstance(value, Recommendation):
@@ -529,29 +409,24 @@ def item_snapshot(item: AgendaItem) -> dict[str, Any]:
     return snapshot(item, ITEM_FIELDS)
 
 
-def mark_changed(item: AgendaItem, *, scheduling: bool) -> None:
-    """Stamp a change for calendars; a change of time, place or status of an item that was
-    ever published also raises its SEQUENCE (RFC 5545), even if made in draft."""
-    item.changed_at = utcnow()
-    if scheduling and item.dialogue.published_at is not None:
-        item.sequence += 1
-
-
-def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Organiser) -> bool:
-    """Apply changes to an item, and keep calendars honest: any change stamps `changed_at`;
-    on a published dialogue a change of time, room or status also raises `sequence`.
-    Returns whether anything changed. The caller commits."""
+def apply_item_changes(
+    item: AgendaItem, values: dict[str, Any], organiser: "Organiser"
+) -> frozenset[str]:
+    """Apply changes to an item and keep calendars honest: any change stamps `changed_at`; a
+    change of time, room or status of a published item also raises `sequence`. Returns the
+    names of the fields that changed."""
     before = item_snapshot(item)
     people = values.pop("roles", None)
     for name, value in values.items():
         setattr(item, name, value)
     if people is not None:
         _set_roles(item, people)
+        db.session.flush()  # people added on the spot get the ids the log refers to them by
     after = item_snapshot(item)
-    changed = {name for name in ITEM_FIELDS if before[name] != after[name]}
+    changed = frozenset(name for name in ITEM_FIELDS if before[name] != after[name])
     if not changed:
-        return False
-    mark_changed(item, scheduling=bool(changed & set(SCHEDULING_FIELDS)))
+        return changed
+    item.mark_changed(scheduling=bool(changed & SCHEDULING_FIELDS))
     record(
         "item.updated",
         item,
@@ -560,7 +435,7 @@ def apply_item_changes(item: AgendaItem, values: dict[str, Any], organiser: Orga
         before={name: before[name] for name in sorted(changed)},
         after={name: after[name] for name in sorted(changed)},
     )
-    return True
+    return changed
 
 
 def changes_since_publication(dialogue: Dialogue) -> list[AuditEvent]:

@@ -1,4 +1,5 @@
-"""Public pages: upcoming dialogues, each dialogue's programme and its items."""
+"""Public pages: upcoming dialogues, each dialogue's programme and items, and the report
+with the sessions that take it up."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -7,25 +8,23 @@ from flask import Blueprint, abort, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ip4dialogue.dialogues import services
+from ip4dialogue.dialogues import queries
+from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue
-from ip4dialogue.dialogues.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones, zone_or_none
+from ip4dialogue.dialogues.programme import programme_context
 from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import cache
+from ip4dialogue.report.queries import current_report
+from ip4dialogue.timezones import zone_or_none
 
 bp = Blueprint("dialogues", __name__)
 # Speakers' consent and the report's texts are not part of a version: pages refresh this often.
 CACHE_SECONDS = 300
 
-# The capitals offered first in the "show times in" picker: the IP4's and Europe's.
-READER_CAPITALS = IP4_CAPITALS + tuple(
-    (city, zone) for city, zone in NATO_CAPITALS if zone.startswith(("Europe/", "Atlantic/"))
-)
-
 
 def _visible_dialogue(slug: str) -> Dialogue:
     """Published and cancelled dialogues for everyone; drafts only as an organiser's preview."""
-    dialogue = services.public_dialogue(slug, include_drafts=current_user.is_authenticated)
+    dialogue = queries.public_dialogue(slug, include_drafts=current_user.is_authenticated)
     return dialogue or abort(404)
 
 
@@ -43,7 +42,7 @@ def _reader_zone(dialogue: Dialogue) -> tuple[ZoneInfo | None, str | None]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    dialogues = services.upcoming_dialogues(datetime.now(UTC).date())
+    dialogues = queries.upcoming_dialogues(datetime.now(UTC).date())
     return render_template("dialogues/index.html", dialogues=dialogues)
 
 
@@ -66,16 +65,8 @@ def programme(slug: str) -> ResponseReturnValue:
 
 def _render_programme(slug: str) -> str:
     dialogue = _visible_dialogue(slug)
-    reader_zone, zone_notice = _reader_zone(dialogue)
     return render_template(
-        "dialogues/programme.html",
-        dialogue=dialogue,
-        days=services.programme_days(dialogue),
-        public_roles=services.public_roles,
-        reader_zone=reader_zone,
-        zone_notice=zone_notice,
-        capitals=READER_CAPITALS,
-        all_zones=all_zones(),
+        "dialogues/programme.html", **programme_context(dialogue, *_reader_zone(dialogue))
     )
 
 
@@ -90,7 +81,13 @@ def item(slug: str, item_id: int) -> ResponseReturnValue:
         "dialogues/item.html",
         dialogue=dialogue,
         item=found,
-        roles=services.public_roles(found),
+        roles=found.public_roles,
         reader_zone=reader_zone,
         zone_notice=zone_notice,
     )
+
+
+@bp.get("/report")
+def report() -> ResponseReturnValue:
+    """The report's themes and recommendations, with the published sessions taking them up."""
+    return render_template("report/index.html", report=current_report(), uptake=public_uptake())

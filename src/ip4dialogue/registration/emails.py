@@ -1,7 +1,6 @@
 """The emails experts receive, composed from templates and queued to go after commit."""
 
-from ip4dialogue import mail
-from ip4dialogue.calendar import services as calendar
+from ip4dialogue import mail, signals
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Invitation, Registration
 from ip4dialogue.templating import external_url
@@ -41,9 +40,9 @@ def send_to_registrant(kind: str, registration: Registration, token: str | None 
         manage_url=manage_url(token) if token else None,
         programme_url=external_url("dialogues.programme", slug=dialogue.slug),
     )
-    # Whatever the news, the participant's calendar follows: invitations for a confirmed
-    # place, cancellations for events they no longer attend.
-    message.attachments = calendar.attachments_for(calendar.owed(registration))
+    # Whatever the news, listeners may add to it: the calendar area attaches what the
+    # participant's calendar is owed (invitations for a seat, cancellations for the rest).
+    signals.registrant_notified.send(registration, message=message)
     mail.queue(db.session, message)
 
 

@@ -12,7 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ip4dialogue.forms import BaseForm, MultiCheckboxField, choices, labelled_choices
-from ip4dialogue.registration.models import RegistrationStatus, Sector
+from ip4dialogue.people.models import Sector
+from ip4dialogue.registration.models import RegistrationStatus
 
 SECTOR_LABELS = {sector: sector.label for sector in Sector}
 

@@ -4,31 +4,23 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
-from ip4dialogue.registration.models import Invitation, InvitationState
+from ip4dialogue.registration.models import Invitation
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.tokens import new_secret
 
+if TYPE_CHECKING:
+    from ip4dialogue.accounts.models import Organiser
+
 DEFAULT_VALIDITY = timedelta(days=60)
-
-
-def normalised_email(raw: str) -> str:
-    """The address in canonical form, or RuleViolation saying what is wrong with it."""
-    try:
-        address = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
-        return address.normalized.lower()
-    except EmailNotValidError as error:
-        raise RuleViolation(
-            "email", f"{raw.strip()!r} is not a valid email address: {error}"
-        ) from None
 
 
 def expiry(dialogue: Dialogue, now: datetime) -> datetime:
@@ -36,23 +28,12 @@ def expiry(dialogue: Dialogue, now: datetime) -> datetime:
     return dialogue.registration_closes_at or now + DEFAULT_VALIDITY
 
 
-def current_state(invitation: Invitation, now: datetime) -> InvitationState:
-    if invitation.state == InvitationState.PENDING and invitation.expires_at <= now:
-        return InvitationState.EXPIRED
-    return invitation.state
-
-
-def _send(invitation: Invitation, now: datetime) -> None:
-    code, invitation.code_hash = new_secret()
-    invitation.sent_at = now
-    emails.send_invitation(invitation, code)
-
-
 def invite(
-    dialogue: Dialogue, email: str, name: str, affiliation: str, organiser: Organiser
+    dialogue: Dialogue, email: str, name: str, affiliation: str, organiser: "Organiser"
 ) -> Invitation:
-    """Invite one address (the caller commits), refusing an address invited already."""
-    address = normalised_email(email)
+    """Invite one address, refusing an address invited already. Everything is checked before
+    anything is written, so a refusal leaves nothing behind."""
+    address = canonical_email(email)
     if len(name) > 200 or len(affiliation) > 200:
         raise RuleViolation("name", "Names and organisations are at most 200 characters.")
     taken = db.session.scalars(
@@ -70,37 +51,30 @@ def invite(
         affiliation=affiliation.strip(),
         expires_at=expiry(dialogue, now),
         invited_by_id=organiser.id,
-        code_hash="",
+        sent_at=now,
     )
+    code, invitation.code_hash = new_secret()
     db.session.add(invitation)
-    _send(invitation, now)
     db.session.flush()
+    emails.send_invitation(invitation, code)
     return invitation
 
 
 def resend(invitation: Invitation) -> None:
     """A new code by email; the old link stops working. Reopens an expired invitation."""
-    if invitation.state not in (InvitationState.PENDING, InvitationState.EXPIRED):
-        raise RuleViolation(
-            None, f"This invitation was {invitation.state.value}; it cannot be re-sent."
-        )
     now = utcnow()
-    invitation.state = InvitationState.PENDING
-    invitation.expires_at = max(invitation.expires_at, expiry(invitation.dialogue, now))
-    _send(invitation, now)
-    db.session.commit()
+    code, code_hash = new_secret()
+    invitation.reopen(code_hash, expiry(invitation.dialogue, now), now)
+    emails.send_invitation(invitation, code)
 
 
 def revoke(invitation: Invitation) -> None:
-    if invitation.state != InvitationState.PENDING:
-        raise RuleViolation(None, f"This invitation was {invitation.state.value} already.")
-    invitation.state = InvitationState.REVOKED
-    db.session.commit()
+    invitation.revoke(utcnow())
 
 
 def decline(invitation: Invitation) -> None:
-    invitation.state, invitation.responded_at = InvitationState.DECLINED, utcnow()
-    db.session.commit()
+    """The invited expert says no, from the link in their invitation."""
+    invitation.decline(utcnow())
 
 
 @dataclass
@@ -127,7 +101,7 @@ def read_rows(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def invite_list(dialogue: Dialogue, text: str, organiser: Organiser) -> ImportReport:
+def invite_list(dialogue: Dialogue, text: str, organiser: "Organiser") -> ImportReport:
     """Invite everyone on a list. Good rows are invited; each bad row is reported with its
     line number and skips only itself."""
     report = ImportReport()
@@ -142,5 +116,4 @@ def invite_list(dialogue: Dialogue, text: str, organiser: Organiser) -> ImportRe
             report.invited.append(invite(dialogue, email, name, affiliation, organiser))
         except RuleViolation as problem:
             report.problems.append((line, problem.message))
-    db.session.commit()
     return report

@@ -1,55 +1,32 @@
 """Who takes part, and how they got their seat.
 
-Secrets (manage tokens, invitation codes) are stored only as SHA-256 digests: a leaked
-database does not let anyone act as a participant.
+Each status is a small state machine kept here, on the model: a move the status does not
+allow is refused in one place, whatever asks for it. Secrets (manage tokens, invitation
+codes) are stored only as SHA-256 digests: a leaked database lets nobody act as a participant.
 """
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    ForeignKey,
-    Index,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ip4dialogue.countries.models import Country
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
-from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.extensions import db
-from ip4dialogue.report.models import Theme
-
-if TYPE_CHECKING:
-    from ip4dialogue.calendar.models import CalendarDelivery
+from ip4dialogue.people.models import Participant
+from ip4dialogue.rules import RuleViolation
 
 TOKEN_HASH_LENGTH = 64  # hex SHA-256
 
 
-class Sector(enum.StrEnum):
-    GOVERNMENT = "government"
-    ARMED_FORCES = "armed_forces"
-    PARLIAMENT = "parliament"
-    THINK_TANK = "think_tank"
-    INDUSTRY = "industry"
-    INTERNATIONAL_ORGANISATION = "international_organisation"
-    MEDIA = "media"
-    CIVIL_SOCIETY = "civil_society"
+class Decision(enum.StrEnum):
+    """What organisers decide about a registration."""
 
-    @property
-    def label(self) -> str:
-        special = {
-            "armed_forces": "Armed forces",
-            "think_tank": "Think tank or academia",
-            "international_organisation": "International organisation",
-        }
-        return special.get(self.value, self.value.replace("_", " ").capitalize())
+    APPROVE = "approve"
+    PROMOTE = "promote"
+    WAITLIST = "waitlist"
+    DECLINE = "decline"
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -59,11 +36,44 @@ class RegistrationStatus(enum.StrEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
 
+    @property
+    def active(self) -> bool:
+        """Holding or wanting a seat."""
+        return self in _ACTIVE
+
+    @property
+    def moves(self) -> frozenset["RegistrationStatus"]:
+        """The statuses a registration in this one may move to."""
+        return _MOVES[self]
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """The organisers' decisions open in this status, in the order to offer them."""
+        return _DECISIONS[self]
+
+
+_PENDING, _CONFIRMED, _WAITLISTED, _DECLINED, _CANCELLED = RegistrationStatus
+_ACTIVE = frozenset({_PENDING, _CONFIRMED, _WAITLISTED})
+_MOVES = {
+    _PENDING: frozenset({_CONFIRMED, _WAITLISTED, _DECLINED, _CANCELLED}),
+    _CONFIRMED: frozenset({_WAITLISTED, _DECLINED, _CANCELLED}),
+    _WAITLISTED: frozenset({_CONFIRMED, _DECLINED, _CANCELLED}),
+    _DECLINED: frozenset({_CONFIRMED, _WAITLISTED}),  # approved after all
+    _CANCELLED: frozenset(),
+}
+_DECISIONS = {
+    _PENDING: (Decision.APPROVE, Decision.WAITLIST, Decision.DECLINE),
+    _CONFIRMED: (Decision.WAITLIST, Decision.DECLINE),
+    _WAITLISTED: (Decision.PROMOTE, Decision.DECLINE),
+    _DECLINED: (Decision.APPROVE,),
+    _CANCELLED: (),
+}
+
 
 class SignupStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # also the state of a sign-up just made, before it is placed
 
 
 class InvitationState(enum.StrEnum):
@@ -80,51 +90,6 @@ def waitlist_position_check() -> CheckConstraint:
         "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
         name="waitlist_position_iff_waitlisted",
     )
-
-
-participant_expertise = Table(
-    "participant_expertise",
-    db.metadata,
-    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Participant(db.Model):
-    """An expert. Erasure clears the personal fields and keeps the row for anonymous counts."""
-
-    __tablename__ = "participants"
-    __table_args__ = (
-        CheckConstraint("email IS NOT NULL OR erased_at IS NOT NULL", name="email_unless_erased"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254), unique=True)
-    affiliation: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[str] = mapped_column(String(200), default="")
-    country_code: Mapped[str | None] = mapped_column(
-        ForeignKey("countries.code", ondelete="RESTRICT")
-    )
-    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
-    home_timezone: Mapped[str | None] = mapped_column(String(64))
-    consent_to_be_listed: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    country: Mapped[Country | None] = relationship()
-    expertise: Mapped[list[Theme]] = relationship(
-        secondary=participant_expertise, order_by=Theme.position
-    )
-    registrations: Mapped[list["Registration"]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
-    )
-    roles: Mapped[list[AgendaRole]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    def __repr__(self) -> str:
-        return f"<Participant {self.id}>"
 
 
 class Registration(db.Model):
@@ -157,15 +122,51 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    participant: Mapped[Participant] = relationship(back_populates="registrations")
-    dialogue: Mapped[Dialogue] = relationship(back_populates="registrations")
+    participant: Mapped[Participant] = relationship()
+    dialogue: Mapped[Dialogue] = relationship()
     invitation: Mapped["Invitation | None"] = relationship()
     signups: Mapped[list["SessionSignup"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
     )
-    deliveries: Mapped[list["CalendarDelivery"]] = relationship(
-        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
-    )
+
+    @property
+    def seated(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    def confirm(self) -> None:
+        """A seat in the dialogue."""
+        self._move(RegistrationStatus.CONFIRMED)
+
+    def wait(self, position: int) -> None:
+        """A place in the line for a seat."""
+        self._move(RegistrationStatus.WAITLISTED, position)
+
+    def decline(self) -> None:
+        self._move(RegistrationStatus.DECLINED)
+
+    def cancel(self) -> None:
+        self._move(RegistrationStatus.CANCELLED)
+
+    def require(self, decision: Decision) -> None:
+        if decision not in self.status.decisions:
+            raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
+
+    def forget_needs(self) -> None:
+        """Drop what only the running of the dialogue needed to know."""
+        self.access_needs = self.dietary_needs = ""
+
+    def _move(self, status: RegistrationStatus, position: int | None = None) -> None:
+        if status not in self.status.moves:
+            raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
+        self.status, self.waitlist_position = status, position
+        self.status_changed_at = utcnow()
+
+
+_SIGNUP_MOVES = {
+    SignupStatus.CONFIRMED: frozenset({SignupStatus.WAITLISTED, SignupStatus.CANCELLED}),
+    SignupStatus.WAITLISTED: frozenset({SignupStatus.CONFIRMED, SignupStatus.CANCELLED}),
+    SignupStatus.CANCELLED: frozenset({SignupStatus.CONFIRMED, SignupStatus.WAITLISTED}),
+}
 
 
 class SessionSignup(db.Model):
@@ -189,6 +190,29 @@ class SessionSignup(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="signups")
     item: Mapped[AgendaItem] = relationship()
+
+    @property
+    def seated(self) -> bool:
+        return self.status == SignupStatus.CONFIRMED
+
+    @property
+    def active(self) -> bool:
+        return self.status != SignupStatus.CANCELLED
+
+    def confirm(self) -> None:
+        self._move(SignupStatus.CONFIRMED)
+
+    def wait(self, position: int) -> None:
+        self._move(SignupStatus.WAITLISTED, position)
+
+    def cancel(self) -> None:
+        self._move(SignupStatus.CANCELLED)
+
+    def _move(self, status: SignupStatus, position: int | None = None) -> None:
+        if status not in _SIGNUP_MOVES[self.status]:
+            raise RuleViolation("breakouts", f"Not possible: this place is {self.status.value}.")
+        self.status, self.waitlist_position = status, position
+        self.registration.status_changed_at = utcnow()  # the personal schedule's version moves
 
 
 class Invitation(db.Model):
@@ -214,4 +238,45 @@ class Invitation(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    dialogue: Mapped[Dialogue] = relationship(back_populates="invitations")
+    dialogue: Mapped[Dialogue] = relationship()
+
+    def state_at(self, now: datetime) -> InvitationState:
+        """The state as it stands at `now`: a pending invitation past its date has expired."""
+        if self.state == InvitationState.PENDING and self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return self.state
+
+    def unusable_reason(self, now: datetime) -> str | None:
+        """Why its code cannot be used to register at `now`, if it cannot."""
+        state = self.state_at(now)
+        if state == InvitationState.EXPIRED:
+            return "This invitation has expired. Please ask the organisers for a new one."
+        if state != InvitationState.PENDING:
+            return f"This invitation is no longer open (it was {state.value})."
+        return None
+
+    def accept(self, now: datetime) -> None:
+        self._respond(InvitationState.ACCEPTED, now)
+
+    def decline(self, now: datetime) -> None:
+        self._respond(InvitationState.DECLINED, now)
+
+    def revoke(self, now: datetime) -> None:
+        if self.state_at(now) != InvitationState.PENDING:
+            raise RuleViolation(None, f"This invitation was {self.state_at(now).value} already.")
+        self.state = InvitationState.REVOKED
+
+    def reopen(self, code_hash: str, expires_at: datetime, now: datetime) -> None:
+        """Send it again with a new code (the old link stops working), reopening it if it
+        had expired."""
+        if self.state_at(now) not in (InvitationState.PENDING, InvitationState.EXPIRED):
+            raise RuleViolation(
+                None, f"This invitation was {self.state.value}; it cannot be re-sent."
+            )
+        self.state, self.code_hash, self.sent_at = InvitationState.PENDING, code_hash, now
+        self.expires_at = max(self.expires_at, expires_at)
+
+    def _respond(self, state: InvitationState, now: datetime) -> None:
+        if problem := self.unusable_reason(now):
+            raise RuleViolation(None, problem)
+        self.state, self.responded_at = state, now

@@ -1,31 +1,24 @@
 """Organisers' pages for registrations: the list, decisions, balance, export, invitations."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ip4dialogue.accounts.access import local_path, organisers_only
+from ip4dialogue.access import local_path, organisers_only
 from ip4dialogue.countries.models import CountryGroup
-from ip4dialogue.countries.services import grouped_countries
+from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, roster, services
 from ip4dialogue.registration.forms import InvitationForm, InvitationListForm, RegistrantFilterForm
-from ip4dialogue.registration.models import Invitation, Registration
+from ip4dialogue.registration.models import Decision, Invitation, Registration
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.unit_of_work import attempt
 
 bp = organisers_only(Blueprint("registrations", __name__, url_prefix="/organise/dialogues"))
-
-DECISIONS = {
-    "approve": services.approve,
-    "decline": services.decline,
-    "waitlist": services.move_to_waitlist,
-    "promote": services.promote,
-    "relink": services.send_new_link,
-}
 
 
 def _filter_form() -> RegistrantFilterForm:
@@ -60,7 +53,6 @@ def index(dialogue_id: int) -> ResponseReturnValue:
         page=roster.registrants(dialogue, _filters(form), max(page, 1)),
         balance=roster.balance(dialogue),
         seats_left=services.seats_left(dialogue),
-        decisions=services.allowed_decisions,
         query={key: value for key, value in request.args.items() if key != "page"},
     )
 
@@ -77,23 +69,41 @@ def export(dialogue_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post(
-    "/<int:dialogue_id>/registrations/<int:registration_id>"
-    "/<any(approve, decline, waitlist, promote, relink):decision>"
-)
-def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
+def _registration_or_404(dialogue_id: int, registration_id: int) -> Registration:
     registration = db.get_or_404(Registration, registration_id)
     if registration.dialogue_id != dialogue_id:
-        return Response(status=404)
-    if FlaskForm().validate_on_submit():
-        try:
-            DECISIONS[decision](registration, current_user)
-            flash(f"{registration.participant.name}: now {registration.status.value}.", "success")
-        except RuleViolation as violation:
-            db.session.rollback()
-            flash(f"{registration.participant.name}: {violation.message}", "error")
+        abort(404)
+    return registration
+
+
+def _back_to_list(dialogue_id: int) -> ResponseReturnValue:
     default = url_for(".index", dialogue_id=dialogue_id)
     return redirect(local_path(request.form.get("back"), default))
+
+
+@bp.post(
+    "/<int:dialogue_id>/registrations/<int:registration_id>"
+    "/<any(approve, decline, waitlist, promote):decision>"
+)
+def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
+    registration = _registration_or_404(dialogue_id, registration_id)
+    name = registration.participant.display_name
+    if FlaskForm().validate_on_submit():
+        try:
+            status = attempt(services.decide, registration, Decision(decision), current_user)
+            flash(f"{name}: now {status.value}.", "success")
+        except RuleViolation as violation:
+            flash(f"{name}: {violation.message}", "error")
+    return _back_to_list(dialogue_id)
+
+
+@bp.post("/<int:dialogue_id>/registrations/<int:registration_id>/relink")
+def relink(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
+    registration = _registration_or_404(dialogue_id, registration_id)
+    if FlaskForm().validate_on_submit():
+        services.send_new_link(registration, current_user)
+        flash(f"{registration.participant.display_name}: a new private link is sent.", "success")
+    return _back_to_list(dialogue_id)
 
 
 # Invitations
@@ -122,9 +132,7 @@ def _invitations_page(
         single=single,
         many=many,
         problems=problems or [],
-        invitations=[
-            (invitation, invitations.current_state(invitation, now)) for invitation in listed
-        ],
+        invitations=[(invitation, invitation.state_at(now)) for invitation in listed],
     )
 
 
@@ -142,16 +150,15 @@ def invite(dialogue_id: int) -> ResponseReturnValue:
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            invitations.invite(
+            attempt(
+                invitations.invite,
                 dialogue,
                 form.email.data,
                 form.name.data or "",
                 form.affiliation.data or "",
                 current_user,
             )
-            db.session.commit()
         except RuleViolation as violation:
-            db.session.rollback()
             show_violation(form, violation)
         else:
             flash(f"Invitation sent to {form.email.data}.", "success")
@@ -188,13 +195,13 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
 def invitation_action(dialogue_id: int, invitation_id: int, action: str) -> ResponseReturnValue:
     invitation = db.get_or_404(Invitation, invitation_id)
     if invitation.dialogue_id != dialogue_id:
-        return Response(status=404)
+        abort(404)
+    email = invitation.email
     if FlaskForm().validate_on_submit():
         try:
             act, done = INVITATION_ACTIONS[action]
-            act(invitation)
-            flash(f"Invitation to {invitation.email} {done}.", "success")
+            attempt(act, invitation)
+            flash(f"Invitation to {email} {done}.", "success")
         except RuleViolation as violation:
-            db.session.rollback()
             flash(violation.message, "error")
     return redirect(url_for(".invitation_list", dialogue_id=dialogue_id))

@@ -14,12 +14,8 @@ from sqlalchemy.orm import selectinload
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
-from ip4dialogue.registration.models import (
-    Participant,
-    Registration,
-    RegistrationStatus,
-    Sector,
-)
+from ip4dialogue.people.models import Participant, Sector
+from ip4dialogue.registration.models import Registration, RegistrationStatus
 
 PAGE_SIZE = 50
 

@@ -4,12 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from ip4dialogue.countries.services import grouped_countries
+from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, RegistrationMode
-from ip4dialogue.dialogues.services import public_dialogue
-from ip4dialogue.dialogues.timezones import zone_choices
-from ip4dialogue.extensions import db, limiter, submitted_email
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue
+from ip4dialogue.dialogues.queries import public_dialogue
+from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
@@ -17,25 +16,21 @@ from ip4dialogue.registration.forms import (
     ParticipantDetailsForm,
     RegistrationForm,
 )
-from ip4dialogue.registration.models import Registration, SignupStatus
-from ip4dialogue.report.services import reference_data
+from ip4dialogue.registration.models import Registration
+from ip4dialogue.registration.queries import registration_by_token
+from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.timezones import zone_choices
+from ip4dialogue.unit_of_work import attempt
 
 bp = Blueprint("registration", __name__)
 # Private links are 256-bit, so guessing is hopeless; this limit stops anyone trying anyway.
 limiter.limit("120 per minute")(bp)
 
 
-def _open_dialogue(slug: str) -> Dialogue:
-    dialogue = public_dialogue(slug)
-    if dialogue is None or dialogue.status == DialogueStatus.DRAFT:
-        abort(404)
-    return dialogue
-
-
 def _registration_or_404(token: str) -> Registration:
     """Unknown, rotated and erased links all look the same: not found."""
-    return services.registration_by_token(token) or abort(404)
+    return registration_by_token(token) or abort(404)
 
 
 def breakout_label(item: AgendaItem, dialogue: Dialogue, seats_left: int | None) -> str:
@@ -47,7 +42,7 @@ def breakout_label(item: AgendaItem, dialogue: Dialogue, seats_left: int | None)
     return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M}{seats})"
 
 
-def _fill_choices(form: ParticipantDetailsForm, dialogue: Dialogue) -> None:
+def _fill_choices(form: ParticipantDetailsForm) -> None:
     form.country_code.choices = grouped_choices(
         {"": [("", "Choose your country")], **grouped_countries()}
     )
@@ -55,8 +50,9 @@ def _fill_choices(form: ParticipantDetailsForm, dialogue: Dialogue) -> None:
     form.expertise.choices = choices((theme.id, theme.title) for theme in reference_data().themes)
 
 
-def _fill_breakout_choices(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
-    seats = services.breakout_seats_left(dialogue)
+def _fill_breakout_choices(
+    form: RegistrationForm | BreakoutsForm, dialogue: Dialogue, seats: dict[int, int | None]
+) -> None:
     form.breakouts.choices = choices(
         (item.id, breakout_label(item, dialogue, seats[item.id]))
         for item in services.signup_items(dialogue)
@@ -78,40 +74,37 @@ def _details(form: ParticipantDetailsForm) -> services.Details:
     )
 
 
+def _application(form: RegistrationForm) -> services.Application:
+    return services.Application(
+        email=form.email.data,
+        details=_details(form),
+        consent_data_processing=form.consent_data_processing.data,
+        consent_chatham_house=form.consent_chatham_house.data,
+        breakout_ids=form.breakouts.data or [],
+    )
+
+
 @bp.route("/dialogues/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute;200 per hour", methods=["POST"])
 @limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email)
 def register(slug: str) -> ResponseReturnValue:
     """Throttled per address and per email, so nobody can flood an inbox or fill the room
     with invented experts."""
-    dialogue = _open_dialogue(slug)
-    now = utcnow()
-    code = request.values.get("code") or None
-    invitation = services.invitation_by_code(dialogue, code)
-    needs_code = dialogue.registration_mode == RegistrationMode.INVITATION or code is not None
-    blocked = services.window_problem(dialogue, now) or (
-        services.invitation_problem(invitation, now) if needs_code else None
-    )
+    now, code = utcnow(), request.values.get("code") or None
+    desk = services.desk(slug, code, now) or abort(404)
     form = RegistrationForm()
-    _fill_choices(form, dialogue)
-    _fill_breakout_choices(form, dialogue)
-    if request.method == "GET" and invitation is not None:
+    if request.method == "GET" and desk.invitation is not None:
+        invitation = desk.invitation
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
-    if not blocked and form.validate_on_submit():
-        application = services.Application(
-            email=form.email.data,
-            details=_details(form),
-            consent_data_processing=form.consent_data_processing.data,
-            consent_chatham_house=form.consent_chatham_house.data,
-            breakout_ids=form.breakouts.data or [],
-            code=code,
-        )
+    _fill_choices(form)
+    _fill_breakout_choices(form, desk.dialogue, desk.breakout_seats)
+    if not desk.closed and form.validate_on_submit():
         try:
-            outcome = services.register(dialogue.id, application, now)
+            outcome = attempt(services.register, desk, _application(form), now)
         except RuleViolation as violation:
-            db.session.rollback()
             show_violation(form, violation)
+            desk = services.desk(slug, code, now) or abort(404)  # afresh, after the rollback
         else:
             if outcome.token:
                 flash("You are registered. This page is yours: bookmark it.", "success")
@@ -120,32 +113,31 @@ def register(slug: str) -> ResponseReturnValue:
             return redirect(url_for(".sent", slug=slug))
     return render_template(
         "registration/register.html",
-        dialogue=dialogue,
+        dialogue=desk.dialogue,
         form=form,
-        blocked=blocked,
-        invitation=invitation if needs_code and not blocked else None,
-        seats_left=services.seats_left(dialogue),
+        blocked=desk.closed,
+        invitation=None if desk.closed else desk.invitation,
+        seats_left=desk.seats_left,
     )
 
 
 @bp.get("/dialogues/<slug>/register/sent")
 def sent(slug: str) -> ResponseReturnValue:
     """The same answer for a new registration and for an address registered already."""
-    dialogue = _open_dialogue(slug)
+    dialogue = public_dialogue(slug) or abort(404)
     to = session.get("registration_sent_to", "")
     return render_template("registration/sent.html", dialogue=dialogue, to=to)
 
 
 @bp.post("/dialogues/<slug>/register/decline")
 def decline_invitation(slug: str) -> ResponseReturnValue:
-    dialogue = _open_dialogue(slug)
     code = request.form.get("code")
-    invitation = services.invitation_by_code(dialogue, code)
-    if not FlaskForm().validate_on_submit() or services.invitation_problem(invitation, utcnow()):
+    desk = services.desk(slug, code, utcnow()) or abort(404)
+    if not FlaskForm().validate_on_submit() or desk.invitation is None or desk.closed:
         flash("This invitation cannot be declined any more.", "error")
         return redirect(url_for(".register", slug=slug, code=code))
-    invitations.decline(invitation)
-    return render_template("registration/declined.html", dialogue=dialogue)
+    invitations.decline(desk.invitation)
+    return render_template("registration/declined.html", dialogue=desk.dialogue)
 
 
 def _manage_page(
@@ -159,15 +151,11 @@ def _manage_page(
         details.access_needs.data = registration.access_needs
         details.dietary_needs.data = registration.dietary_needs
         details.expertise.data = [theme.id for theme in participant.expertise]
-    _fill_choices(details, dialogue)
+    _fill_choices(details)
     if breakouts is None:
         breakouts = BreakoutsForm(formdata=None)
-        breakouts.breakouts.data = [
-            signup.item_id
-            for signup in registration.signups
-            if signup.status != SignupStatus.CANCELLED
-        ]
-    _fill_breakout_choices(breakouts, dialogue)
+        breakouts.breakouts.data = [s.item_id for s in registration.signups if s.active]
+    _fill_breakout_choices(breakouts, dialogue, services.breakout_seats_left(dialogue))
     return render_template(
         "registration/manage.html",
         registration=registration,
@@ -177,7 +165,7 @@ def _manage_page(
         breakouts=breakouts,
         signups={signup.item_id: signup for signup in registration.signups},
         rank=services.waitlist_rank(registration),
-        active=registration.status in services.ACTIVE,
+        active=registration.status.active,
     )
 
 
@@ -187,7 +175,7 @@ def manage(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _manage_page(registration)
     form = ParticipantDetailsForm()
-    _fill_choices(form, registration.dialogue)
+    _fill_choices(form)
     if form.validate_on_submit():
         services.update_details(registration, _details(form))
         flash("Your details are saved.", "success")
@@ -199,12 +187,13 @@ def manage(token: str) -> ResponseReturnValue:
 def breakouts(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     form = BreakoutsForm()
-    _fill_breakout_choices(form, registration.dialogue)
+    _fill_breakout_choices(
+        form, registration.dialogue, services.breakout_seats_left(registration.dialogue)
+    )
     if form.validate_on_submit():
         try:
-            services.set_breakouts(registration, form.breakouts.data or [])
+            attempt(services.set_breakouts, registration, form.breakouts.data or [])
         except RuleViolation as violation:
-            db.session.rollback()
             show_violation(form, violation)
         else:
             flash("Your break-out choices are saved.", "success")
@@ -217,13 +206,12 @@ def cancel(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     if FlaskForm().validate_on_submit():
         try:
-            services.cancel(registration)
+            attempt(services.cancel, registration)
             flash(
                 "Your registration is cancelled. Your seat goes to the next person waiting.",
                 "success",
             )
         except RuleViolation as violation:
-            db.session.rollback()
             flash(violation.message, "error")
     return redirect(url_for(".manage", token=token))
 
@@ -234,5 +222,5 @@ def erase(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     dialogue = registration.dialogue
-    services.erase(registration.participant)
+    services.erase(registration)
     return render_template("registration/erased.html", dialogue=dialogue)

@@ -1,1 +1,1 @@
-"""The report "Beyond alignment": its themes, recommendations and their coverage by agendas."""
+"""The report "Beyond alignment" and its successors: themes and recommendations."""

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ip4dialogue.dialogues.timezones import (
+from ip4dialogue.timezones import (
     NonexistentLocalTime,
     to_instant,
     zone_choices,

@@ -1,4 +1,6 @@
-"""The report's reference data as pages need it, and which agenda items take it up."""
+"""How agendas take up the report: the organisers' matrix of one dialogue's sessions against
+its themes and recommendations, and, for the public report page, the published sessions of
+every dialogue that take up each of them."""
 
 from dataclasses import dataclass
 
@@ -8,34 +10,8 @@ from sqlalchemy.orm import selectinload
 from ip4dialogue.dialogues.checks import NON_SESSIONS
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
 from ip4dialogue.extensions import db
-from ip4dialogue.report.models import Recommendation, Report, Theme
-
-
-def current_report() -> Report | None:
-    """The report the dialogues follow, with its themes and recommendations loaded."""
-    query = (
-        select(Report)
-        .order_by(Report.id)
-        .limit(1)
-        .options(
-            selectinload(Report.themes),
-            selectinload(Report.recommendations).selectinload(Recommendation.themes),
-        )
-    )
-    return db.session.scalars(query).first()
-
-
-@dataclass
-class ReferenceData:
-    recommendations: list[Recommendation]
-    themes: list[Theme]
-
-
-def reference_data() -> ReferenceData:
-    report = current_report()
-    if report is None:
-        return ReferenceData([], [])
-    return ReferenceData(list(report.recommendations), list(report.themes))
+from ip4dialogue.report.models import Recommendation, Theme
+from ip4dialogue.report.queries import ReferenceData
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""People: experts and speakers, their consent to be named, and erasure of their data."""

@@ -1,0 +1,130 @@
+"""A person, whatever part they take: an expert who registers, a speaker on the agenda.
+
+Other areas hold their own links to a person (registrations, roles on items) and hear of
+changes through signals: `person_changed` when what the public may see of them changes,
+`person_erasing` before their data goes.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ip4dialogue import signals
+from ip4dialogue.countries.models import Country
+from ip4dialogue.database import UTCDateTime, enum_column, utcnow
+from ip4dialogue.extensions import db
+from ip4dialogue.report.models import Theme
+from ip4dialogue.timezones import zone_or_none
+
+ERASED = "erased participant"
+
+
+class Sector(enum.StrEnum):
+    GOVERNMENT = "government"
+    ARMED_FORCES = "armed_forces"
+    PARLIAMENT = "parliament"
+    THINK_TANK = "think_tank"
+    INDUSTRY = "industry"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    MEDIA = "media"
+    CIVIL_SOCIETY = "civil_society"
+
+    @property
+    def label(self) -> str:
+        special = {
+            "armed_forces": "Armed forces",
+            "think_tank": "Think tank or academia",
+            "international_organisation": "International organisation",
+        }
+        return special.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+participant_expertise = Table(
+    "participant_expertise",
+    db.metadata,
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+@dataclass
+class Profile:
+    """What a person tells us about themselves."""
+
+    name: str
+    affiliation: str
+    position: str
+    country_code: str | None
+    sector: Sector | None
+    home_timezone: str | None
+    expertise: list[Theme] = field(default_factory=list)
+    consent_to_be_listed: bool = False
+
+
+class Participant(db.Model):
+    """An expert. Erasure clears the personal fields and keeps the row for anonymous counts."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR erased_at IS NOT NULL", name="email_unless_erased"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    country_code: Mapped[str | None] = mapped_column(
+        ForeignKey("countries.code", ondelete="RESTRICT")
+    )
+    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
+    home_timezone: Mapped[str | None] = mapped_column(String(64))
+    consent_to_be_listed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    country: Mapped[Country | None] = relationship()
+    expertise: Mapped[list[Theme]] = relationship(
+        secondary=participant_expertise, order_by=Theme.position
+    )
+
+    @property
+    def display_name(self) -> str:
+        """The name to show organisers; an erased person is named as such."""
+        return ERASED if self.erased_at else self.name
+
+    def _public_face(self) -> tuple[str, str, bool]:
+        return self.name, self.affiliation, self.consent_to_be_listed
+
+    def describe(self, profile: Profile) -> None:
+        """Take the details a person gave; an unknown home zone is dropped. A change to what
+        the public may see of them is announced, so no programme or calendar keeps the old."""
+        before = self._public_face()
+        self.name = profile.name.strip()
+        self.affiliation = profile.affiliation.strip()
+        self.position = profile.position.strip()
+        self.country_code = profile.country_code
+        self.sector = profile.sector
+        self.home_timezone = profile.home_timezone if zone_or_none(profile.home_timezone) else None
+        self.consent_to_be_listed = profile.consent_to_be_listed
+        self.expertise = list(profile.expertise)
+        if self.id is not None and self._public_face() != before:
+            signals.person_changed.send(self)
+
+    def erase(self) -> None:
+        """Remove the person's data everywhere: areas holding some hear `person_erasing`
+        first; the row stays, anonymous, for the counts."""
+        if self.erased_at is not None:
+            return
+        signals.person_erasing.send(self)
+        self.expertise = []
+        self.erased_at = utcnow()
+        self.name = self.affiliation = self.position = ""
+        self.email = self.home_timezone = None
+        self.consent_to_be_listed = False
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id}>"

@@ -1,0 +1,35 @@
+"""Domain events: how one area tells the others that something happened, without knowing who
+listens (after Indico's `core.signals`). Listeners run at once, inside the sender's unit of
+work, so whatever they change commits, or rolls back, with the change that caused it.
+
+Areas connect their listeners in their `listeners` module, which create_app() imports.
+"""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+capacity_changed = _events.signal(
+    "capacity-changed",
+    doc="""Seats may have come free in a dialogue or its break-outs. Sender: the Dialogue.
+    Sent when its capacity, a room's seats, an item's room, capacity, sign-up or status
+    changed, or an item was deleted.""",
+)
+
+person_changed = _events.signal(
+    "person-changed",
+    doc="""What the public may see of a person changed: their name, organisation, or consent
+    to be named. Sender: the Participant.""",
+)
+
+person_erasing = _events.signal(
+    "person-erasing",
+    doc="""A person is being erased. Sender: the Participant, whose data is still there, so
+    listeners can find and remove what they hold of them; the erasure follows.""",
+)
+
+registrant_notified = _events.signal(
+    "registrant-notified",
+    doc="""A message to a participant about their place is being composed. Sender: the
+    Registration; `message`: the mail.Message, to which listeners may add attachments.""",
+)
