@@ -102,14 +102,13 @@ def test_names_only_with_consent_under_the_chatham_house_rule(make):
 def test_an_invitation_is_a_request_in_utc_with_one_organiser_and_the_attendee(edge_dialogues):
     dialogue = loaded(edge_dialogues["Europe/Brussels"])
     item = dialogue.items[0]
-    calendar = builders.invitation(
+    data = builders.invitation(
         item,
         builders.Attendee('Kim "K"; Jr.', "kim@example.org"),
         "IP4 Dialogue <dialogue@example.org>",
         LINKS,
         sequence=4,
     )
-    data = calendar.to_ical()
     parsed = Calendar.from_ical(data)
     [event] = parsed.walk("VEVENT")
     assert str(parsed["METHOD"]) == "REQUEST"
@@ -125,6 +124,31 @@ def test_an_invitation_is_a_request_in_utc_with_one_organiser_and_the_attendee(e
     parse_everywhere(data)
 
 
+def test_everyone_sent_an_event_gets_it_whole_with_their_own_attendee_and_sequence(make):
+    dialogue = make.dialogue()
+    make.item(dialogue, title="Opening")
+    item = loaded(dialogue).items[0]
+    files = [
+        builders.invitation(
+            item,
+            builders.Attendee(name, f"{name}@example.org"),
+            "d@x.org",
+            LINKS,
+            sequence=sequence,
+        )
+        for name, sequence in (("kim", 0), ("lee", 5))
+    ]
+    events = [Calendar.from_ical(data).walk("VEVENT")[0] for data in files]
+    assert [str(event["ATTENDEE"]) for event in events] == [
+        "mailto:kim@example.org",
+        "mailto:lee@example.org",
+    ]
+    assert [event["SEQUENCE"] for event in events] == [0, 5]
+    assert {str(event["SUMMARY"]) for event in events} == {"Opening"}
+    for data in files:
+        parse_everywhere(data)
+
+
 def test_a_cancellation_outranks_what_was_sent(edge_dialogues):
     withdrawn = builders.Withdrawn(
         "uid-1@ip4dialogue",
@@ -133,12 +157,14 @@ def test_a_cancellation_outranks_what_was_sent(edge_dialogues):
         datetime(2027, 5, 11, 1, tzinfo=UTC),
         3,
     )
-    calendar = builders.cancellation(
+    data = builders.cancellation(
         withdrawn,
         builders.Attendee("Kim", "kim@example.org"),
         "dialogue@example.org",
         datetime(2027, 1, 1, tzinfo=UTC),
     )
+    parse_everywhere(data)
+    calendar = Calendar.from_ical(data)
     [event] = calendar.walk("VEVENT")
     assert (str(calendar["METHOD"]), str(event["STATUS"]), event["SEQUENCE"]) == (
         "CANCEL",

@@ -90,8 +90,10 @@ def test_radicale_stores_every_event_with_the_instants_entered(caldav, edge_dial
     expected = {item.uid: (item.starts_at, item.ends_at) for item in dialogue.items}
     feed = builders.agenda_feed(dialogue, links)
     emailed = [
-        builders.invitation(
-            item, builders.Attendee("Kim", "kim@example.org"), "dialogue@example.org", links
+        Calendar.from_ical(
+            builders.invitation(
+                item, builders.Attendee("Kim", "kim@example.org"), "dialogue@example.org", links
+            )
         )
         for item in dialogue.items
     ]

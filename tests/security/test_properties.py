@@ -71,6 +71,26 @@ def test_any_text_gives_a_calendar_that_reads_back_the_same(title, description):
     assert len(Calendar.from_ical(data).walk("VEVENT")) == 1
 
 
+@given(title=ANY_TEXT, name=ANY_TEXT, sequence=st.integers(0, 1000))
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_invitations_that_read_back_the_same(title, name, sequence):
+    """An invitation's event lines are shared by everyone sent the event; whatever the title
+    and the participant's name, their file reads back as their own, and whole."""
+    item = item_with(title, "About.")
+    attendee = builders.Attendee(name, "kim@example.org")
+    data = builders.invitation(
+        item, attendee, "Dialogue <d@example.org>", builders.Links("https://x"), sequence=sequence
+    )
+    calendar = Calendar.from_ical(data)
+    [event] = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["SUMMARY"]) == builders.clean(title, one_line=True)
+    assert event["ATTENDEE"].params["CN"] == (builders.parameter_text(name) or attendee.email)
+    assert str(event["ORGANIZER"]) == "mailto:d@example.org"
+    assert event["SEQUENCE"] == sequence
+    assert event.decoded("DTSTART") == START
+
+
 @pytest.fixture
 def open_dialogue(make):
     make.country(code="KR", name="South Korea")

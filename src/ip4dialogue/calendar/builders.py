@@ -1,10 +1,10 @@
-"""Pure functions from domain objects to icalendar Calendars: no database, no request.
+"""Pure functions from domain objects to calendar files: no database, no request.
 
-Feeds (the agenda, one item, a personal schedule) carry no METHOD and local times with the
-dialogue's TZID and a VTIMEZONE for its dates. Emailed invitations carry METHOD:REQUEST or
-CANCEL, one event each, UTC times (Outlook misreads some VTIMEZONEs), one ORGANIZER and the
-participant as ATTENDEE. Every stamp comes from the item's last change, so an unchanged
-agenda always gives the same bytes.
+Feeds (the agenda, one item, a personal schedule) are icalendar Calendars: no METHOD, and
+local times with the dialogue's TZID and a VTIMEZONE for its dates. Emailed invitations are
+the files' bytes: METHOD:REQUEST or CANCEL, one event each, UTC times (Outlook misreads some
+VTIMEZONEs), one ORGANIZER and the participant as ATTENDEE. Every stamp comes from the item's
+last change, so an unchanged agenda always gives the same bytes.
 """
 
 import re
@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
+from functools import cache, lru_cache
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Component, Event, vCalAddress, vText
+from icalendar.parser import Contentlines
 
 from ip4dialogue.calendar.timezones import vtimezone
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
@@ -30,6 +32,12 @@ def clean(text: str | None, *, one_line: bool = False) -> str:
     if one_line:
         text = " ".join(text.split("\n"))
     return _CONTROL.sub("", text).strip()
+
+
+def parameter_text(name: str) -> str:
+    """A name fit for a parameter (CN): parsers disagree on a backslash there (RFC 5545 reads
+    it as itself, icalendar as an escape), so a backslash, which no name needs, is dropped."""
+    return clean(name, one_line=True).replace("\\", "")
 
 
 @dataclass(frozen=True)
@@ -83,28 +91,68 @@ def _description(item: AgendaItem, links: Links, join_url: str | None) -> str:
     return "\n".join(lines).strip()
 
 
+@dataclass(frozen=True)
+class EventValues:
+    """Everything a VEVENT says about an item but its SEQUENCE, as plain values: the one
+    description of an event that feeds and invitations build from."""
+
+    uid: str
+    stamp: datetime
+    status: str
+    summary: str
+    start: datetime
+    end: datetime
+    location: str
+    url: str
+    description: str
+    categories: tuple[str, ...]
+
+
+def event_values(
+    item: AgendaItem, links: Links, *, utc: bool = False, join_url: str | None = None
+) -> EventValues:
+    """An item's event, with local times (TZID) or, for emailed invitations, UTC."""
+    zone = UTC if utc else item.dialogue.zone
+    return EventValues(
+        uid=item.uid,
+        stamp=item.changed_at.astimezone(UTC),
+        status=_status(item),
+        summary=clean(item.title, one_line=True),
+        start=item.starts_at.astimezone(zone),
+        end=item.ends_at.astimezone(zone),
+        location=_location(item),
+        url=links.item(item),
+        description=_description(item, links, join_url),
+        categories=(
+            item.kind.value.capitalize(),
+            *(clean(theme.title, one_line=True) for theme in item.themes),
+        ),
+    )
+
+
+def _vevent(values: EventValues) -> Event:
+    vevent = Event()
+    vevent.add("uid", values.uid)
+    vevent.add("dtstamp", values.stamp)
+    vevent.add("last-modified", values.stamp)
+    vevent.add("status", values.status)
+    vevent.add("summary", values.summary)
+    vevent.add("dtstart", values.start)
+    vevent.add("dtend", values.end)
+    if values.location:
+        vevent.add("location", values.location)
+    vevent.add("url", values.url)
+    vevent.add("description", values.description)
+    vevent.add("categories", list(values.categories))
+    return vevent
+
+
 def event(
     item: AgendaItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> Event:
     """One agenda item as a VEVENT: local times with TZID, or UTC for emailed invitations."""
-    zone = UTC if utc else item.dialogue.zone
-    vevent = Event()
-    vevent.add("uid", item.uid)
-    vevent.add("dtstamp", item.changed_at.astimezone(UTC))
-    vevent.add("last-modified", item.changed_at.astimezone(UTC))
+    vevent = _vevent(event_values(item, links, utc=utc, join_url=join_url))
     vevent.add("sequence", item.sequence)
-    vevent.add("status", _status(item))
-    vevent.add("summary", clean(item.title, one_line=True))
-    vevent.add("dtstart", item.starts_at.astimezone(zone))
-    vevent.add("dtend", item.ends_at.astimezone(zone))
-    if location := _location(item):
-        vevent.add("location", location)
-    vevent.add("url", links.item(item))
-    vevent.add("description", _description(item, links, join_url))
-    categories = [item.kind.value.capitalize()] + [
-        clean(t.title, one_line=True) for t in item.themes
-    ]
-    vevent.add("categories", categories)
     return vevent
 
 
@@ -166,7 +214,7 @@ class Attendee:
 
 def _address(name: str, email: str, role: str | None = None) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(clean(name, one_line=True) or email)
+    address.params["CN"] = vText(parameter_text(name) or email)
     if role:
         address.params["ROLE"] = role
         address.params["PARTSTAT"] = "NEEDS-ACTION"
@@ -174,16 +222,62 @@ def _address(name: str, email: str, role: str | None = None) -> vCalAddress:
     return address
 
 
-def _scheduling(method: str, vevent: Event, sender: str, attendee: Attendee) -> Calendar:
-    organiser_name, organiser_email = parseaddr(sender)
-    vevent.add("organizer", _address(organiser_name, organiser_email))
-    vevent.add("attendee", _address(attendee.name, attendee.email, "REQ-PARTICIPANT"))
+def _inner_lines(component: Component) -> bytes:
+    """A component's own content lines, without its BEGIN and END."""
+    lines = component.content_lines()
+    return Contentlines(lines[1:-2]).to_ical()
+
+
+@cache
+def _head(method: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    calendar.add_component(vevent)
-    return calendar
+    return b"BEGIN:VCALENDAR\r\n" + _inner_lines(calendar)
+
+
+@lru_cache(maxsize=4096)
+def _event_lines(values: EventValues) -> bytes:
+    """An event's lines, serialised once for all who are sent it: memoised on the values,
+    which are the whole of its input."""
+    return _inner_lines(_vevent(values))
+
+
+@lru_cache(maxsize=256)
+def _people_lines(sender: str, attendee: Attendee) -> bytes:
+    """Exactly one ORGANIZER, and the participant as ATTENDEE: the same in every file one
+    participant is sent, so drawn once for all of them."""
+    organiser_name, organiser_email = parseaddr(sender)
+    lines = Event()
+    lines.add("organizer", _address(organiser_name, organiser_email))
+    lines.add("attendee", _address(attendee.name, attendee.email, "REQ-PARTICIPANT"))
+    return _inner_lines(lines)
+
+
+@lru_cache(maxsize=256)
+def _sequence_line(sequence: int) -> bytes:
+    lines = Event()
+    lines.add("sequence", sequence)
+    return _inner_lines(lines)
+
+
+def _participant_lines(sender: str, attendee: Attendee, sequence: int) -> bytes:
+    """What differs from one participant's copy of an event to the next: the organiser and
+    the participant, and the SEQUENCE they are owed."""
+    return _sequence_line(sequence) + _people_lines(sender, attendee)
+
+
+def _scheduling_file(method: str, event_lines: bytes, participant_lines: bytes) -> bytes:
+    return b"".join(
+        (
+            _head(method),
+            b"BEGIN:VEVENT\r\n",
+            event_lines,
+            participant_lines,
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n",
+        )
+    )
 
 
 def invitation(
@@ -194,13 +288,14 @@ def invitation(
     *,
     join_url: str | None = None,
     sequence: int | None = None,
-) -> Calendar:
+) -> bytes:
     """METHOD:REQUEST for one item and one participant, in UTC; `sequence` overrides the
-    item's when this participant's copy must outrank an earlier cancellation."""
-    vevent = event(item, links, utc=True, join_url=join_url)
-    if sequence is not None:
-        vevent["SEQUENCE"] = sequence
-    return _scheduling("REQUEST", vevent, sender, attendee)
+    item's when this participant's copy must outrank an earlier cancellation. A confirmation
+    carries one such file per session, so the event's own lines are serialised once for
+    everyone and only the participant's lines each time."""
+    values = event_values(item, links, utc=True, join_url=join_url)
+    mine = _participant_lines(sender, attendee, item.sequence if sequence is None else sequence)
+    return _scheduling_file("REQUEST", _event_lines(values), mine)
 
 
 @dataclass(frozen=True)
@@ -214,16 +309,14 @@ class Withdrawn:
     sequence: int
 
 
-def cancellation(
-    withdrawn: Withdrawn, attendee: Attendee, sender: str, stamp: datetime
-) -> Calendar:
+def cancellation(withdrawn: Withdrawn, attendee: Attendee, sender: str, stamp: datetime) -> bytes:
     """METHOD:CANCEL, with a SEQUENCE above anything sent before for this event."""
     vevent = Event()
     vevent.add("uid", withdrawn.uid)
     vevent.add("dtstamp", stamp.astimezone(UTC))
-    vevent.add("sequence", withdrawn.sequence)
     vevent.add("status", "CANCELLED")
     vevent.add("summary", clean(withdrawn.title, one_line=True))
     vevent.add("dtstart", withdrawn.starts_at.astimezone(UTC))
     vevent.add("dtend", withdrawn.ends_at.astimezone(UTC))
-    return _scheduling("CANCEL", vevent, sender, attendee)
+    mine = _participant_lines(sender, attendee, withdrawn.sequence)
+    return _scheduling_file("CANCEL", _inner_lines(vevent), mine)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, func, inspect, select
+from sqlalchemy import and_, func, insert, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue import mail
@@ -170,30 +170,40 @@ def _sequence(item: AgendaItem, delivery: CalendarDelivery | None) -> int:
 
 
 def attachments_for(due: Owed) -> list[mail.Attachment]:
-    """The files for what is owed, one event a file, recorded as sent with the message."""
+    """The files for what is owed, one event a file, recorded as sent with the message (the
+    first deliveries of events in one statement, however many)."""
     registration, now = due.registration, utcnow()
     sender = current_app.config["MAIL_SENDER"]
     attendee = builders.Attendee(
         registration.participant.name, registration.participant.email or ""
     )
-    files = []
+    files, first_deliveries = [], []
     for item in due.requests:
         previous = due.sent.get(item.uid)
         sequence = _sequence(item, previous)
         join_url = item.room.join_url if item.room else None
-        calendar = builders.invitation(
+        content = builders.invitation(
             item, attendee, sender, links(), join_url=join_url, sequence=sequence
         )
-        files.append(_file(calendar, "REQUEST", item.uid))
-        delivery = previous or CalendarDelivery(registration=registration, item_uid=item.uid)
-        delivery.title, delivery.starts_at, delivery.ends_at = (
-            item.title[:300],
-            item.starts_at,
-            item.ends_at,
-        )
-        delivery.sequence, delivery.item_sequence = sequence, item.sequence
-        delivery.cancelled, delivery.sent_at = False, now
-        db.session.add(delivery)
+        files.append(_file(content, "REQUEST", item.uid))
+        sent = {
+            "title": item.title[:300],
+            "starts_at": item.starts_at,
+            "ends_at": item.ends_at,
+            "sequence": sequence,
+            "item_sequence": item.sequence,
+            "cancelled": False,
+            "sent_at": now,
+        }
+        if previous is None:
+            first_deliveries.append(
+                sent | {"registration_id": registration.id, "item_uid": item.uid}
+            )
+        else:
+            for name, value in sent.items():
+                setattr(previous, name, value)
+    if first_deliveries:
+        db.session.execute(insert(CalendarDelivery), first_deliveries)
     for delivery in due.cancellations:
         delivery.sequence, delivery.cancelled, delivery.sent_at = delivery.sequence + 1, True, now
         withdrawn = builders.Withdrawn(
@@ -203,16 +213,16 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
             delivery.ends_at,
             delivery.sequence,
         )
-        calendar = builders.cancellation(withdrawn, attendee, sender, now)
-        files.append(_file(calendar, "CANCEL", delivery.item_uid))
+        content = builders.cancellation(withdrawn, attendee, sender, now)
+        files.append(_file(content, "CANCEL", delivery.item_uid))
     return files
 
 
-def _file(calendar: builders.Calendar, method: str, uid: str) -> mail.Attachment:
+def _file(content: bytes, method: str, uid: str) -> mail.Attachment:
     name = "cancel" if method == "CANCEL" else "invite"
     return mail.Attachment(
         filename=f"{name}-{uid.split('@')[0][:12]}.ics",
-        content=calendar.to_ical(),
+        content=content,
         maintype="text",
         subtype="calendar",
         params={"method": method, "charset": "utf-8"},
