@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, Form, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from ip4dialogue.rules import RuleViolation
 
@@ -72,6 +73,27 @@ def labelled_choices(
         (member.value, labels.get(member, str(member.value).replace("_", " ").capitalize()))
         for member in enum_class
     )
+
+
+class RememberedSelect(Select):
+    """A select over many options that rarely change (every IANA zone, every country):
+    drawing hundreds of options is most of a form's cost, so each drawing is remembered, by
+    its options, selected value and attributes, and drawn again only when one of them
+    differs."""
+
+    def __init__(self, keep: int = 64) -> None:
+        super().__init__()
+        self.keep = keep
+        self.drawn: dict[tuple[Any, ...], Markup] = {}
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        options = tuple((choice.value, choice.label, choice.optgroup) for choice in field.choices)
+        key = (options, field.name, field.data, tuple(sorted(kwargs.items())))
+        if (html := self.drawn.get(key)) is None:
+            if len(self.drawn) >= self.keep:
+                self.drawn.clear()
+            html = self.drawn[key] = super().__call__(field, **kwargs)
+        return html
 
 
 class MultiCheckboxField(SelectMultipleField):

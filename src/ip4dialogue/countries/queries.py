@@ -9,6 +9,9 @@ from ip4dialogue.extensions import db
 def grouped_countries() -> dict[str, list[tuple[str, str]]]:
     """(code, name) pairs under each group's label, in the groups' order, names sorted."""
     groups: dict[str, list[tuple[str, str]]] = {group.label: [] for group in CountryGroup}
-    for country in db.session.scalars(select(Country).order_by(Country.name)):
-        groups[country.group.label].append((country.code, country.name))
+    rows = db.session.execute(
+        select(Country.code, Country.name, Country.group).order_by(Country.name)
+    )
+    for code, name, group in rows:
+        groups[group.label].append((code, name))
     return {label: options for label, options in groups.items() if options}

@@ -43,6 +43,7 @@ from ip4dialogue.forms import (
     BaseForm,
     BaseSubform,
     MultiCheckboxField,
+    RememberedSelect,
     grouped_choices,
     labelled_choices,
 )
@@ -88,13 +89,14 @@ class DialogueForm(BaseForm):
     timezone = SelectField(
         "Time zone",
         choices=grouped_choices(zone_choices()),
+        widget=RememberedSelect(),
         validate_choice=False,
         validators=[DataRequired(), real_time_zone],
         description="Agenda times are typed and shown in this zone.",
     )
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
     city = StringField("City", validators=[Optional(), Length(max=100)])
-    country_code = SelectField("Country", validators=[Optional()])
+    country_code = SelectField("Country", widget=RememberedSelect(), validators=[Optional()])
     format = SelectField("Format", choices=enum_choices(DialogueFormat))
     chatham_house = BooleanField("Held under the Chatham House Rule", default=True)
     registration_mode = SelectField("Registration", choices=enum_choices(RegistrationMode))

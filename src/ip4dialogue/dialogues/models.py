@@ -214,8 +214,11 @@ class AgendaItem(db.Model):
 
     @property
     def public_roles(self) -> list["AgendaRole"]:
-        """The roles whose holders may be named in public (programme, feeds)."""
-        return [role for role in self.roles if role.may_be_named]
+        """The roles whose holders may be named in public (programme, feeds): all of them,
+        or under the Chatham House Rule those who consented."""
+        if not self.dialogue.chatham_house:
+            return list(self.roles)
+        return [role for role in self.roles if role.participant.consent_to_be_listed]
 
     @property
     def seats(self) -> int | None:
@@ -254,8 +257,3 @@ class AgendaRole(db.Model):
 
     item: Mapped[AgendaItem] = relationship(back_populates="roles")
     participant: Mapped[Participant] = relationship()
-
-    @property
-    def may_be_named(self) -> bool:
-        """Under the Chatham House Rule a person is named only with their consent."""
-        return not self.item.dialogue.chatham_house or self.participant.consent_to_be_listed

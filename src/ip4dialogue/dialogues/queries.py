@@ -72,13 +72,18 @@ def load_agenda(dialogue: Dialogue) -> Dialogue:
     return dialogue
 
 
-def public_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
-    """A dialogue the public may see (published or cancelled), with its agenda; organisers may
-    also preview drafts."""
+def visible_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
+    """A dialogue the public may see (published or cancelled), without its agenda; organisers
+    may also preview drafts."""
     query = select(Dialogue).where(Dialogue.slug == slug)
     if not include_drafts:
         query = query.where(Dialogue.status != DialogueStatus.DRAFT)
-    dialogue = db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
+    return db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
+
+
+def public_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
+    """A dialogue the public may see, with its agenda."""
+    dialogue = visible_dialogue(slug, include_drafts=include_drafts)
     return load_agenda(dialogue) if dialogue else None
 
 

@@ -11,9 +11,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ip4dialogue.forms import BaseForm, MultiCheckboxField, choices, labelled_choices
+from ip4dialogue.forms import (
+    BaseForm,
+    MultiCheckboxField,
+    RememberedSelect,
+    choices,
+    grouped_choices,
+    labelled_choices,
+)
 from ip4dialogue.people.models import Sector
 from ip4dialogue.registration.models import RegistrationStatus
+from ip4dialogue.timezones import zone_choices
 
 SECTOR_LABELS = {sector: sector.label for sector in Sector}
 
@@ -24,7 +32,9 @@ class ParticipantDetailsForm(BaseForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     affiliation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
     position = StringField("Position", validators=[Optional(), Length(max=200)])
-    country_code = SelectField("Country", validators=[DataRequired("Pick your country.")])
+    country_code = SelectField(
+        "Country", widget=RememberedSelect(), validators=[DataRequired("Pick your country.")]
+    )
     sector = SelectField(
         "Sector",
         choices=[*choices([("", "Choose your sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
@@ -32,6 +42,8 @@ class ParticipantDetailsForm(BaseForm):
     )
     home_timezone = SelectField(
         "Your home time zone",
+        choices=grouped_choices({"": [("", "Not given")], **zone_choices()}),
+        widget=RememberedSelect(),
         validate_choice=False,
         validators=[Optional()],
         description="So we can show the programme in your time as well.",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import joinedload
 
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemStatus
@@ -137,11 +137,8 @@ def fill(pool: Pool[PlaceT]) -> list[PlaceT]:
 
 def lock(dialogue: Dialogue) -> None:
     """Take the dialogue's seat lock and read its capacity afresh under it (see above)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Dialogue).where(Dialogue.id == dialogue.id).values(id=Dialogue.id),
-            execution_options={"synchronize_session": False},
-        )
+    if db.session.get_bind().dialect.name == "sqlite":  # a write that changes nothing
+        db.session.execute(text("UPDATE dialogues SET id = id WHERE id = :id"), {"id": dialogue.id})
     db.session.refresh(dialogue, ["capacity", "status"], with_for_update=True)
 
 

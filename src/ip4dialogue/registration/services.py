@@ -24,7 +24,7 @@ from ip4dialogue.dialogues.models import (
     DialogueStatus,
     RegistrationMode,
 )
-from ip4dialogue.dialogues.queries import public_dialogue
+from ip4dialogue.dialogues.queries import load_agenda, visible_dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.people.directory import person_with_email
 from ip4dialogue.people.models import Participant, Profile, Sector
@@ -78,14 +78,15 @@ def seats_left(dialogue: Dialogue) -> int | None:
     return seating.dialogue_pool(dialogue).free()
 
 
-def signup_items(dialogue: Dialogue) -> list[AgendaItem]:
-    """The break-outs taking sign-ups, from a dialogue loaded with its agenda."""
-    return [item for item in dialogue.items if item.open_for_signup]
+def breakouts(dialogue: Dialogue) -> list[AgendaItem]:
+    """The break-outs taking sign-ups, with their rooms, in one query."""
+    return seating.open_breakouts(dialogue)
 
 
-def breakout_seats_left(dialogue: Dialogue) -> dict[int, int | None]:
-    """Free seats in each break-out of a dialogue (None: no limit), in one query."""
-    items = signup_items(dialogue)
+def breakout_seats_left(items: list[AgendaItem]) -> dict[int, int | None]:
+    """Free seats in each of these break-outs (None: no limit), in one query."""
+    if not items:
+        return {}
     taken = dict(
         db.session.execute(
             select(SessionSignup.item_id, func.count())
@@ -184,10 +185,11 @@ INVALID_CODE = "This invitation code is not valid for this dialogue. Check the l
 
 @dataclass
 class Desk:
-    """A dialogue's registration desk as one visitor finds it: the dialogue with its agenda,
+    """A dialogue's registration desk as one visitor finds it: the dialogue, its break-outs,
     the invitation their link carries, and why they cannot register, if they cannot."""
 
     dialogue: Dialogue
+    breakouts: list[AgendaItem]
     invitation: Invitation | None
     closed: str | None
 
@@ -197,7 +199,7 @@ class Desk:
 
     @cached_property
     def breakout_seats(self) -> dict[int, int | None]:
-        return breakout_seats_left(self.dialogue)
+        return breakout_seats_left(self.breakouts)
 
 
 def invitation_by_code(dialogue: Dialogue, code: str | None) -> Invitation | None:
@@ -213,14 +215,14 @@ def invitation_by_code(dialogue: Dialogue, code: str | None) -> Invitation | Non
 def desk(slug: str, code: str | None, now: datetime) -> Desk | None:
     """The desk of a published (or cancelled) dialogue; None when there is none. An
     invitation-only dialogue, or any link with a code, needs a valid, open invitation."""
-    dialogue = public_dialogue(slug)
+    dialogue = visible_dialogue(slug)
     if dialogue is None:
         return None
     invitation = invitation_by_code(dialogue, code)
     closed = window_problem(dialogue, now)
     if closed is None and (dialogue.registration_mode == RegistrationMode.INVITATION or code):
         closed = INVALID_CODE if invitation is None else invitation.unusable_reason(now)
-    return Desk(dialogue, invitation, closed)
+    return Desk(dialogue, breakouts(dialogue), invitation, closed)
 
 
 def _check_consents(dialogue: Dialogue, application: Application) -> None:
@@ -236,9 +238,10 @@ def _check_consents(dialogue: Dialogue, application: Application) -> None:
         )
 
 
-def check_breakouts(dialogue: Dialogue, item_ids: Iterable[int]) -> list[AgendaItem]:
-    """The chosen break-outs, refusing unknown ones and two that run at the same time."""
-    offered = {item.id: item for item in signup_items(dialogue)}
+def check_breakouts(items: list[AgendaItem], item_ids: Iterable[int]) -> list[AgendaItem]:
+    """The chosen break-outs among those offered (`items`), refusing unknown ones and two
+    that run at the same time."""
+    offered = {item.id: item for item in items}
     wanted = list(dict.fromkeys(item_ids))
     if any(item_id not in offered for item_id in wanted):
         raise RuleViolation("breakouts", "Choose among the break-outs offered.")
@@ -276,8 +279,9 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
             "email", "This invitation was sent to another address: use the invited email."
         )
     _check_consents(dialogue, application)
-    breakouts = check_breakouts(dialogue, application.breakout_ids)
+    chosen = check_breakouts(desk.breakouts, application.breakout_ids)
     profile = application.details.profile()
+    load_agenda(dialogue)  # the confirmation carries the calendar: read it now, not under the lock
 
     seating.lock(dialogue)
     participant = person_with_email(email)
@@ -300,6 +304,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         consent_chatham_house_at=now if application.consent_chatham_house else None,
         access_needs=application.details.access_needs.strip(),
         dietary_needs=application.details.dietary_needs.strip(),
+        signups=[],
     )
     db.session.add(registration)
     if invitation is not None:
@@ -310,7 +315,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     else:
         seated = seating.admit(seating.dialogue_pool(dialogue), registration)
         kind = "confirmed" if seated else "waitlisted"
-    for item in breakouts:
+    for item in chosen:
         seating.join_breakout(registration, item)
     emails.send_to_registrant(kind, registration, token)
     return Outcome(token=token if invitation is not None else None)
@@ -327,7 +332,8 @@ def update_details(registration: Registration, details: Details) -> None:
 
 def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     """Join and leave break-outs as chosen on the participant's page."""
-    wanted = {item.id: item for item in check_breakouts(registration.dialogue, item_ids)}
+    offered = breakouts(registration.dialogue)
+    wanted = {item.id: item for item in check_breakouts(offered, item_ids)}
     seating.lock_registration(registration)
     if not registration.status.active:
         raise RuleViolation(None, f"Not possible: the registration is {registration.status.value}.")

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue
-from ip4dialogue.dialogues.queries import public_dialogue
+from ip4dialogue.dialogues.queries import visible_dialogue
 from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, services
@@ -18,9 +18,8 @@ from ip4dialogue.registration.forms import (
 )
 from ip4dialogue.registration.models import Registration
 from ip4dialogue.registration.queries import registration_by_token
-from ip4dialogue.report.queries import reference_data
+from ip4dialogue.report.queries import current_themes
 from ip4dialogue.rules import RuleViolation
-from ip4dialogue.timezones import zone_choices
 from ip4dialogue.unit_of_work import attempt
 
 bp = Blueprint("registration", __name__)
@@ -46,17 +45,24 @@ def _fill_choices(form: ParticipantDetailsForm) -> None:
     form.country_code.choices = grouped_choices(
         {"": [("", "Choose your country")], **grouped_countries()}
     )
-    form.home_timezone.choices = grouped_choices({"": [("", "Not given")], **zone_choices()})
-    form.expertise.choices = choices((theme.id, theme.title) for theme in reference_data().themes)
+    form.expertise.choices = choices((theme.id, theme.title) for theme in current_themes())
 
 
 def _fill_breakout_choices(
-    form: RegistrationForm | BreakoutsForm, dialogue: Dialogue, seats: dict[int, int | None]
+    form: RegistrationForm | BreakoutsForm,
+    dialogue: Dialogue,
+    items: list[AgendaItem],
+    seats: dict[int, int | None],
 ) -> None:
     form.breakouts.choices = choices(
-        (item.id, breakout_label(item, dialogue, seats[item.id]))
-        for item in services.signup_items(dialogue)
+        (item.id, breakout_label(item, dialogue, seats[item.id])) for item in items
     )
+
+
+def _offered(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
+    """The break-outs a participant may choose on their page, with the seats left."""
+    items = services.breakouts(dialogue)
+    _fill_breakout_choices(form, dialogue, items, services.breakout_seats_left(items))
 
 
 def _details(form: ParticipantDetailsForm) -> services.Details:
@@ -98,7 +104,7 @@ def register(slug: str) -> ResponseReturnValue:
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
     _fill_choices(form)
-    _fill_breakout_choices(form, desk.dialogue, desk.breakout_seats)
+    _fill_breakout_choices(form, desk.dialogue, desk.breakouts, desk.breakout_seats)
     if not desk.closed and form.validate_on_submit():
         try:
             outcome = attempt(services.register, desk, _application(form), now)
@@ -124,7 +130,7 @@ def register(slug: str) -> ResponseReturnValue:
 @bp.get("/dialogues/<slug>/register/sent")
 def sent(slug: str) -> ResponseReturnValue:
     """The same answer for a new registration and for an address registered already."""
-    dialogue = public_dialogue(slug) or abort(404)
+    dialogue = visible_dialogue(slug) or abort(404)
     to = session.get("registration_sent_to", "")
     return render_template("registration/sent.html", dialogue=dialogue, to=to)
 
@@ -155,7 +161,7 @@ def _manage_page(
     if breakouts is None:
         breakouts = BreakoutsForm(formdata=None)
         breakouts.breakouts.data = [s.item_id for s in registration.signups if s.active]
-    _fill_breakout_choices(breakouts, dialogue, services.breakout_seats_left(dialogue))
+    _offered(breakouts, dialogue)
     return render_template(
         "registration/manage.html",
         registration=registration,
@@ -187,9 +193,7 @@ def manage(token: str) -> ResponseReturnValue:
 def breakouts(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     form = BreakoutsForm()
-    _fill_breakout_choices(
-        form, registration.dialogue, services.breakout_seats_left(registration.dialogue)
-    )
+    _offered(form, registration.dialogue)
     if form.validate_on_submit():
         try:
             attempt(services.set_breakouts, registration, form.breakouts.data or [])

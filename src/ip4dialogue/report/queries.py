@@ -27,6 +27,13 @@ def current_report() -> Report | None:
     return db.session.scalars(query).first()
 
 
+def current_themes() -> list[Theme]:
+    """The themes of the report the dialogues follow, in their order, in one query."""
+    first_report = select(Report.id).order_by(Report.id).limit(1).scalar_subquery()
+    query = select(Theme).where(Theme.report_id == first_report).order_by(Theme.position)
+    return list(db.session.scalars(query))
+
+
 @dataclass
 class ReferenceData:
     recommendations: list[Recommendation]

@@ -1,0 +1,84 @@
+"""What one registration costs the database, whatever the length of the agenda: the same
+statements at 13 and 300 items, and under the seat lock only the seat decision and the
+writing of it."""
+
+from datetime import timedelta
+
+from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, ItemKind, RegistrationMode, Role
+from ip4dialogue.extensions import db
+from tests.helpers import QueryLog
+
+FORM = {
+    "name": "Dr Kim",
+    "affiliation": "KIDA",
+    "country_code": "KR",
+    "sector": "think_tank",
+    "consent_data_processing": "y",
+    "consent_chatham_house": "y",
+}
+SIZES = (0, 13, 300)
+
+
+def dialogue_with_agenda(make, size: int):
+    """An open dialogue of `size` sessions, each with a room, a speaker, a theme and a
+    recommendation, the first of them a break-out."""
+    dialogue = make.dialogue(slug=f"agenda-{size}", registration_mode=RegistrationMode.OPEN)
+    theme, recommendation = make.theme(), make.recommendation()
+    room = make.room(dialogue)
+    speaker = make.participant(consent_to_be_listed=True)
+    start = make.item(dialogue).starts_at
+    db.session.delete(dialogue.items[0])
+    for number in range(size):
+        begins = start + timedelta(minutes=10 * number)
+        db.session.add(
+            AgendaItem(
+                dialogue=dialogue,
+                kind=ItemKind.BREAKOUT if number == 0 else ItemKind.PANEL,
+                signup_required=number == 0,
+                title=f"Session {number}",
+                starts_at=begins,
+                ends_at=begins + timedelta(hours=1),
+                room=room,
+                themes=[theme],
+                recommendations=[recommendation],
+                roles=[AgendaRole(participant=speaker, role=Role.SPEAKER)],
+            )
+        )
+    db.session.commit()
+    return dialogue
+
+
+def registering(client, queries, dialogue, email: str) -> QueryLog:
+    with queries() as log:
+        response = client.post(f"/dialogues/{dialogue.slug}/register", data=FORM | {"email": email})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return log
+
+
+def under_the_lock(log: QueryLog) -> list[str]:
+    """The statements from the seat lock (SQLite's write to the dialogue's row, or
+    PostgreSQL's FOR UPDATE) to the commit."""
+    start = next(
+        index
+        for index, statement in enumerate(log.statements)
+        if statement.startswith("UPDATE dialogues") or "FOR UPDATE" in statement
+    )
+    return log.statements[start:]
+
+
+def test_a_registration_costs_the_same_statements_whatever_the_agenda(client, make, queries):
+    make.country(code="KR", name="South Korea")
+    logs = {
+        size: registering(client, queries, dialogue_with_agenda(make, size), f"{size}@example.org")
+        for size in SIZES
+    }
+
+    assert logs[13].statements == logs[300].statements
+    # An empty agenda spares the two statements about its sessions: the seats left in its
+    # break-outs, and the record of the calendar invitations sent.
+    assert logs[0].count == logs[300].count - 2
+    locked = under_the_lock(logs[300])
+    assert len(locked) == len(under_the_lock(logs[13]))
+    assert not any(
+        "agenda_items" in statement for statement in locked if statement.startswith("SELECT")
+    ), "the agenda is read before the lock, never under it"
