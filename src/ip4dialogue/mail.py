@@ -12,9 +12,14 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message as MIMEMessage
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,8 @@ from ip4dialogue.database import utcnow
 logger = logging.getLogger(__name__)
 
 OUTBOX_KEY = "ip4dialogue.outbox"
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -72,23 +79,48 @@ def queue(session: Session, message: Message) -> None:
     session.info.setdefault(OUTBOX_KEY, []).append(message)
 
 
-def to_email(message: Message, sender: str) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = sender
-    email["To"] = Address(display_name=header_text(message.to_name), addr_spec=message.to_address)
-    email["Subject"] = header_text(message.subject)
+def _header(text: str) -> str | Header:
+    """Header text, RFC 2047-encoded only when it is not plain ASCII."""
+    return text if text.isascii() else Header(text, "utf-8")
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((header_text(name), address), charset="utf-8")
+
+
+def _text(body: str, subtype: str) -> MIMEText:
+    """7-bit when plain ASCII, so an .eml in the outbox reads as it is (links included);
+    quoted-printable UTF-8 otherwise."""
+    return MIMEText(body, subtype, "us-ascii" if body.isascii() else _UTF8)
+
+
+def _attachment(attachment: Attachment) -> MIMEBase:
+    part = MIMEBase(attachment.maintype, attachment.subtype, **attachment.params)
+    part.set_payload(attachment.content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
+
+
+def to_email(message: Message, sender: str) -> MIMEMultipart:
+    """The message as MIME: text and HTML alternatives, then the attachments. Built with the
+    email package's classic classes, which are many times faster than EmailMessage's header
+    registry when a message carries a calendar file for every session."""
+    bodies = MIMEMultipart("alternative")
+    bodies.attach(_text(message.text, "plain"))
+    bodies.attach(_text(message.html, "html"))
+    if message.attachments:
+        email = MIMEMultipart("mixed")
+        email.attach(bodies)
+        for attachment in message.attachments:
+            email.attach(_attachment(attachment))
+    else:
+        email = bodies
+    email["From"] = _address(*parseaddr(sender))
+    email["To"] = _address(message.to_name, message.to_address)
+    email["Subject"] = _header(header_text(message.subject))
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(domain="ip4dialogue")
-    email.set_content(message.text)
-    email.add_alternative(message.html, subtype="html")
-    for attachment in message.attachments:
-        email.add_attachment(
-            attachment.content,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-            params=attachment.params,
-        )
     return email
 
 
@@ -100,7 +132,7 @@ def deliver(app: Flask, message: Message) -> None:
         _write_outbox(Path(app.instance_path) / "outbox", email)
 
 
-def _send_smtp(config: Any, email: EmailMessage) -> None:
+def _send_smtp(config: Any, email: MIMEMessage) -> None:
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls(context=ssl.create_default_context())
@@ -109,11 +141,11 @@ def _send_smtp(config: Any, email: EmailMessage) -> None:
         smtp.send_message(email)
 
 
-def _write_outbox(outbox: Path, email: EmailMessage) -> None:
+def _write_outbox(outbox: Path, email: MIMEMessage) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
     temporary = outbox / f".{name}.partial"
-    temporary.write_bytes(bytes(email))
+    temporary.write_bytes(email.as_bytes())
     temporary.rename(outbox / name)
 
 
