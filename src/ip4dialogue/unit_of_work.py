@@ -8,25 +8,63 @@ Warehouse's `pyramid_tm` and Indico's request handler, which commit for the code
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ip4dialogue.extensions import db
+from ip4dialogue.mail import OUTBOX_KEY
 from ip4dialogue.rules import RuleViolation
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
+WROTE = "ip4dialogue.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, flush_context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    """Statements run through the session that are not queries (bulk inserts, updates, SQL
+    text) count as writes, whatever they turn out to change."""
+    if not state.is_select:
+        state.session.info[WROTE] = True
+
+
+def has_changes(session: Session) -> bool:
+    """Whether the unit of work wrote, or holds changes or mail, to commit."""
+    return bool(
+        session.info.get(WROTE)
+        or session.info.get(OUTBOX_KEY)
+        or session.new
+        or session.dirty
+        or session.deleted
+    )
+
+
 def _end_request(response: Response) -> Response:
-    """Commit what a successful request did; an error response undoes it. (A request that
-    raised never gets here: the session is removed, and rolled back, at teardown.)"""
-    if response.status_code < 400:
-        db.session.commit()
-    else:
+    """Commit what a successful request did; an error response undoes it. A request that
+    changed nothing has nothing to commit: its session is simply closed at teardown, which
+    spares expiring every object a long page loaded. (A request that raised never gets
+    here: its session is removed, and rolled back, at teardown.)"""
+    if response.status_code >= 400:
         db.session.rollback()
+    elif has_changes(db.session):
+        db.session.commit()
     return response
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _settled(session: Session) -> None:
+    session.info.pop(WROTE, None)
 
 
 @contextmanager
