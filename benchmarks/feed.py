@@ -1,50 +1,22 @@
 """The synthetic dialogue the benchmarks serve, and the icalendar floor its feed is held to:
 icalendar building and serialising the very same events from plain values."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from icalendar import Calendar, Event, vText
 
+from benchmarks.load import synthetic_agenda
 from ip4dialogue.calendar.builders import Links, agenda_feed
 from ip4dialogue.calendar.timezones import vtimezone
 from ip4dialogue.dialogues.models import (
-    AgendaItem,
-    AgendaRole,
     Dialogue,
     DialogueStatus,
-    ItemKind,
-    Room,
 )
 from ip4dialogue.extensions import db
-from ip4dialogue.people.models import Participant
-from ip4dialogue.report.models import Recommendation, Report, Theme
-
-REPEATS = 7
-DESCRIPTION_TAIL = (
-    "\n\nSpeaker: Dr Speaker\n\nRecommendations taken up:\n1. A recommendation\n\nThemes: A; B"
-)
 
 
 def build_dialogue(size: int) -> None:
-    report = Report(
-        slug="r",
-        title="Report",
-        author="A",
-        publishers="P",
-        year=2024,
-        url="https://x",
-        summary="S",
-    )
-    themes = [
-        Theme(report=report, slug=f"t{n}", title=f"Theme {n}", summary="About.", position=n)
-        for n in range(6)
-    ]
-    recommendations = [
-        Recommendation(
-            report=report, number=n, short_title=f"R{n}", text=f"Recommendation {n}, in full."
-        )
-        for n in range(1, 6)
-    ]
+    """A published dialogue at /dialogues/bench with a synthetic agenda of `size` items."""
     dialogue = Dialogue(
         slug="bench",
         title="Benchmark Dialogue",
@@ -56,26 +28,8 @@ def build_dialogue(size: int) -> None:
         status=DialogueStatus.PUBLISHED,
         chatham_house=False,
     )
-    rooms = [Room(dialogue=dialogue, name=f"Room {n}", capacity=50) for n in range(8)]
-    speaker = Participant(name="Dr Speaker", email="speaker@example.org", consent_to_be_listed=True)
-    start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
-    stamp = datetime(2026, 11, 1, tzinfo=UTC)
-    for number in range(size):
-        begins = start + timedelta(minutes=(number * 37) % 1800)
-        item = AgendaItem(
-            dialogue=dialogue,
-            kind=ItemKind.PANEL,
-            title=f"Session {number}: on deterrence",
-            description="A discussion of the report's themes.\nSecond line.",
-            starts_at=begins,
-            ends_at=begins + timedelta(minutes=60),
-            room=rooms[number % 8],
-            changed_at=stamp,
-            themes=themes[number % 6 : number % 6 + 2],
-            recommendations=recommendations[number % 5 : number % 5 + 1],
-        )
-        item.roles = [AgendaRole(participant=speaker, role="speaker")]
-    db.session.add_all([report, dialogue])
+    db.session.add(dialogue)
+    synthetic_agenda(dialogue, size)
     db.session.commit()
 
 

@@ -1,0 +1,127 @@
+"""The floor for registration throughput: a minimal Flask app, served by gunicorn with the
+same settings, that does what a registration must do and nothing else. It answers the same
+three requests (the form, its POST, the page after it); the POST takes the same seat lock,
+decides the seat the same way and inserts the same rows: the person, the registration, and a
+calendar delivery for each session on their schedule. No forms, templates, mail or sessions.
+
+Served as `benchmarks.floor:create_floor_app()`.
+"""
+
+import os
+
+from flask import Flask, redirect, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import create_engine, func, insert, select, text
+
+from ip4dialogue import models
+from ip4dialogue.config import engine_options
+from ip4dialogue.database import utcnow
+from ip4dialogue.tokens import new_secret
+
+FORM = '<form method="post"><input name="csrf_token" type="hidden" value="floor"></form>'
+
+
+def create_floor_app() -> Flask:
+    url = os.environ["IP4DIALOGUE_DATABASE_URL"]
+    engine = create_engine(url, **engine_options(url, 5))
+    tables = models.Dialogue.metadata.tables
+    dialogues, items = tables["dialogues"], tables["agenda_items"]
+    people, registrations = tables["participants"], tables["registrations"]
+    deliveries = tables["calendar_deliveries"]
+    app = Flask(__name__)
+
+    @app.get("/healthz")
+    def healthz() -> ResponseReturnValue:
+        return "ok"
+
+    @app.get("/dialogues/<slug>/register")
+    def form(slug: str) -> ResponseReturnValue:
+        return FORM
+
+    @app.get("/dialogues/<slug>/register/sent")
+    def sent(slug: str) -> ResponseReturnValue:
+        return "sent"
+
+    @app.post("/dialogues/<slug>/register")
+    def register(slug: str) -> ResponseReturnValue:
+        now = utcnow()
+        with engine.begin() as connection:
+            dialogue_id = connection.scalar(select(dialogues.c.id).where(dialogues.c.slug == slug))
+            schedule = connection.execute(
+                select(items.c.uid, items.c.title, items.c.starts_at, items.c.ends_at).where(
+                    items.c.dialogue_id == dialogue_id, ~items.c.signup_required
+                )
+            ).all()
+            if connection.dialect.name == "sqlite":
+                connection.execute(
+                    text("UPDATE dialogues SET id = id WHERE id = :id"), {"id": dialogue_id}
+                )
+            capacity = connection.scalar(
+                select(dialogues.c.capacity).where(dialogues.c.id == dialogue_id).with_for_update()
+            )
+            seated = connection.scalar(
+                select(func.count()).where(
+                    registrations.c.dialogue_id == dialogue_id,
+                    registrations.c.status == "confirmed",
+                )
+            )
+            confirmed = capacity is None or seated < capacity
+            position = None
+            if not confirmed:
+                last = connection.scalar(
+                    select(func.max(registrations.c.waitlist_position)).where(
+                        registrations.c.dialogue_id == dialogue_id
+                    )
+                )
+                position = (last or 0) + 1
+            person_id = connection.execute(
+                insert(people)
+                .values(
+                    name=request.form["name"],
+                    email=request.form["email"],
+                    affiliation=request.form["affiliation"],
+                    position="",
+                    country_code=request.form["country_code"],
+                    sector=request.form["sector"],
+                    consent_to_be_listed=False,
+                    created_at=now,
+                )
+                .returning(people.c.id)
+            ).scalar_one()
+            registration_id = connection.execute(
+                insert(registrations)
+                .values(
+                    participant_id=person_id,
+                    dialogue_id=dialogue_id,
+                    status="confirmed" if confirmed else "waitlisted",
+                    waitlist_position=position,
+                    consent_data_processing_at=now,
+                    access_needs="",
+                    dietary_needs="",
+                    manage_token_hash=new_secret()[1],
+                    created_at=now,
+                    status_changed_at=now,
+                )
+                .returning(registrations.c.id)
+            ).scalar_one()
+            if confirmed and schedule:
+                connection.execute(
+                    insert(deliveries),
+                    [
+                        {
+                            "registration_id": registration_id,
+                            "item_uid": uid,
+                            "title": title,
+                            "starts_at": starts_at,
+                            "ends_at": ends_at,
+                            "sequence": 0,
+                            "item_sequence": 0,
+                            "cancelled": False,
+                            "sent_at": now,
+                        }
+                        for uid, title, starts_at, ends_at in schedule
+                    ],
+                )
+        return redirect(f"/dialogues/{slug}/register/sent")
+
+    return app

@@ -1,0 +1,235 @@
+"""The load harness: dialogues to register for, gunicorn serving an app with the production
+settings, and client processes that register experts as a browser would (GET the form, POST
+it, follow the redirect). The concurrency tests and `make bench` both use it.
+"""
+
+import html
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+from sqlalchemy import create_engine, update
+
+from ip4dialogue import create_app
+from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.database import Base
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    AgendaRole,
+    Dialogue,
+    DialogueStatus,
+    ItemKind,
+    RegistrationMode,
+    Role,
+    Room,
+)
+from ip4dialogue.extensions import db
+from ip4dialogue.people.models import Participant
+from ip4dialogue.report.models import Recommendation, Report, Theme
+from ip4dialogue.resources import resource_dir
+from ip4dialogue.seeding import load_seed
+from ip4dialogue.unit_of_work import transaction
+
+ROOT = Path(__file__).resolve().parents[1]
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SAMPLE = "sample"  # the seed's sample dialogue, Seoul 2027, with its 13 items
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Dialogues to register for
+
+
+def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
+    """`size` sessions over the dialogue's two days in eight rooms, each with a speaker, two
+    themes and a recommendation: the shape of a real agenda, at any length."""
+    report = Report(
+        slug="bench",
+        title="Report",
+        author="A",
+        publishers="P",
+        year=2024,
+        url="https://x",
+        summary="S",
+    )
+    themes = [
+        Theme(report=report, slug=f"t{n}", title=f"Theme {n}", summary="About.", position=n)
+        for n in range(6)
+    ]
+    recommendations = [
+        Recommendation(report=report, number=n, short_title=f"R{n}", text=f"Recommendation {n}.")
+        for n in range(1, 6)
+    ]
+    rooms = [Room(name=f"Room {n}", capacity=50, position=n) for n in range(8)]
+    dialogue.rooms = rooms
+    speaker = Participant(name="Dr Speaker", email="speaker@example.org", consent_to_be_listed=True)
+    start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    for number in range(size):
+        begins = start + timedelta(minutes=(number * 37) % 1800)
+        dialogue.items.append(
+            AgendaItem(
+                kind=ItemKind.PANEL,
+                title=f"Session {number}: on deterrence",
+                description="A discussion of the report's themes.\nSecond line.",
+                starts_at=begins,
+                ends_at=begins + timedelta(minutes=60),
+                room=rooms[number % 8],
+                changed_at=stamp,
+                themes=themes[number % 6 : number % 6 + 2],
+                recommendations=recommendations[number % 5 : number % 5 + 1],
+                roles=[AgendaRole(participant=speaker, role=Role.SPEAKER)],
+            )
+        )
+    db.session.add(report)
+
+
+def prepare_load_dialogue(database_url: str, seats: int, agenda: int | str = 0) -> str:
+    """An empty schema with one open, published dialogue of `seats` seats; its agenda is the
+    seed's sample (SAMPLE) or a synthetic one of that many items. Returns its slug."""
+    engine = create_engine(database_url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url})
+    with app.app_context():
+        slug = _add_load_dialogue(seats, agenda)
+        db.engine.dispose()
+    return slug
+
+
+def _add_load_dialogue(seats: int, agenda: int | str) -> str:
+    with transaction():
+        if agenda == SAMPLE:
+            load_seed(resource_dir("seed"))
+            slug = "seoul-2027"
+            db.session.execute(
+                update(Dialogue)
+                .where(Dialogue.slug == slug)
+                .values(capacity=seats, registration_mode=RegistrationMode.OPEN)
+            )
+        else:
+            slug = "load"
+            db.session.add(Country(code="KR", name="South Korea", group=CountryGroup.IP4))
+            dialogue = Dialogue(
+                slug=slug,
+                title="Load",
+                start_date=date(2027, 5, 11),
+                end_date=date(2027, 5, 12),
+                timezone="Asia/Seoul",
+                capacity=seats,
+                chatham_house=False,
+                registration_mode=RegistrationMode.OPEN,
+                status=DialogueStatus.PUBLISHED,
+            )
+            db.session.add(dialogue)
+            synthetic_agenda(dialogue, int(agenda))
+    return slug
+
+
+# Serving
+
+
+class Served(NamedTuple):
+    url: str
+    pid: int  # gunicorn's master process
+
+
+@contextmanager
+def gunicorn(
+    database_url: str, workers: int, instance: Path, app: str = "ip4dialogue:create_app()"
+) -> Iterator[Served]:
+    """`app` served by gunicorn with the production settings (ip4dialogue.gunicorn_conf)."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("IP4DIALOGUE_")}
+    env |= {
+        "IP4DIALOGUE_ENV": "development",
+        "IP4DIALOGUE_DATABASE_URL": database_url,
+        "IP4DIALOGUE_INSTANCE_PATH": str(instance),
+        "IP4DIALOGUE_RATELIMIT_ENABLED": "false",  # every client shares one loopback address
+        "IP4DIALOGUE_BIND": f"127.0.0.1:{port}",
+        "IP4DIALOGUE_WORKERS": str(workers),
+        "PYTHONPATH": str(ROOT),
+    }
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:ip4dialogue.gunicorn_conf",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+            app,
+        ],
+        env=env,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base_url + "/healthz", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield Served(base_url, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# Clients
+
+
+def register_one(base_url: str, slug: str, email: str) -> int:
+    """One expert's visit: load the form (session cookie and CSRF token), submit it, and land
+    on the page that says an email is on its way. Returns the final status (599: elsewhere)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    form_url = f"{base_url}/dialogues/{slug}/register"
+    with opener.open(form_url, timeout=60) as response:
+        token = html.unescape(CSRF.search(response.read().decode()).group(1))
+    form = {
+        "csrf_token": token,
+        "name": email.split("@")[0],
+        "email": email,
+        "affiliation": "Institute",
+        "country_code": "KR",
+        "sector": "think_tank",
+        "consent_data_processing": "y",
+        "consent_chatham_house": "y",
+    }
+    data = urllib.parse.urlencode(form).encode()
+    try:
+        with opener.open(form_url, data=data, timeout=60) as response:
+            return response.status if "/register/sent" in response.geturl() else 599
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def register_batch(base_url: str, slug: str, emails: list[str]) -> list[int]:
+    """A client process firing its registrations all at once, on threads."""
+    with ThreadPoolExecutor(max_workers=len(emails)) as pool:
+        return list(pool.map(lambda email: register_one(base_url, slug, email), emails))
