@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, Form, SelectMultipleField, StringField
+from wtforms import Field, Form, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
@@ -94,6 +94,30 @@ class RememberedSelect(Select):
                 self.drawn.clear()
             html = self.drawn[key] = super().__call__(field, **kwargs)
         return html
+
+
+class EnumField(SelectField):
+    """A choice among an enum's members, whose data is the member itself: a model set from
+    the form then holds what a model loaded from the database holds, not a bare string."""
+
+    def __init__(
+        self,
+        label: str,
+        enum_class: type[enum.Enum],
+        labels: Mapping[Any, str] | None = None,
+        *,
+        blank: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        def member(value: Any) -> enum.Enum | None:
+            if value in ("", None):
+                return None
+            return value if isinstance(value, enum_class) else enum_class(value)
+
+        offered = labelled_choices(enum_class, labels)
+        if blank is not None:
+            offered = [SelectChoice("", blank), *offered]
+        super().__init__(label, choices=offered, coerce=member, **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):

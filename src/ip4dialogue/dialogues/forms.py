@@ -1,7 +1,6 @@
 """Organiser forms for dialogues, rooms and agenda items. Field validators check one value;
 rules that need the database or the dialogue live in services and report back to a field."""
 
-import enum
 import re
 from typing import Any
 
@@ -19,7 +18,6 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -42,10 +40,10 @@ from ip4dialogue.dialogues.models import (
 from ip4dialogue.forms import (
     BaseForm,
     BaseSubform,
+    EnumField,
     MultiCheckboxField,
     RememberedSelect,
     grouped_choices,
-    labelled_choices,
 )
 from ip4dialogue.timezones import zone_choices, zone_or_none
 
@@ -59,10 +57,6 @@ LABELS = {
     RegistrationMode.APPROVAL: "Approval: organisers decide each registration",
     RegistrationMode.INVITATION: "Invitation only",
 }
-
-
-def enum_choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
-    return labelled_choices(enum_class, LABELS)
 
 
 def real_time_zone(form: Form, field: StringField) -> None:
@@ -97,9 +91,9 @@ class DialogueForm(BaseForm):
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
     city = StringField("City", validators=[Optional(), Length(max=100)])
     country_code = SelectField("Country", widget=RememberedSelect(), validators=[Optional()])
-    format = SelectField("Format", choices=enum_choices(DialogueFormat))
+    format = EnumField("Format", DialogueFormat, LABELS)
     chatham_house = BooleanField("Held under the Chatham House Rule", default=True)
-    registration_mode = SelectField("Registration", choices=enum_choices(RegistrationMode))
+    registration_mode = EnumField("Registration", RegistrationMode, LABELS)
     capacity = IntegerField(
         "Seats",
         validators=[Optional(), NumberRange(min=0, max=100_000)],
@@ -143,7 +137,7 @@ class RoleEntryForm(BaseSubform):
     """One person's part in an item: someone already known, or someone added on the spot."""
 
     participant_id = SelectField("Person", coerce=int, validate_choice=False, default=0)
-    role = SelectField("Role", choices=enum_choices(Role), default=Role.SPEAKER.value)
+    role = EnumField("Role", Role, LABELS, default=Role.SPEAKER)
     new_name = StringField("Or a new person: name", validators=[Optional(), Length(max=200)])
     new_email = StringField(
         "Email",
@@ -163,7 +157,7 @@ class RoleEntryForm(BaseSubform):
 
 
 class AgendaItemForm(BaseForm):
-    kind = SelectField("Kind", choices=enum_choices(ItemKind))
+    kind = EnumField("Kind", ItemKind, LABELS)
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(
         "Description",
@@ -175,7 +169,7 @@ class AgendaItemForm(BaseForm):
     end = TimeField("Ends", validators=[InputRequired(message="Give the end time.")])
     ends_next_day = BooleanField("Ends after midnight, on the next day")
     room_id = SelectField("Room", coerce=int, default=0)
-    status = SelectField("Status", choices=enum_choices(ItemStatus), default="confirmed")
+    status = EnumField("Status", ItemStatus, LABELS, default=ItemStatus.CONFIRMED)
     capacity = IntegerField(
         "Seats in this session",
         validators=[Optional(), NumberRange(min=0, max=100_000)],

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ip4dialogue.forms import (
     BaseForm,
+    EnumField,
     MultiCheckboxField,
     RememberedSelect,
     choices,
@@ -35,9 +36,11 @@ class ParticipantDetailsForm(BaseForm):
     country_code = SelectField(
         "Country", widget=RememberedSelect(), validators=[DataRequired("Pick your country.")]
     )
-    sector = SelectField(
+    sector = EnumField(
         "Sector",
-        choices=[*choices([("", "Choose your sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
+        Sector,
+        SECTOR_LABELS,
+        blank="Choose your sector",
         validators=[DataRequired("Pick your sector.")],
     )
     home_timezone = SelectField(
