@@ -95,3 +95,24 @@ def test_the_audit_log_shows_who_did_what_and_cannot_be_changed(app, organiser_c
     assert "confirmed" in page
     audit_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/organise/audit")]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
+
+
+def test_the_audit_log_shows_people_by_their_current_name_and_erased_ones_as_such(
+    organiser_client, make
+):
+    from ip4dialogue.dialogues.models import Role
+    from ip4dialogue.dialogues.services import apply_item_changes
+    from tests.helpers import committed, visible_text
+
+    item = make.item(make.dialogue(), title="Deterrence panel")
+    speaker = make.participant(name="Dr Secret")
+    committed(apply_item_changes, item, {"roles": [(speaker, Role.SPEAKER)]}, None)
+
+    page = visible_text(organiser_client.get("/organise/audit/").get_data(as_text=True))
+    assert "Item “Deterrence panel”" in page
+    assert "speaker: Dr Secret" in page
+
+    committed(speaker.erase)
+    page = visible_text(organiser_client.get("/organise/audit/").get_data(as_text=True))
+    assert "Dr Secret" not in page
+    assert "speaker: erased participant" in page
