@@ -234,8 +234,8 @@ def attach_owed(registration: Registration, message: mail.Message) -> None:
     schedule is owed goes with the message, and is recorded as sent."""
     if registration.participant.email is None:
         return
-    if "items" in inspect(registration.dialogue).unloaded:
-        load_agenda(registration.dialogue)
+    if registration.seated and "items" in inspect(registration.dialogue).unloaded:
+        load_agenda(registration.dialogue)  # only a seat has sessions to send
     due = owed(registration, deliveries_to([registration.id])[registration.id])
     message.attachments += attachments_for(due)
 

@@ -255,6 +255,14 @@ def check_breakouts(items: list[AgendaItem], item_ids: Iterable[int]) -> list[Ag
     return chosen
 
 
+def _likely_seated(dialogue: Dialogue) -> bool:
+    """Whether a newcomer will probably get a seat, as far as can be told before the lock;
+    were a seat to free meanwhile, their calendar would still be read, under the lock."""
+    return dialogue.registration_mode != RegistrationMode.APPROVAL and (
+        seating.dialogue_pool(dialogue).free() != 0
+    )
+
+
 def _registration_of(person: Participant | None, dialogue: Dialogue) -> Registration | None:
     if person is None:
         return None
@@ -281,7 +289,8 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     _check_consents(dialogue, application)
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
     profile = application.details.profile()
-    load_agenda(dialogue)  # the confirmation carries the calendar: read it now, not under the lock
+    if _likely_seated(dialogue):
+        load_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
 
     seating.lock(dialogue)
     participant = person_with_email(email)
