@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from ip4dialogue.database import utcnow
-from ip4dialogue.people.models import Sector
+from ip4dialogue.people.models import Profile, Sector
 from ip4dialogue.registration import services
 from ip4dialogue.unit_of_work import transaction
 
@@ -89,7 +89,7 @@ def committed(use_case: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def application(email: str, **overrides: Any) -> services.Application:
     """What an expert sends from the registration form, with sensible answers."""
-    details = services.Details(
+    profile = Profile(
         name=overrides.pop("name", email.split("@")[0].title()),
         affiliation=overrides.pop("affiliation", "An Institute"),
         position="Fellow",
@@ -97,6 +97,7 @@ def application(email: str, **overrides: Any) -> services.Application:
         sector=Sector.THINK_TANK,
         home_timezone=overrides.pop("home_timezone", "Asia/Seoul"),
     )
+    details = services.Details(profile)
     fields = {"consent_data_processing": True, "consent_chatham_house": True} | overrides
     return services.Application(email=email, details=details, **fields)
 

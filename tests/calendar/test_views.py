@@ -7,6 +7,7 @@ from icalendar import Calendar
 
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
+from ip4dialogue.people.models import Profile
 from ip4dialogue.registration.models import RegistrationStatus, SessionSignup, SignupStatus
 from ip4dialogue.registration.services import issue_token
 from ip4dialogue.unit_of_work import transaction
@@ -143,7 +144,7 @@ def test_withdrawn_consent_gives_the_feed_a_new_version(client, make, app):
     assert b"Dr Named" in first.data
 
     details = registration_services.Details(
-        "Dr Named", "", "", None, None, None, consent_to_be_listed=False
+        Profile("Dr Named", "", "", None, None, None, consent_to_be_listed=False)
     )
     with transaction():
         registration_services.update_details(registration, details)

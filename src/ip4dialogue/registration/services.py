@@ -27,7 +27,7 @@ from ip4dialogue.dialogues.models import (
 from ip4dialogue.dialogues.queries import load_agenda, visible_dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.people.directory import person_with_email
-from ip4dialogue.people.models import Participant, Profile, Sector
+from ip4dialogue.people.models import Participant, Profile
 from ip4dialogue.registration import emails, seating
 from ip4dialogue.registration.models import (
     Decision,
@@ -37,7 +37,6 @@ from ip4dialogue.registration.models import (
     SessionSignup,
     SignupStatus,
 )
-from ip4dialogue.report.queries import themes_with_ids
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.tokens import digest, new_secret
 
@@ -124,30 +123,11 @@ def waitlist_rank(registration: Registration) -> int | None:
 
 @dataclass
 class Details:
-    """What an expert tells us about themselves, and what the dialogue must know of them."""
+    """What an expert tells us: about themselves, and what running the dialogue must know."""
 
-    name: str
-    affiliation: str
-    position: str
-    country_code: str
-    sector: Sector
-    home_timezone: str | None
-    expertise_ids: list[int] = field(default_factory=list)
-    consent_to_be_listed: bool = False
+    profile: Profile
     access_needs: str = ""
     dietary_needs: str = ""
-
-    def profile(self) -> Profile:
-        return Profile(
-            name=self.name,
-            affiliation=self.affiliation,
-            position=self.position,
-            country_code=self.country_code,
-            sector=self.sector,
-            home_timezone=self.home_timezone,
-            expertise=themes_with_ids(self.expertise_ids),
-            consent_to_be_listed=self.consent_to_be_listed,
-        )
 
 
 @dataclass
@@ -288,7 +268,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         )
     _check_consents(dialogue, application)
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
-    profile = application.details.profile()
+    profile = application.details.profile
     if _likely_seated(dialogue):
         load_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
 
@@ -334,7 +314,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
 
 
 def update_details(registration: Registration, details: Details) -> None:
-    registration.participant.describe(details.profile())
+    registration.participant.describe(details.profile)
     registration.access_needs = details.access_needs.strip()
     registration.dietary_needs = details.dietary_needs.strip()
 

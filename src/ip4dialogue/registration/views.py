@@ -10,6 +10,7 @@ from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.dialogues.queries import visible_dialogue
 from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.people.models import Profile
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
     BreakoutsForm,
@@ -18,7 +19,7 @@ from ip4dialogue.registration.forms import (
 )
 from ip4dialogue.registration.models import Registration
 from ip4dialogue.registration.queries import registration_by_token
-from ip4dialogue.report.queries import current_themes
+from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
 
@@ -66,18 +67,17 @@ def _offered(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None
 
 
 def _details(form: ParticipantDetailsForm) -> services.Details:
-    return services.Details(
+    profile = Profile(
         name=form.name.data,
         affiliation=form.affiliation.data,
         position=form.position.data or "",
         country_code=form.country_code.data,
         sector=form.sector.data,
         home_timezone=form.home_timezone.data or None,
-        expertise_ids=form.expertise.data or [],
+        expertise=themes_with_ids(form.expertise.data or []),
         consent_to_be_listed=form.consent_to_be_listed.data,
-        access_needs=form.access_needs.data or "",
-        dietary_needs=form.dietary_needs.data or "",
     )
+    return services.Details(profile, form.access_needs.data or "", form.dietary_needs.data or "")
 
 
 def _application(form: RegistrationForm) -> services.Application:
