@@ -12,8 +12,8 @@ _events = Namespace()
 capacity_changed = _events.signal(
     "capacity-changed",
     doc="""Seats may have come free in a dialogue or its break-outs. Sender: the Dialogue.
-    Sent when its capacity, a room's seats, an item's room, capacity, sign-up or status
-    changed, or an item was deleted.""",
+    Sent when its capacity, a room's seats, or an item's room, capacity, sign-up or status
+    changed, or a room was removed.""",
 )
 
 person_changed = _events.signal(

@@ -176,21 +176,51 @@ def test_an_erasure_seats_the_first_in_line(app, client, waiting_for_the_dialogu
     assert mailed(app, PROMOTED) == ["ben@example.org"]
 
 
-def test_a_purge_gives_nobody_a_seat_in_a_dialogue_that_is_over(app, make):
+def test_a_purge_keeps_a_past_dialogues_record_and_gives_nobody_a_seat_in_it(app, make):
     past = make.dialogue(
         title="Seoul",
         registration_mode=RegistrationMode.OPEN,
         capacity=1,
         start_date=date(2025, 3, 1),
     )
+    breakout = make.item(past, kind=ItemKind.BREAKOUT, signup_required=True, capacity=1)
     for name in ("ana", "ben"):
-        register(past, f"{name}@example.org")
+        register(past, f"{name}@example.org", breakout_ids=[breakout.id])
 
     result = app.test_cli_runner().invoke(args=["purge", "--before", "2026-01-01"])
 
     assert result.exit_code == 0, result.output
     statuses = [registration.status for registration in db.session.scalars(select(Registration))]
-    assert statuses == [RegistrationStatus.CANCELLED, RegistrationStatus.CANCELLED]
+    assert statuses == [CONFIRMED, WAITLISTED]  # anonymous now, and as they were
+    assert mailed(app, PROMOTED) == mailed(app, BREAKOUT_SEAT) == []
+
+
+def test_moving_the_only_seated_expert_to_the_waitlist_leaves_the_seat_free(
+    app, organiser_client, make
+):
+    dialogue = make.dialogue(title="Seoul", registration_mode=RegistrationMode.OPEN, capacity=1)
+    register(dialogue, "ana@example.org")
+    ana = registration_of("ana@example.org")
+    url = f"/organise/dialogues/{dialogue.id}/registrations/{ana.id}/waitlist"
+
+    assert organiser_client.post(url).status_code == 302
+
+    assert registration_of("ana@example.org").status == WAITLISTED
+    assert [m["Subject"] for m in outbox(app)][-1] == "You are on the waitlist for Seoul"
+    assert mailed(app, PROMOTED) == []
+
+
+def test_a_cancelled_dialogue_seats_nobody_when_a_seat_frees(app, make, waiting_for_the_dialogue):
+    from ip4dialogue.dialogues.models import DialogueStatus
+    from ip4dialogue.registration.services import cancel
+    from tests.helpers import committed
+
+    waiting_for_the_dialogue.status = DialogueStatus.CANCELLED
+    db.session.commit()
+
+    committed(cancel, registration_of("ana@example.org"))
+
+    assert registration_of("ben@example.org").status == WAITLISTED
     assert mailed(app, PROMOTED) == []
 
 
@@ -271,6 +301,32 @@ def test_removing_the_room_lifts_its_limit_and_seats_the_line(
 
     assert organiser_client.post(url).status_code == 302
 
+    assert_ben_is_seated(app)
+
+
+def test_a_break_out_called_off_seats_nobody_and_seats_its_line_when_reinstated(
+    app, organiser_client, waiting_for_the_breakout
+):
+    dialogue, breakout, small, _ = waiting_for_the_breakout
+    form = {
+        "kind": "breakout",
+        "title": "Break-out",
+        "day": "2027-05-11",
+        "start": "09:00",
+        "end": "10:00",
+        "room_id": str(small.id),
+        "signup_required": "y",
+    }
+    url = f"/organise/dialogues/{dialogue.id}/items/{breakout.id}"
+    token = issue_token(registration_of("ana@example.org"))
+    db.session.commit()
+
+    assert organiser_client.post(url, data=form | {"status": "cancelled"}).status_code == 302
+    organiser_client.post(f"/registrations/{token}/breakouts", data={})
+    assert signup_of("ben@example.org").status == SignupStatus.WAITLISTED
+    assert mailed(app, BREAKOUT_SEAT) == []
+
+    assert organiser_client.post(url, data=form | {"status": "confirmed"}).status_code == 302
     assert_ben_is_seated(app)
 
 

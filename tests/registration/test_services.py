@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import services as agenda
-from ip4dialogue.dialogues.models import ItemKind, RegistrationMode, Role
+from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, ItemKind, RegistrationMode, Role
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration import invitations, services
@@ -22,7 +22,7 @@ from ip4dialogue.registration.models import (
 )
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.rules import RuleViolation
-from tests.helpers import committed, link_in, outbox, register
+from tests.helpers import application, committed, link_in, outbox, register
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 
@@ -36,6 +36,10 @@ def registration_of(email: str) -> Registration:
     return db.session.scalars(
         select(Registration).join(Registration.participant).where(Participant.email == email)
     ).one()
+
+
+def registration_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Registration))
 
 
 def subjects(app) -> list[str]:
@@ -342,3 +346,29 @@ def test_the_audit_log_names_people_by_id_so_erasure_leaves_no_name_there(make, 
 
     assert "Dr Secret" not in str(logged.before) + str(logged.after)
     assert speaker.display_name == "erased participant"
+
+
+def test_an_invitation_revoked_while_its_invitee_registers_is_refused_under_the_lock(
+    app, invitation_dialogue, organiser
+):
+    code = invite(app, invitation_dialogue, organiser)
+    now = utcnow()
+    desk = services.desk(invitation_dialogue.slug, code, now)
+    assert desk.closed is None
+    with db.engine.begin() as elsewhere:  # an organiser revokes it meanwhile
+        elsewhere.execute(update(Invitation).values(state=InvitationState.REVOKED))
+
+    with pytest.raises(RuleViolation, match="no longer open"):
+        committed(services.register, desk, application("kim@example.org"), now)
+    assert registration_count() == 0
+
+
+def test_a_dialogue_cancelled_while_an_expert_registers_takes_nobody(open_dialogue):
+    now = utcnow()
+    desk = services.desk(open_dialogue.slug, None, now)
+    with db.engine.begin() as elsewhere:
+        elsewhere.execute(update(Dialogue).values(status=DialogueStatus.CANCELLED))
+
+    with pytest.raises(RuleViolation, match="not open"):
+        committed(services.register, desk, application("ana@example.org"), now)
+    assert registration_count() == 0

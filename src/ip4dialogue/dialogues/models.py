@@ -227,10 +227,6 @@ class AgendaItem(db.Model):
             return self.capacity
         return self.room.capacity if self.room is not None else None
 
-    @property
-    def open_for_signup(self) -> bool:
-        return self.signup_required and self.status != ItemStatus.CANCELLED
-
     def mark_changed(self, *, scheduling: bool) -> None:
         """Stamp a change for calendars; a change of time, place or status of an item that was
         ever published also raises its SEQUENCE (RFC 5545), even if made in draft."""

@@ -2,9 +2,10 @@
 
 A pool is a number of seats (or no limit) and a line of people waiting for one, first come,
 first served. The same moves serve every pool: `admit` (a seat while seats last, else the end
-of the line), `queue` (the end of the line) and `fill` (seat the first in line while seats
-are free). The database keeps the line unambiguous: a place in it exactly when waiting, and
-no two people at one place.
+of the line), `queue` (the end of the line), `leave` (a seat given up goes on) and `fill`
+(seat the first in line while seats are free). Seats are filled only while the pool is open:
+a dialogue published and not over, a break-out not cancelled in it. The database keeps each
+line unambiguous: a place in it exactly when waiting, and no two people at one place.
 
 Callers hold the dialogue's seat lock (`lock`) before anything is counted, so concurrent
 requests from any number of processes never overbook and lines keep arrival order. The lock
@@ -14,12 +15,12 @@ PostgreSQL; on SQLite, a write to that row, which takes SQLite's single write lo
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import joinedload
 
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemStatus
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
     Registration,
@@ -28,29 +29,19 @@ from ip4dialogue.registration.models import (
     SignupStatus,
 )
 
-
-class Place(Protocol):
-    """A registration in a dialogue, or a sign-up for a break-out."""
-
-    waitlist_position: int | None
-
-    def confirm(self) -> None: ...
-
-    def wait(self, position: int) -> None: ...
-
-
-PlaceT = TypeVar("PlaceT", Registration, SessionSignup)
+Place = TypeVar("Place", Registration, SessionSignup)
 
 
 @dataclass(frozen=True)
-class Pool(Generic[PlaceT]):
+class Pool(Generic[Place]):
     """Seats, and the line for them."""
 
-    model: type[PlaceT]
+    model: type[Place]
     members: ColumnElement[bool]  # which places belong to the pool
     capacity: int | None  # None: no limit
-    seated_status: str
-    waiting_status: str
+    open: bool  # whether seats that free are given to those waiting
+    seated_status: RegistrationStatus | SignupStatus
+    waiting_status: RegistrationStatus | SignupStatus
     may_be_seated: tuple[ColumnElement[bool], ...] = ()  # who in the line can take a seat
 
     def free(self) -> int | None:
@@ -68,15 +59,18 @@ class Pool(Generic[PlaceT]):
         last = db.session.scalar(select(func.max(self.model.waitlist_position)).where(self.members))
         return (last or 0) + 1
 
-    def first_in_line(self, count: int | None) -> Sequence[PlaceT]:
+    def first_in_line(self, count: int | None, passing_over: Place | None) -> Sequence[Place]:
         """The first `count` people waiting who can take a seat (everyone, for None)."""
-        query = (
-            select(self.model)
-            .where(self.members, self.model.status == self.waiting_status, *self.may_be_seated)
-            .order_by(self.model.waitlist_position)
-            .limit(count)
+        query = select(self.model).where(
+            self.members, self.model.status == self.waiting_status, *self.may_be_seated
         )
-        return db.session.scalars(query).all()
+        if passing_over is not None:
+            query = query.where(self.model.id != passing_over.id)
+        return db.session.scalars(query.order_by(self.model.waitlist_position).limit(count)).all()
+
+
+def _dialogue_open(dialogue: Dialogue) -> bool:
+    return dialogue.status == DialogueStatus.PUBLISHED and not dialogue.ended
 
 
 def dialogue_pool(dialogue: Dialogue) -> Pool[Registration]:
@@ -84,6 +78,7 @@ def dialogue_pool(dialogue: Dialogue) -> Pool[Registration]:
         Registration,
         Registration.dialogue_id == dialogue.id,
         dialogue.capacity,
+        _dialogue_open(dialogue),
         RegistrationStatus.CONFIRMED,
         RegistrationStatus.WAITLISTED,
     )
@@ -96,13 +91,14 @@ def breakout_pool(item: AgendaItem) -> Pool[SessionSignup]:
         SessionSignup,
         SessionSignup.item_id == item.id,
         item.seats,
+        item.status != ItemStatus.CANCELLED and _dialogue_open(item.dialogue),
         SignupStatus.CONFIRMED,
         SignupStatus.WAITLISTED,
         (SessionSignup.registration.has(Registration.status == RegistrationStatus.CONFIRMED),),
     )
 
 
-def admit(pool: Pool[PlaceT], place: PlaceT) -> bool:
+def admit(pool: Pool[Place], place: Place) -> bool:
     """A seat while seats last, else the end of the line; says whether it was a seat."""
     free = pool.free()
     if free is None or free > 0:
@@ -113,19 +109,19 @@ def admit(pool: Pool[PlaceT], place: PlaceT) -> bool:
     return False
 
 
-def queue(pool: Pool[PlaceT], place: PlaceT) -> None:
+def queue(pool: Pool[Place], place: Place) -> None:
     """The end of the line; the position is counted before the place changes, or the count
     would flush a half-made change."""
     place.wait(pool.end_of_line())
     db.session.flush()
 
 
-def fill(pool: Pool[PlaceT]) -> list[PlaceT]:
-    """Seat the first in line while seats are free; returns who was seated."""
-    free = pool.free()
-    if free == 0:
+def fill(pool: Pool[Place], *, passing_over: Place | None = None) -> list[Place]:
+    """Seat the first in line while seats are free, if the pool is open; returns who was
+    seated. `passing_over`: someone just moved to the line, who does not get their seat back."""
+    if not pool.open or (free := pool.free()) == 0:
         return []
-    seated = list(pool.first_in_line(free))
+    seated = list(pool.first_in_line(free, passing_over))
     for place in seated:
         place.confirm()
     db.session.flush()
@@ -136,10 +132,11 @@ def fill(pool: Pool[PlaceT]) -> list[PlaceT]:
 
 
 def lock(dialogue: Dialogue) -> None:
-    """Take the dialogue's seat lock and read its capacity afresh under it (see above)."""
+    """Take the dialogue's seat lock and read afresh under it what seating depends on."""
     if db.session.get_bind().dialect.name == "sqlite":  # a write that changes nothing
         db.session.execute(text("UPDATE dialogues SET id = id WHERE id = :id"), {"id": dialogue.id})
-    db.session.refresh(dialogue, ["capacity", "status"], with_for_update=True)
+    fresh = ["capacity", "status", "registration_opens_at", "registration_closes_at"]
+    db.session.refresh(dialogue, fresh, with_for_update=True)
 
 
 def lock_registration(registration: Registration) -> Dialogue:
@@ -181,13 +178,10 @@ class Seated:
         return self
 
 
-def reseat(dialogue: Dialogue) -> Seated:
+def reseat(dialogue: Dialogue, *, passing_over: Registration | None = None) -> Seated:
     """Give every free seat to those waiting: the dialogue's first, then each break-out's,
-    where the people just seated have their place in line too. Nobody is given a seat in a
-    dialogue that is over."""
-    if dialogue.ended:
-        return Seated()
-    seated = Seated(registrations=fill(dialogue_pool(dialogue)))
+    where the people just seated have their place in line too."""
+    seated = Seated(registrations=fill(dialogue_pool(dialogue), passing_over=passing_over))
     for item in open_breakouts(dialogue):
         seated.signups += fill(breakout_pool(item))
     return seated
@@ -202,6 +196,14 @@ def seat_breakouts_of(registration: Registration) -> list[SessionSignup]:
     return seated
 
 
+def leave(signup: SessionSignup) -> list[SessionSignup]:
+    """Leave a break-out; a seat given up goes to the next in its line."""
+    was_seated = signup.seated
+    signup.cancel()
+    db.session.flush()
+    return fill(breakout_pool(signup.item)) if was_seated else []
+
+
 def leave_breakouts(registration: Registration, *, keep_place: bool = False) -> Seated:
     """Give up the break-out seats a registration holds (to the next in each line); with
     `keep_place`, rejoin each line at its end instead of leaving it."""
@@ -209,15 +211,12 @@ def leave_breakouts(registration: Registration, *, keep_place: bool = False) -> 
     for signup in registration.signups:
         if not signup.active:
             continue
-        was_seated = signup.seated
-        pool = breakout_pool(signup.item)
-        if keep_place and was_seated:
+        if not keep_place:
+            seated.signups += leave(signup)
+        elif signup.seated:
+            pool = breakout_pool(signup.item)
             queue(pool, signup)
-        elif not keep_place:
-            signup.cancel()
-            db.session.flush()
-        if was_seated:
-            seated.signups += fill(pool)
+            seated.signups += fill(pool, passing_over=signup)
     return seated
 
 

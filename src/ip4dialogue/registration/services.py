@@ -20,6 +20,7 @@ from ip4dialogue.audit import record
 from ip4dialogue.dialogues.checks import overlapping_pairs
 from ip4dialogue.dialogues.models import (
     AgendaItem,
+    AgendaRole,
     Dialogue,
     DialogueStatus,
     RegistrationMode,
@@ -235,6 +236,17 @@ def check_breakouts(items: list[AgendaItem], item_ids: Iterable[int]) -> list[Ag
     return chosen
 
 
+def _still_open(desk: Desk, now: datetime) -> None:
+    """Under the seat lock, what a concurrent change could have closed: the dialogue (read
+    afresh by the lock), and the invitation, revoked or used meanwhile."""
+    if problem := window_problem(desk.dialogue, now):
+        raise RuleViolation(None, problem)
+    if desk.invitation is not None:
+        db.session.refresh(desk.invitation, ["state", "expires_at"])
+        if problem := desk.invitation.unusable_reason(now):
+            raise RuleViolation(None, problem)
+
+
 def _likely_seated(dialogue: Dialogue) -> bool:
     """Whether a newcomer will probably get a seat, as far as can be told before the lock;
     were a seat to free meanwhile, their calendar would still be read, under the lock."""
@@ -273,6 +285,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         load_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
 
     seating.lock(dialogue)
+    _still_open(desk, now)
     participant = person_with_email(email)
     if existing := _registration_of(participant, dialogue):
         emails.send_to_registrant("manage_link", existing, issue_token(existing))
@@ -329,11 +342,7 @@ def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     seated = seating.Seated()
     for signup in registration.signups:
         if signup.item_id not in wanted and signup.active:
-            was_seated = signup.seated
-            signup.cancel()
-            db.session.flush()
-            if was_seated:
-                seated.signups += seating.fill(seating.breakout_pool(signup.item))
+            seated.signups += seating.leave(signup)
     joined = {signup.item_id for signup in registration.signups if signup.active}
     for item_id, item in wanted.items():
         if item_id not in joined:
@@ -375,9 +384,9 @@ def withdraw_erased(person: Participant) -> None:
         .options(selectinload(Registration.dialogue), selectinload(Registration.signups))
     ).all()
     for registration in registrations:
-        seating.lock_registration(registration)
-        if registration.status.active:
-            _withdraw(registration)
+        if registration.status.active and not registration.dialogue.ended:
+            seating.lock_registration(registration)
+            _withdraw(registration)  # of a dialogue that is over, the record stays, anonymous
         registration.forget_needs()
         issue_token(registration)  # no link works any more
     sent_to_them = select(Invitation).where(Invitation.email == person.email)
@@ -429,7 +438,7 @@ def _seat_or_queue(registration: Registration, decision: Decision, dialogue: Dia
         seating.queue(pool, registration)
         seated = seating.leave_breakouts(registration, keep_place=True)
         if was_seated:
-            seated += seating.reseat(dialogue)
+            seated += seating.reseat(dialogue, passing_over=registration)
         announce(seated)
         return
     if decision == Decision.PROMOTE and pool.free() == 0:
@@ -451,8 +460,8 @@ def send_new_link(registration: Registration, organiser: "Organiser | None") -> 
 
 def purge(before: date) -> int:
     """Remove the personal data of registrations to dialogues that ended before `before`:
-    their needs, and every person who has no registration in a later dialogue. Returns how
-    many registrations were purged; anonymous counts remain."""
+    their needs, and every person who takes no part (registration or role) in a later
+    dialogue. Returns how many registrations were purged; anonymous counts remain."""
     old = db.session.scalars(
         select(Registration)
         .join(Registration.dialogue)
@@ -462,15 +471,16 @@ def purge(before: date) -> int:
     for registration in old:
         registration.forget_needs()
         issue_token(registration)
-    people = {registration.participant for registration in old}
-    later = set(
-        db.session.scalars(
-            select(Registration.participant_id)
-            .join(Registration.dialogue)
-            .where(Dialogue.end_date >= before)
-        )
-    )
-    for person in people:
-        if person.id not in later:
+    staying = _taking_part_later(before)
+    for person in {registration.participant for registration in old}:
+        if person.id not in staying:
             person.erase()
     return len(old)
+
+
+def _taking_part_later(before: date) -> set[int]:
+    """The people registered for, or with a role in, a dialogue ending on `before` or later."""
+    later = Dialogue.end_date >= before
+    registered = select(Registration.participant_id).join(Registration.dialogue).where(later)
+    speaking = select(AgendaRole.participant_id).join(AgendaRole.item).join(AgendaItem.dialogue)
+    return set(db.session.scalars(registered)) | set(db.session.scalars(speaking.where(later)))
