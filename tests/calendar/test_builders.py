@@ -102,12 +102,9 @@ def test_names_only_with_consent_under_the_chatham_house_rule(make):
 def test_an_invitation_is_a_request_in_utc_with_one_organiser_and_the_attendee(edge_dialogues):
     dialogue = loaded(edge_dialogues["Europe/Brussels"])
     item = dialogue.items[0]
-    data = builders.invitation(
-        item,
-        builders.Attendee('Kim "K"; Jr.', "kim@example.org"),
-        "IP4 Dialogue <dialogue@example.org>",
-        LINKS,
-        sequence=4,
+    kim = builders.Attendee('Kim "K"; Jr.', "kim@example.org")
+    data = builders.Invitations(kim, "IP4 Dialogue <dialogue@example.org>", LINKS).request(
+        item, sequence=4
     )
     parsed = Calendar.from_ical(data)
     [event] = parsed.walk("VEVENT")
@@ -129,13 +126,9 @@ def test_everyone_sent_an_event_gets_it_whole_with_their_own_attendee_and_sequen
     make.item(dialogue, title="Opening")
     item = loaded(dialogue).items[0]
     files = [
-        builders.invitation(
-            item,
-            builders.Attendee(name, f"{name}@example.org"),
-            "d@x.org",
-            LINKS,
-            sequence=sequence,
-        )
+        builders.Invitations(
+            builders.Attendee(name, f"{name}@example.org"), "d@x.org", LINKS
+        ).request(item, sequence=sequence)
         for name, sequence in (("kim", 0), ("lee", 5))
     ]
     events = [Calendar.from_ical(data).walk("VEVENT")[0] for data in files]
@@ -157,11 +150,9 @@ def test_a_cancellation_outranks_what_was_sent(edge_dialogues):
         datetime(2027, 5, 11, 1, tzinfo=UTC),
         3,
     )
-    data = builders.cancellation(
-        withdrawn,
-        builders.Attendee("Kim", "kim@example.org"),
-        "dialogue@example.org",
-        datetime(2027, 1, 1, tzinfo=UTC),
+    kim = builders.Attendee("Kim", "kim@example.org")
+    data = builders.Invitations(kim, "dialogue@example.org", LINKS).cancel(
+        withdrawn, datetime(2027, 1, 1, tzinfo=UTC)
     )
     parse_everywhere(data)
     calendar = Calendar.from_ical(data)

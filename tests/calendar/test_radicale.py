@@ -89,14 +89,8 @@ def test_radicale_stores_every_event_with_the_instants_entered(caldav, edge_dial
     links = builders.Links("https://dialogue.example.org")
     expected = {item.uid: (item.starts_at, item.ends_at) for item in dialogue.items}
     feed = builders.agenda_feed(dialogue, links)
-    emailed = [
-        Calendar.from_ical(
-            builders.invitation(
-                item, builders.Attendee("Kim", "kim@example.org"), "dialogue@example.org", links
-            )
-        )
-        for item in dialogue.items
-    ]
+    kim = builders.Invitations(builders.Attendee("Kim", "kim@example.org"), "d@example.org", links)
+    emailed = [Calendar.from_ical(kim.request(item)) for item in dialogue.items]
     for calendar in (feed, *emailed):
         for uid, body in single_events(calendar):
             resource = f"{caldav}{uid.split('@')[0]}-{zone.split('/')[1]}.ics"

@@ -78,9 +78,8 @@ def test_any_text_gives_invitations_that_read_back_the_same(title, name, sequenc
     and the participant's name, their file reads back as their own, and whole."""
     item = item_with(title, "About.")
     attendee = builders.Attendee(name, "kim@example.org")
-    data = builders.invitation(
-        item, attendee, "Dialogue <d@example.org>", builders.Links("https://x"), sequence=sequence
-    )
+    invitations = builders.Invitations(attendee, "Dialogue <d@example.org>", builders.Links("x"))
+    data = invitations.request(item, sequence=sequence)
     calendar = Calendar.from_ical(data)
     [event] = calendar.walk("VEVENT")
     assert str(calendar["METHOD"]) == "REQUEST"

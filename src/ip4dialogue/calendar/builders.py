@@ -245,27 +245,10 @@ def _event_lines(values: EventValues) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def _people_lines(sender: str, attendee: Attendee) -> bytes:
-    """Exactly one ORGANIZER, and the participant as ATTENDEE: the same in every file one
-    participant is sent, so drawn once for all of them."""
-    organiser_name, organiser_email = parseaddr(sender)
-    lines = Event()
-    lines.add("organizer", _address(organiser_name, organiser_email))
-    lines.add("attendee", _address(attendee.name, attendee.email, "REQ-PARTICIPANT"))
-    return _inner_lines(lines)
-
-
-@lru_cache(maxsize=256)
 def _sequence_line(sequence: int) -> bytes:
     lines = Event()
     lines.add("sequence", sequence)
     return _inner_lines(lines)
-
-
-def _participant_lines(sender: str, attendee: Attendee, sequence: int) -> bytes:
-    """What differs from one participant's copy of an event to the next: the organiser and
-    the participant, and the SEQUENCE they are owed."""
-    return _sequence_line(sequence) + _people_lines(sender, attendee)
 
 
 def _scheduling_file(method: str, event_lines: bytes, participant_lines: bytes) -> bytes:
@@ -280,24 +263,6 @@ def _scheduling_file(method: str, event_lines: bytes, participant_lines: bytes) 
     )
 
 
-def invitation(
-    item: AgendaItem,
-    attendee: Attendee,
-    sender: str,
-    links: Links,
-    *,
-    join_url: str | None = None,
-    sequence: int | None = None,
-) -> bytes:
-    """METHOD:REQUEST for one item and one participant, in UTC; `sequence` overrides the
-    item's when this participant's copy must outrank an earlier cancellation. A confirmation
-    carries one such file per session, so the event's own lines are serialised once for
-    everyone and only the participant's lines each time."""
-    values = event_values(item, links, utc=True, join_url=join_url)
-    mine = _participant_lines(sender, attendee, item.sequence if sequence is None else sequence)
-    return _scheduling_file("REQUEST", _event_lines(values), mine)
-
-
 @dataclass(frozen=True)
 class Withdrawn:
     """What a cancellation needs of an item, which may be gone from the database."""
@@ -309,14 +274,37 @@ class Withdrawn:
     sequence: int
 
 
-def cancellation(withdrawn: Withdrawn, attendee: Attendee, sender: str, stamp: datetime) -> bytes:
-    """METHOD:CANCEL, with a SEQUENCE above anything sent before for this event."""
-    vevent = Event()
-    vevent.add("uid", withdrawn.uid)
-    vevent.add("dtstamp", stamp.astimezone(UTC))
-    vevent.add("status", "CANCELLED")
-    vevent.add("summary", clean(withdrawn.title, one_line=True))
-    vevent.add("dtstart", withdrawn.starts_at.astimezone(UTC))
-    vevent.add("dtend", withdrawn.ends_at.astimezone(UTC))
-    mine = _participant_lines(sender, attendee, withdrawn.sequence)
-    return _scheduling_file("CANCEL", _inner_lines(vevent), mine)
+class Invitations:
+    """One participant's emailed files, in UTC, one event each. What is the same in all of
+    them (exactly one ORGANIZER, the participant as ATTENDEE) is drawn once, when the object
+    is made, and kept only as long as it is; an event's own lines are drawn once for everyone
+    sent that version of it."""
+
+    def __init__(self, attendee: Attendee, sender: str, links: Links) -> None:
+        organiser_name, organiser_email = parseaddr(sender)
+        people = Event()
+        people.add("organizer", _address(organiser_name, organiser_email))
+        people.add("attendee", _address(attendee.name, attendee.email, "REQ-PARTICIPANT"))
+        self._people_lines = _inner_lines(people)
+        self._links = links
+
+    def request(
+        self, item: AgendaItem, *, join_url: str | None = None, sequence: int | None = None
+    ) -> bytes:
+        """METHOD:REQUEST for the item; `sequence` overrides the item's when this
+        participant's copy must outrank an earlier cancellation."""
+        values = event_values(item, self._links, utc=True, join_url=join_url)
+        mine = _sequence_line(item.sequence if sequence is None else sequence) + self._people_lines
+        return _scheduling_file("REQUEST", _event_lines(values), mine)
+
+    def cancel(self, withdrawn: Withdrawn, stamp: datetime) -> bytes:
+        """METHOD:CANCEL, with a SEQUENCE above anything sent before for this event."""
+        vevent = Event()
+        vevent.add("uid", withdrawn.uid)
+        vevent.add("dtstamp", stamp.astimezone(UTC))
+        vevent.add("status", "CANCELLED")
+        vevent.add("summary", clean(withdrawn.title, one_line=True))
+        vevent.add("dtstart", withdrawn.starts_at.astimezone(UTC))
+        vevent.add("dtend", withdrawn.ends_at.astimezone(UTC))
+        mine = _sequence_line(withdrawn.sequence) + self._people_lines
+        return _scheduling_file("CANCEL", _inner_lines(vevent), mine)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, inspect, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue import mail
@@ -18,7 +18,7 @@ from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
-from ip4dialogue.dialogues.queries import load_agenda
+from ip4dialogue.dialogues.queries import load_agenda, with_agenda
 from ip4dialogue.dialogues.versions import Version, latest, make_version
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
@@ -173,18 +173,16 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
     """The files for what is owed, one event a file, recorded as sent with the message (the
     first deliveries of events in one statement, however many)."""
     registration, now = due.registration, utcnow()
-    sender = current_app.config["MAIL_SENDER"]
     attendee = builders.Attendee(
         registration.participant.name, registration.participant.email or ""
     )
+    invitations = builders.Invitations(attendee, current_app.config["MAIL_SENDER"], links())
     files, first_deliveries = [], []
     for item in due.requests:
         previous = due.sent.get(item.uid)
         sequence = _sequence(item, previous)
         join_url = item.room.join_url if item.room else None
-        content = builders.invitation(
-            item, attendee, sender, links(), join_url=join_url, sequence=sequence
-        )
+        content = invitations.request(item, join_url=join_url, sequence=sequence)
         files.append(_file(content, "REQUEST", item.uid))
         sent = {
             "title": item.title[:300],
@@ -213,7 +211,7 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
             delivery.ends_at,
             delivery.sequence,
         )
-        content = builders.cancellation(withdrawn, attendee, sender, now)
+        content = invitations.cancel(withdrawn, now)
         files.append(_file(content, "CANCEL", delivery.item_uid))
     return files
 
@@ -234,8 +232,8 @@ def attach_owed(registration: Registration, message: mail.Message) -> None:
     schedule is owed goes with the message, and is recorded as sent."""
     if registration.participant.email is None:
         return
-    if registration.seated and "items" in inspect(registration.dialogue).unloaded:
-        load_agenda(registration.dialogue)  # only a seat has sessions to send
+    if registration.seated:  # only a seat has sessions to send
+        with_agenda(registration.dialogue)
     due = owed(registration, deliveries_to([registration.id])[registration.id])
     message.attachments += attachments_for(due)
 

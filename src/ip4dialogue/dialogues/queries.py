@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,6 +19,8 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.extensions import db
 from ip4dialogue.report.models import Recommendation, Theme
+
+AGENDA_LOADED = "ip4dialogue.agenda_loaded"
 
 
 def load_agenda(dialogue: Dialogue) -> Dialogue:
@@ -69,6 +71,16 @@ def load_agenda(dialogue: Dialogue) -> Dialogue:
         for name, by_item in linked.items():
             set_committed_value(item, name, by_item.get(item.id, []))
     set_committed_value(dialogue, "items", list(items))
+    inspect(dialogue).info[AGENDA_LOADED] = True
+    return dialogue
+
+
+def with_agenda(dialogue: Dialogue) -> Dialogue:
+    """The dialogue with its whole agenda loaded as load_agenda loads it, unless it is: items
+    loaded some other way (lazily, without their roles or themes) do not count."""
+    state = inspect(dialogue)
+    if not state.info.get(AGENDA_LOADED) or "items" in state.unloaded:
+        load_agenda(dialogue)
     return dialogue
 
 
