@@ -4,8 +4,9 @@ that only reads commits nothing."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select
@@ -141,18 +142,23 @@ def test_a_move_that_fails_while_seating_the_line_leaves_everything_as_it_was(
     assert seated == ["ben@example.org", "cho@example.org"]  # Ben's seat was given, then undone
 
 
-def test_a_refused_change_shows_its_reason_and_leaves_nothing_behind(app, organiser_client, make):
-    dialogue = make.dialogue(timezone="Europe/Brussels", start_date=date(2027, 3, 27))
-    make.item(dialogue, title="Early")
+def test_a_change_refused_half_way_shows_its_reason_and_leaves_nothing_behind(
+    app, organiser_client, make
+):
+    """A new time zone moves every item to keep its wall-clock time; the second item's time
+    does not exist in the new zone, after the first has moved and been logged."""
+    dialogue = make.dialogue(timezone="Asia/Seoul", start_date=date(2027, 3, 27))
+    make.item(dialogue, title="Opening", starts_at=datetime(2027, 3, 27, 0, tzinfo=UTC))
+    late = datetime(2027, 3, 28, 2, 30, tzinfo=ZoneInfo("Asia/Seoul"))
+    make.item(dialogue, title="Night owls", starts_at=late.astimezone(UTC))
     form = {
         "title": dialogue.title,
         "slug": dialogue.slug,
         "start_date": "2027-03-27",
         "end_date": "2027-03-28",
-        "timezone": "Europe/Brussels",
+        "timezone": "Europe/Brussels",  # where 02:30 on 28 March is skipped
         "format": "in_person",
         "registration_mode": "invitation",
-        "registration_opens": "2027-03-28T02:30",  # skipped when Brussels springs forward
     }
 
     with nothing_changes(app):

@@ -62,9 +62,11 @@ def _end_request(response: Response) -> Response:
 
 
 @event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _settled(session: Session) -> None:
-    session.info.pop(WROTE, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _settled(session: Session, *_: Any) -> None:
+    """The transaction is over (a savepoint's end is not: what it wrote before still counts)."""
+    if not session.in_transaction():
+        session.info.pop(WROTE, None)
 
 
 @contextmanager
