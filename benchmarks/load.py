@@ -59,7 +59,8 @@ def free_port() -> int:
 
 def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
     """`size` sessions over the dialogue's two days in eight rooms, each with a speaker, two
-    themes and a recommendation: the shape of a real agenda, at any length."""
+    themes and a recommendation, one in twenty a break-out taking sign-ups: the shape of a
+    real agenda, at any length."""
     report = Report(
         slug="bench",
         title="Report",
@@ -84,9 +85,11 @@ def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
     stamp = datetime(2026, 11, 1, tzinfo=UTC)
     for number in range(size):
         begins = start + timedelta(minutes=(number * 37) % 1800)
+        breakout = number % 20 == 19
         dialogue.items.append(
             AgendaItem(
-                kind=ItemKind.PANEL,
+                kind=ItemKind.BREAKOUT if breakout else ItemKind.PANEL,
+                signup_required=breakout,
                 title=f"Session {number}: on deterrence",
                 description="A discussion of the report's themes.\nSecond line.",
                 starts_at=begins,
