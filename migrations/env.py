@@ -7,6 +7,7 @@ from typing import Any
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from flask import current_app
+from sqlalchemy.engine import Connection
 
 from ip4dialogue.database import UTCDateTime
 
@@ -43,10 +44,26 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _foreign_keys(connection: Connection, enforced: bool) -> None:
+    """SQLite only: a batch migration rebuilds a table by copying it and dropping the
+    original, and with foreign keys enforced that drop would delete, by cascade, every row
+    that refers to the table. The switch takes effect outside a transaction only."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+    connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all():
+        raise RuntimeError(f"The migration left rows that refer to nothing: {broken}")
+
+
 def run_migrations_online() -> None:
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_revisions)
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, enforced=False)
         context.configure(
             connection=connection,
             target_metadata=database.metadata,
@@ -55,6 +72,10 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
+        if sqlite:
+            _foreign_keys(connection, enforced=True)
 
 
 if context.is_offline_mode():
