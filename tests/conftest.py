@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from ip4dialogue import create_app
@@ -33,10 +33,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The suite's database, its schema created once; each test empties it afterwards."""
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     engine = create_engine(url)
-    Base.metadata.drop_all(engine)
+    drop_every_table(engine)
     Base.metadata.create_all(engine)
     engine.dispose()
     return url
+
+
+def drop_every_table(engine: Engine) -> None:
+    """Drop what the database holds, not only what the models know: a shared server may keep
+    tables from another checkout whose foreign keys would block dropping ours."""
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
 
 
 def empty_all_tables(engine: Engine) -> None:
