@@ -8,10 +8,10 @@ from icalendar import Calendar, Event, vText
 from benchmarks.load import synthetic_agenda
 from ip4dialogue.calendar.builders import Links, agenda_feed
 from ip4dialogue.calendar.timezones import vtimezone
-from ip4dialogue.dialogues.models import (
-    Dialogue,
-    DialogueStatus,
-)
+from ip4dialogue.database import utcnow
+from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
+from ip4dialogue.dialogues.queries import PublicAgenda
+from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
 
 
@@ -25,18 +25,20 @@ def build_dialogue(size: int) -> None:
         timezone="Asia/Seoul",
         venue="Venue",
         city="Seoul",
-        status=DialogueStatus.PUBLISHED,
+        status=DialogueStatus.DRAFT,
         chatham_house=False,
     )
     db.session.add(dialogue)
     synthetic_agenda(dialogue, size)
+    db.session.flush()
+    publish(dialogue, None, "", utcnow())
     db.session.commit()
 
 
-def plain_events(dialogue: Dialogue) -> list[dict]:
+def plain_events(agenda: PublicAgenda) -> list[dict]:
     """The very events the app serves, as plain values (strings, datetimes, lists), taken
     from one build before the clock starts: the floor builds exactly the same file."""
-    calendar = agenda_feed(dialogue, Links("https://x"))
+    calendar = agenda_feed(agenda, Links("https://x"))
     return [
         {
             "uid": str(event["UID"]),

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, update
 
 from ip4dialogue import create_app
 from ip4dialogue.countries.models import Country, CountryGroup
-from ip4dialogue.database import Base
+from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues.models import (
     AgendaItem,
     AgendaRole,
@@ -36,6 +36,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
+from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Report, Theme
@@ -82,7 +83,6 @@ def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
     dialogue.rooms = rooms
     speaker = Participant(name="Dr Speaker", email="speaker@example.org", consent_to_be_listed=True)
     start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
-    stamp = datetime(2026, 11, 1, tzinfo=UTC)
     for number in range(size):
         begins = start + timedelta(minutes=(number * 37) % 1800)
         breakout = number % 20 == 19
@@ -95,7 +95,6 @@ def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
                 starts_at=begins,
                 ends_at=begins + timedelta(minutes=60),
                 room=rooms[number % 8],
-                changed_at=stamp,
                 themes=themes[number % 6 : number % 6 + 2],
                 recommendations=recommendations[number % 5 : number % 5 + 1],
                 roles=[AgendaRole(participant=speaker, role=Role.SPEAKER)],
@@ -140,10 +139,12 @@ def _add_load_dialogue(seats: int, agenda: int | str) -> str:
                 capacity=seats,
                 chatham_house=False,
                 registration_mode=RegistrationMode.OPEN,
-                status=DialogueStatus.PUBLISHED,
+                status=DialogueStatus.DRAFT,
             )
             db.session.add(dialogue)
             synthetic_agenda(dialogue, int(agenda))
+            db.session.flush()
+            publish(dialogue, None, "", utcnow())
     return slug
 
 

@@ -52,7 +52,7 @@ from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.programme import programme_context
-from ip4dialogue.dialogues.queries import public_dialogue
+from ip4dialogue.dialogues.queries import public_agenda
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.gunicorn_conf import tune_garbage_collector
 from ip4dialogue.people.models import Participant
@@ -179,7 +179,7 @@ class Pages:
         with self.app.app_context():
             # The floors' objects, detached: the app's commits cannot expire them, and any
             # attribute a template had to load lazily would fail instead of querying.
-            self.loaded = public_dialogue("bench")
+            self.loaded = public_agenda("bench", utcnow())
             db.session.expunge_all()
         self.context = programme_context(self.loaded, None, None)
         self.values = plain_events(self.loaded)
@@ -192,7 +192,7 @@ class Pages:
         return self.client.get(self.feed_url).data
 
     def feed_floor(self) -> bytes:
-        return floor(self.values, self.loaded)
+        return floor(self.values, self.loaded.dialogue)
 
     def programme(self) -> bytes:
         return self.client.get(self.programme_url).data

@@ -87,6 +87,13 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def visitor(app: Flask) -> FlaskClient:
+    """A second client, never logged in: what the public sees while an organiser works."""
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
 def make(app: Flask) -> Factories:
     return Factories(db.session)
 

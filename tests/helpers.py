@@ -109,3 +109,10 @@ def register(
     now = utcnow()
     desk = services.desk(dialogue.slug, code, now)
     return committed(services.register, desk, application(email, **overrides), now)
+
+
+def release(dialogue: Any, note: str = "") -> Any:
+    """Publish a dialogue's working copy as its next release, as a command would."""
+    from ip4dialogue.dialogues.services import publish
+
+    return committed(publish, dialogue, None, note, utcnow())

@@ -2,6 +2,7 @@
 either database."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,7 +11,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from ip4dialogue import create_app
-from ip4dialogue.database import Base
+from ip4dialogue.calendar import builders
+from ip4dialogue.calendar.services import links
+from ip4dialogue.database import Base, utcnow
+from ip4dialogue.dialogues.queries import dialogue_for_organiser, released_agenda
+from ip4dialogue.dialogues.services import preview
 from ip4dialogue.extensions import db
 
 
@@ -70,3 +75,54 @@ def test_the_audit_log_comes_to_name_people_by_id_and_can_go_back(fresh_app):
     assert roles() == [{"role": "speaker", "person": 7}, {"role": "chair", "person": None}]
     downgrade(revision="0005")
     assert roles() == ["speaker: Dr Kim", "chair: [erased participant]"]
+
+
+def test_a_published_agenda_becomes_release_1_with_the_files_it_had_and_can_go_back(fresh_app):
+    upgrade(revision="0006")
+    stamp = "2026-11-20 08:30:00"
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO dialogues (id, slug, title, summary, start_date, end_date, timezone, "
+                "venue, city, format, chatham_house, registration_mode, status, conveners, "
+                "published_at, created_at, updated_at) VALUES (1, 'seoul', 'Seoul', '', "
+                "'2027-05-11', '2027-05-12', 'Asia/Seoul', 'Lotte', 'Seoul', 'in_person', true, "
+                "'open', 'published', '', :stamp, :stamp, :stamp)"
+            ),
+            {"stamp": stamp},
+        )
+        connection.execute(
+            text("INSERT INTO rooms (id, dialogue_id, name, position) VALUES (1, 1, 'Hall', 0)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO agenda_items (id, dialogue_id, uid, kind, title, description, "
+                "starts_at, ends_at, room_id, signup_required, status, sequence, changed_at) "
+                "VALUES (1, 1, 'opening@ip4dialogue', 'plenary', 'Opening', '', "
+                "'2027-05-11 00:00:00', '2027-05-11 01:00:00', 1, false, 'confirmed', 3, :stamp)"
+            ),
+            {"stamp": stamp},
+        )
+
+    upgrade()
+    dialogue = dialogue_for_organiser(1)
+    assert [(item.title, item.room.name) for item in dialogue.items] == [("Opening", "Hall")]
+    assert preview(dialogue, utcnow()).changes == []  # nothing to publish, nothing to send
+    [event] = builders.agenda_feed(released_agenda(dialogue), links()).walk("VEVENT")
+    assert (str(event["UID"]), event["SEQUENCE"], str(event["LOCATION"])) == (
+        "opening@ip4dialogue",
+        3,
+        "Hall, Lotte, Seoul",
+    )
+    assert event.decoded("DTSTAMP") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    db.session.remove()
+
+    downgrade(revision="0006")
+    with db.engine.connect() as connection:
+        sequence, changed_at = connection.execute(
+            text("SELECT sequence, changed_at FROM agenda_items")
+        ).one()
+        published_at = connection.execute(text("SELECT published_at FROM dialogues")).scalar()
+    assert sequence == 3
+    assert str(changed_at).startswith("2026-11-20 08:30:00")
+    assert str(published_at).startswith("2026-11-20 08:30:00")

@@ -18,7 +18,7 @@ from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import Decision, Registration
 from ip4dialogue.registration.services import decide, purge
-from tests.helpers import committed, register
+from tests.helpers import committed, register, release
 
 
 class Failure(RuntimeError):
@@ -125,6 +125,7 @@ def test_a_move_that_fails_while_seating_the_line_leaves_everything_as_it_was(
     small = make.room(dialogue, name="Small", capacity=1)
     large = make.room(dialogue, name="Large", capacity=5)
     breakout = make.item(dialogue, kind=ItemKind.BREAKOUT, signup_required=True, room=small)
+    release(dialogue)
     for name in ("ana", "ben", "cho"):
         register(dialogue, f"{name}@example.org", breakout_ids=[breakout.id])
     seated: list[str] = []

@@ -5,9 +5,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event, text
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints let Alembic drop and alter them the same way on SQLite and PostgreSQL.
@@ -66,6 +66,19 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
         name=enum_class.__name__.lower(),
         **kwargs,
     )
+
+
+def lock_row(session: Session, instance: Any, fresh: list[str]) -> None:
+    """Lock an instance's row until the transaction ends, and read `fresh` attributes again
+    under the lock: SELECT ... FOR UPDATE on PostgreSQL; on SQLite, a write to the row that
+    changes nothing, which takes SQLite's single write lock (others wait for it)."""
+    if session.get_bind().dialect.name == "sqlite":
+        table = instance.__table__
+        session.execute(
+            text(f"UPDATE {table.name} SET id = id WHERE id = :id"),  # noqa: S608 (our table)
+            {"id": instance.id},
+        )
+    session.refresh(instance, fresh, with_for_update=True)
 
 
 SQLITE_PRAGMAS = (

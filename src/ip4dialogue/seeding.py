@@ -31,6 +31,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
+from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Report, Theme
@@ -510,9 +511,11 @@ def _participant(spec: PersonSpec, changes: Counter[str]) -> Participant:
 def _apply_dialogue(spec: DialogueSpec, report: Report, changes: Counter[str]) -> None:
     if db.session.scalars(select(Dialogue.id).filter_by(slug=spec.fields["slug"])).first():
         return
-    dialogue = Dialogue(**spec.fields, rooms=[Room(**room) for room in spec.rooms])
-    if dialogue.status == DialogueStatus.PUBLISHED:
-        dialogue.published_at = utcnow()
+    status = spec.fields["status"]
+    dialogue = Dialogue(
+        **spec.fields | {"status": DialogueStatus.DRAFT},
+        rooms=[Room(**room) for room in spec.rooms],
+    )
     rooms = {room.name: room for room in dialogue.rooms}
     themes = {theme.slug: theme for theme in report.themes}
     recommendations = {
@@ -533,7 +536,11 @@ def _apply_dialogue(spec: DialogueSpec, report: Report, changes: Counter[str]) -
             )
         )
     db.session.add(dialogue)
+    db.session.flush()
     changes["dialogue created"] += 1
+    if status == DialogueStatus.PUBLISHED:  # as an organiser would: its first release
+        publish(dialogue, None, "", utcnow())
+        changes["release published"] += 1
 
 
 def apply_seed(seed: Seed) -> Counter[str]:

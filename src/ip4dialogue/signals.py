@@ -16,6 +16,12 @@ capacity_changed = _events.signal(
     changed, or a room was removed.""",
 )
 
+agenda_released = _events.signal(
+    "agenda-released",
+    doc="""A dialogue's agenda was released: what the public, the feeds and participants'
+    calendars see of it changed. Sender: the Dialogue; `release`: the new Release.""",
+)
+
 person_changed = _events.signal(
     "person-changed",
     doc="""What the public may see of a person changed: their name, organisation, or consent

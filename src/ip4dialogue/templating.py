@@ -1,5 +1,7 @@
-"""Jinja filters for showing instants in a reader's or a dialogue's time zone."""
+"""Jinja filters for showing instants in a reader's or a dialogue's time zone, and for text
+in XML."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -52,6 +54,16 @@ def zone_abbreviation(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).tzname() or zone.key
 
 
+# What XML 1.0 cannot hold at all, escaped or not (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str | None) -> str:
+    """Text fit for an XML document (the Atom feed): without the characters XML forbids,
+    which autoescaping leaves in."""
+    return _NOT_XML.sub("", text or "")
+
+
 def external_url(endpoint: str, **values: object) -> str:
     """An absolute URL under IP4DIALOGUE_BASE_URL; works outside requests (emails, calendars)
     and never trusts the Host header a client sent."""
@@ -67,3 +79,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
     app.add_template_filter(zone_abbreviation)
+    app.add_template_filter(xml_text)

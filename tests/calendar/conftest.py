@@ -1,26 +1,27 @@
 """Agenda items in the corners real calendars get wrong, and the parsers that check them."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, Role
+from tests.helpers import release
 
 TRICKY_TEXT = 'Commas, semicolons; back\\slashes "quotes"\r\nand a line break\x07 bell'
 
 
 def local(zone_name: str, *fields: int) -> datetime:
-    from zoneinfo import ZoneInfo
-
     return datetime(*fields, tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
 
 
 @pytest.fixture
 def edge_dialogues(make):
     """Items on DST-change days in Brussels, Sydney and Auckland, one across midnight, long
-    Korean and Japanese titles, special characters everywhere, and a cancelled item."""
+    Korean and Japanese titles, special characters everywhere, and a cancelled item; each
+    dialogue released."""
     report = make.report()
     theme = make.theme(report, title='Deterrence, shared; "understood"')
     recommendation = make.recommendation(
@@ -90,6 +91,7 @@ def edge_dialogues(make):
             starts_at=local(zone, day.year, day.month, day.day, 17, 0),
             ends_at=local(zone, day.year, day.month, day.day, 18, 0),
         )
+        release(dialogue)
         dialogues[zone] = dialogue
     return dialogues
 

@@ -1,5 +1,5 @@
 """Calendar updates by email: invitations with the confirmation, then one message per person
-per batch of changes, with REQUEST or CANCEL files that real parsers accept."""
+per release, with REQUEST or CANCEL files that real parsers accept."""
 
 from datetime import date, time
 
@@ -12,7 +12,7 @@ from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, ItemStatus, R
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import services as registration
 from tests.calendar.conftest import parse_everywhere
-from tests.helpers import committed, register
+from tests.helpers import committed, register, release, text_body
 
 
 def calendar_parts(message) -> list[tuple[str, Calendar]]:
@@ -24,6 +24,12 @@ def calendar_parts(message) -> list[tuple[str, Calendar]]:
         for part in message.iter_attachments()
         if part.get_content_type() == "text/calendar"
     ]
+
+
+def sends_them_itself(dialogue) -> None:
+    """The organisers send updates from the calendar updates page, not on release."""
+    dialogue.send_updates_on_release = False
+    db.session.commit()
 
 
 @pytest.fixture
@@ -38,7 +44,7 @@ def confirmed(make, organiser, smtp):
     )
     make.item(dialogue, title="Opening")
     make.item(dialogue, title="Breakout", kind=ItemKind.BREAKOUT, signup_required=True)
-    committed(agenda.change_status, dialogue, DialogueStatus.PUBLISHED, organiser)
+    release(dialogue)
     register(dialogue, "kim@example.org", name="Dr Kim")
     return dialogue
 
@@ -53,35 +59,67 @@ def test_the_confirmation_carries_an_invitation_for_each_session(confirmed, smtp
     assert calendar.pending_updates(confirmed.id) == []
 
 
-def test_several_edits_make_one_message_per_person(confirmed, organiser, smtp):
+def test_edits_reach_nobody_until_released_then_one_message_per_person(confirmed, organiser, smtp):
     opening = confirmed.items[0]
     committed(agenda.move_item, opening, date(2027, 5, 11), time(10), 0, organiser)
     committed(agenda.move_item, opening, date(2027, 5, 11), time(11), 0, organiser)
     committed(agenda.apply_item_changes, opening, {"title": "Opening, renamed"}, organiser)
+    assert calendar.pending_updates(confirmed.id) == []
+    assert len(smtp.received) == 1  # the confirmation
 
-    [due] = calendar.pending_updates(confirmed.id)
-    assert [item.title for item in due.requests] == ["Opening, renamed"]
-    committed(calendar.send_updates, confirmed.id)
+    release(confirmed, "The opening moves to 11:00.")
 
-    update = smtp.received[-1]
+    [update] = smtp.received[1:]
     assert update["Subject"] == "Calendar update: Seoul"
+    assert "release 2" in text_body(update)
+    assert "The opening moves to 11:00." in text_body(update)
+    assert "/dialogues/seoul/changes" in text_body(update)
     [(kind, invite)] = calendar_parts(update)
     assert kind == "text/calendar;method=REQUEST"
     [event] = invite.walk("VEVENT")
-    assert event["SEQUENCE"] == 2
+    assert event["SEQUENCE"] == 1  # once for the release, however many moves went into it
+    assert str(event["SUMMARY"]) == "Opening, renamed"
     assert event.decoded("DTSTART") == opening.starts_at
+    assert calendar.pending_updates(confirmed.id) == []
+
+
+def test_organisers_who_send_updates_themselves_are_asked_first(confirmed, organiser, smtp):
+    sends_them_itself(confirmed)
+    opening = confirmed.items[0]
+    committed(agenda.move_item, opening, date(2027, 5, 11), time(10), 0, organiser)
+    release(confirmed)
+    assert len(smtp.received) == 1
+    [due] = calendar.pending_updates(confirmed.id)
+    assert [item.title for item in due.requests] == ["Opening"]
+    committed(calendar.send_updates, confirmed.id)
+    assert len(smtp.received) == 2
     assert calendar.pending_updates(confirmed.id) == []
 
 
 def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, organiser, smtp):
     opening = confirmed.items[0]
     committed(agenda.apply_item_changes, opening, {"status": ItemStatus.CANCELLED}, organiser)
-    committed(calendar.send_updates, confirmed.id)
+    release(confirmed)
     [(kind, cancel)] = calendar_parts(smtp.received[-1])
     parse_everywhere(cancel.to_ical())
     [event] = cancel.walk("VEVENT")
     assert kind == "text/calendar;method=CANCEL"
     assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
+
+
+def test_a_removed_session_is_cancelled_in_every_calendar(confirmed, organiser, smtp):
+    opening = confirmed.items[0]
+    uid = opening.uid
+    committed(agenda.delete_item, opening, organiser)
+    release(confirmed)
+    [(kind, cancel)] = calendar_parts(smtp.received[-1])
+    [event] = cancel.walk("VEVENT")
+    assert (kind, str(event["UID"]), str(event["STATUS"])) == (
+        "text/calendar;method=CANCEL",
+        uid,
+        "CANCELLED",
+    )
+    assert event["SEQUENCE"] >= 1
 
 
 def test_cancelling_a_registration_cancels_its_calendar_entries(confirmed, smtp):
@@ -93,7 +131,9 @@ def test_cancelling_a_registration_cancels_its_calendar_entries(confirmed, smtp)
 
 
 def test_the_cli_previews_then_sends(app, confirmed, organiser, smtp):
+    sends_them_itself(confirmed)
     committed(agenda.move_item, confirmed.items[0], date(2027, 5, 12), time(9), 0, organiser)
+    release(confirmed)
     runner = app.test_cli_runner()
     preview = runner.invoke(args=["send-updates", "--dialogue", "seoul", "--dry-run"])
     assert "kim@example.org: update Opening" in preview.output
@@ -120,9 +160,7 @@ def test_after_leaving_and_rejoining_a_breakout_later_changes_still_arrive(
     rejoined_sequence = rejoined.walk("VEVENT")[0]["SEQUENCE"]
 
     committed(agenda.move_item, breakout, date(2027, 5, 12), time(15), 0, organiser)
-    [due] = calendar.pending_updates(confirmed.id)
-    assert [item.title for item in due.requests] == ["Breakout"]
-    committed(calendar.send_updates, confirmed.id)
+    release(confirmed)
     [(kind, moved)] = calendar_parts(smtp.received[-1])
     assert kind == "text/calendar;method=REQUEST"
     assert moved.walk("VEVENT")[0]["SEQUENCE"] > rejoined_sequence

@@ -5,19 +5,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, RegistrationMode
+from ip4dialogue.dialogues.services import cancel_dialogue, delete_item
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Profile
 from ip4dialogue.registration.models import RegistrationStatus, SessionSignup, SignupStatus
 from ip4dialogue.registration.services import issue_token
 from ip4dialogue.unit_of_work import transaction
 from tests.calendar.conftest import parse_everywhere
+from tests.helpers import committed, release
 
 
 @pytest.fixture
 def dialogue(make):
     dialogue = make.dialogue(slug="seoul", title="Seoul Dialogue")
     make.item(dialogue, title="Opening")
+    release(dialogue)
     return dialogue
 
 
@@ -48,12 +52,34 @@ def test_an_unchanged_feed_is_byte_identical_and_revalidates_with_one_query(
     assert since.status_code == 304
 
 
-def test_a_change_gives_a_new_version_at_once(client, dialogue, make):
-    etag = client.get("/dialogues/seoul/agenda.ics").headers["ETag"]
+def test_an_edit_reaches_the_feed_with_the_next_release_not_before(client, dialogue, make):
+    first = client.get("/dialogues/seoul/agenda.ics")
     make.item(dialogue, title="Added later")
-    response = client.get("/dialogues/seoul/agenda.ics", headers={"If-None-Match": etag})
+    unreleased = client.get(
+        "/dialogues/seoul/agenda.ics", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert unreleased.status_code == 304
+    assert client.get("/dialogues/seoul/agenda.ics").data == first.data
+    release(dialogue)
+    response = client.get(
+        "/dialogues/seoul/agenda.ics", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert response.status_code == 200
     assert b"Added later" in response.data
+
+
+def test_a_removed_session_stays_in_the_feeds_cancelled(client, dialogue):
+    item = dialogue.items[0]
+    committed(delete_item, item, None)
+    assert b"STATUS:CONFIRMED" in client.get(f"/dialogues/seoul/items/{item.id}.ics").data
+    release(dialogue)
+    for url in ("/dialogues/seoul/agenda.ics", f"/dialogues/seoul/items/{item.id}.ics"):
+        [event] = Calendar.from_ical(client.get(url).data).walk("VEVENT")
+        assert (str(event["UID"]), str(event["STATUS"]), event["SEQUENCE"]) == (
+            item.uid,
+            "CANCELLED",
+            1,
+        )
 
 
 def test_download_links_ask_for_a_file(client, dialogue):
@@ -82,8 +108,7 @@ def test_drafts_and_unknown_things_are_not_found(client, dialogue, make, url):
 
 
 def test_a_cancelled_dialogue_keeps_its_feed_with_every_item_cancelled(client, dialogue):
-    dialogue.status = DialogueStatus.CANCELLED
-    db.session.commit()
+    committed(cancel_dialogue, dialogue, None, "", utcnow())
     events = Calendar.from_ical(client.get("/dialogues/seoul/agenda.ics").data).walk("VEVENT")
     assert [str(event["STATUS"]) for event in events] == ["CANCELLED"]
 
@@ -111,6 +136,7 @@ def test_the_personal_schedule_holds_plenaries_their_breakouts_and_join_links(cl
         starts_at=start + timedelta(hours=2),
         ends_at=start + timedelta(hours=3),
     )
+    release(dialogue)
     registration = make.registration(dialogue=dialogue, status=RegistrationStatus.CONFIRMED)
     db.session.add(
         SessionSignup(registration=registration, item=chosen, status=SignupStatus.CONFIRMED)
@@ -139,6 +165,7 @@ def test_withdrawn_consent_gives_the_feed_a_new_version(client, make, app):
     item = make.item(dialogue)
     person = make.participant(name="Dr Named", consent_to_be_listed=True)
     make.role(item, person, Role.SPEAKER)
+    release(dialogue)
     registration = make.registration(dialogue=dialogue, participant=person)
     first = client.get("/dialogues/consent/agenda.ics")
     assert b"Dr Named" in first.data

@@ -1,13 +1,23 @@
 """Organisers' pages through the web: forms that keep what was typed and store nothing bad,
 a timetable whose cost does not grow with the agenda, and one-step moves."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    Dialogue,
+    DialogueStatus,
+    ItemStatus,
+    Release,
+    Role,
+)
+from ip4dialogue.dialogues.services import apply_item_changes
 from ip4dialogue.extensions import db
+from tests.helpers import committed, release, visible_text
 
 DIALOGUE_FORM = {
     "title": "Third Dialogue",
@@ -252,22 +262,118 @@ def test_duplicate_and_delete(organiser_client, make):
     assert db.session.scalars(select(AgendaItem.title)).all() == ["Panel (copy)"]
 
 
-def test_publishing_makes_the_programme_public(organiser_client, client, make):
+def publish_page(organiser_client, dialogue) -> tuple[str, str]:
+    """The publish page's text, and the fingerprint of the preview it shows."""
+    page = organiser_client.get(f"/organise/dialogues/{dialogue.id}/publish").get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="(\w+)"', page) or re.search(
+        r'type="hidden" name="seen" value="(\w+)"', page
+    )
+    assert seen, page
+    return visible_text(page), seen.group(1)
+
+
+def test_publishing_previews_the_changes_then_releases_them(organiser_client, visitor, make):
     dialogue = make.dialogue(slug="draft-one", status=DialogueStatus.DRAFT)
-    db.session.commit()
-    organiser_client.post(f"/organise/dialogues/{dialogue.id}/status", data={"status": "published"})
+    hall = make.room(dialogue, name="Main Hall")
+    make.item(dialogue, title="Opening", room=hall)
+    page, seen = publish_page(organiser_client, dialogue)
+    assert "Publish release 1" in page
+    assert "Opening: new: Tue 11 May 09:00–10:00, Main Hall" in page
+    assert visitor.get("/dialogues/draft-one").status_code == 404
+
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/publish",
+        data={"seen": seen, "note": "Welcome to Seoul."},
+        follow_redirects=True,
+    )
+    assert "Release 1 published" in response.get_data(as_text=True)
+    release = db.session.scalars(select(Release)).one()
+    assert (release.number, release.note, release.released_by.email) == (
+        1,
+        "Welcome to Seoul.",
+        "ana@example.org",
+    )
+    assert "Opening" in visitor.get("/dialogues/draft-one").get_data(as_text=True)
+
+
+def test_with_nothing_changed_the_button_says_so_and_nothing_is_released(organiser_client, make):
+    dialogue = make.dialogue()
+    make.item(dialogue)
+    release(dialogue)
+    page, seen = publish_page(organiser_client, dialogue)
+    assert "Nothing has changed since the last release" in page
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/publish", data={"seen": seen}
+    )
+    assert "Nothing has changed since release 1." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Release.id))) == 1
+
+
+def test_a_preview_another_organiser_overtook_is_refused_with_the_new_preview(
+    organiser_client, make, organiser
+):
+    dialogue = make.dialogue()
+    item = make.item(dialogue, title="Opening")
+    release(dialogue)
+    committed(apply_item_changes, item, {"title": "Opening, renamed"}, organiser)
+    _, seen = publish_page(organiser_client, dialogue)
+    committed(apply_item_changes, item, {"status": ItemStatus.CANCELLED}, organiser)
+
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/publish", data={"seen": seen}
+    )
+    page = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "The agenda changed since your preview" in page
+    assert "Opening, renamed: cancelled; renamed from “Opening”" in page
+    assert db.session.scalar(select(func.count(Release.id))) == 1
+
+
+def test_publishing_despite_a_clash_asks_for_confirmation(organiser_client, make):
+    dialogue = make.dialogue(status=DialogueStatus.DRAFT)
+    hall = make.room(dialogue, name="Main Hall")
+    make.item(dialogue, title="One", room=hall)
+    make.item(dialogue, title="Other", room=hall)
+    page, seen = publish_page(organiser_client, dialogue)
+    assert "Main Hall" in page
+    url = f"/organise/dialogues/{dialogue.id}/publish"
+
+    refused = organiser_client.post(url, data={"seen": seen})
+    assert "Confirm that you publish despite these findings." in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Release.id))) == 0
+
+    organiser_client.post(url, data={"seen": seen, "despite_findings": "y"})
+    assert db.session.scalar(select(func.count(Release.id))) == 1
+
+
+def test_cancelling_asks_first_and_says_who_is_told(organiser_client, visitor, make):
+    dialogue = make.dialogue(slug="seoul")
+    make.item(dialogue, title="Opening")
+    release(dialogue)
+    url = f"/organise/dialogues/{dialogue.id}/cancel"
+    page = visible_text(organiser_client.get(url).get_data(as_text=True))
+    assert (
+        "every calendar that subscribed to the programme or was sent an invitation is told" in page
+    )
     db.session.expire_all()
     assert dialogue.status == DialogueStatus.PUBLISHED
-    assert dialogue.published_at is not None
+
+    organiser_client.post(url, data={"note": "Postponed."})
+    db.session.expire_all()
+    assert dialogue.status == DialogueStatus.CANCELLED
+    changes = visible_text(visitor.get("/dialogues/seoul/changes").get_data(as_text=True))
+    assert "Release 2" in changes
+    assert "Postponed." in changes
+    assert "Opening: cancelled" in changes
 
 
-def test_an_unknown_status_is_a_bad_request(organiser_client, make):
-    dialogue = make.dialogue()
-    db.session.commit()
-    response = organiser_client.post(
-        f"/organise/dialogues/{dialogue.id}/status", data={"status": "exploded"}
-    )
-    assert response.status_code == 400
+def test_withdrawing_takes_the_programme_off_the_site(organiser_client, visitor, make):
+    dialogue = make.dialogue(slug="seoul")
+    release(dialogue)
+    assert visitor.get("/dialogues/seoul").status_code == 200
+    organiser_client.post(f"/organise/dialogues/{dialogue.id}/withdraw")
+    assert visitor.get("/dialogues/seoul").status_code == 404
+    assert visitor.get("/dialogues/seoul/agenda.ics").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 them up, across dialogues."""
 
 from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus
+from tests.helpers import release
 
 
 def test_the_report_page_shows_every_recommendation_verbatim(client, seeded):
@@ -11,7 +12,7 @@ def test_the_report_page_shows_every_recommendation_verbatim(client, seeded):
     assert "Taken up by" in page
 
 
-def test_only_published_sessions_count_as_uptake(client, make):
+def test_only_released_sessions_count_as_uptake(client, make):
     report = make.report()
     recommendation = make.recommendation(report, number=1, short_title="Complement")
     theme = make.theme(report, title="Deterrence")
@@ -20,6 +21,8 @@ def test_only_published_sessions_count_as_uptake(client, make):
     make.item(published, title="Public session", recommendations=[recommendation])
     make.item(published, title="Called off", themes=[theme], status=ItemStatus.CANCELLED)
     make.item(draft, title="Draft session", recommendations=[recommendation], themes=[theme])
+    release(published)
+    make.item(published, title="Not released yet", themes=[theme])
 
     page = client.get("/report").get_data(as_text=True)
 
@@ -27,6 +30,7 @@ def test_only_published_sessions_count_as_uptake(client, make):
     assert "Published one" in page
     assert "Draft session" not in page
     assert "Called off" not in page
+    assert "Not released yet" not in page
     assert "No published session takes this up yet." in page  # the theme
 
 

@@ -1,13 +1,18 @@
-"""Agenda rules and change tracking: what calendars will rely on."""
+"""Agenda rules and releases: what the public and calendars will rely on."""
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import services
-from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
+from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Release, Role
+from ip4dialogue.dialogues.queries import dialogue_for_organiser, latest_release, released_agenda
 from ip4dialogue.dialogues.services import LocalTimes, RoleChoice, RuleViolation
 from ip4dialogue.extensions import db
+from tests.helpers import committed
 
 
 @pytest.fixture
@@ -46,62 +51,146 @@ def test_times_on_the_spring_forward_day_are_right(dialogue):
     assert ends_at - starts_at == timedelta(hours=2)  # one hour is skipped that night
 
 
-def test_changes_to_a_draft_do_not_raise_the_sequence(make, dialogue, organiser):
-    item = make.item(dialogue)
-    services.move_item(item, date(2027, 3, 27), time(14), 0, organiser)
-    assert item.sequence == 0
+def publish(dialogue, organiser, note=""):
+    """Preview, then publish what was previewed, as the publish page does."""
+    seen = services.preview(dialogue, utcnow()).fingerprint
+    return services.publish(dialogue, organiser, note, utcnow(), seen=seen)
 
 
-def test_time_room_and_status_changes_on_a_published_item_raise_the_sequence(
+def entry(dialogue, item):
+    """The item as the dialogue's last release holds it."""
+    release = latest_release(dialogue)
+    return next(entry for entry in release.entries if entry["uid"] == item.uid)
+
+
+def test_the_first_publication_is_release_1_and_freezes_what_it_shows(make, dialogue, organiser):
+    item = make.item(dialogue, title="Opening")
+    release = publish(dialogue, organiser, "Welcome.")
+    assert (release.number, release.released_by, release.note) == (1, organiser, "Welcome.")
+    assert dialogue.status == DialogueStatus.PUBLISHED
+    assert [change.what for change in services.preview(dialogue, utcnow()).changes] == []
+
+    services.apply_item_changes(item, {"title": "Opening, renamed"}, organiser)
+    assert entry(dialogue, item)["title"] == "Opening"
+    assert [s.title for s in released_agenda(dialogue).sessions] == ["Opening"]
+    [change] = services.preview(dialogue, utcnow()).changes
+    assert (change.title, change.fields) == ("Opening, renamed", ("title",))
+
+
+def test_a_release_raises_the_sequence_once_however_many_edits_went_into_it(
     make, dialogue, organiser
 ):
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
     room = make.room(dialogue)
+    moved = make.item(dialogue, title="Moved")
+    renamed = make.item(dialogue, title="Renamed")
+    untouched = make.item(dialogue, title="Untouched")
+    publish(dialogue, organiser)
+    stamps = {item.uid: entry(dialogue, item)["stamp"] for item in (moved, renamed, untouched)}
+
+    services.move_item(moved, date(2027, 3, 27), time(14), room.id, organiser)
+    services.move_item(moved, date(2027, 3, 27), time(15), 0, organiser)
+    services.apply_item_changes(moved, {"status": ItemStatus.TENTATIVE}, organiser)
+    services.apply_item_changes(renamed, {"title": "Renamed again"}, organiser)
+    release = publish(dialogue, organiser)
+
+    assert release.number == 2
+    assert entry(dialogue, moved)["sequence"] == 1
+    assert entry(dialogue, renamed)["sequence"] == 0  # not a change calendars must act on
+    assert entry(dialogue, renamed)["stamp"] > stamps[renamed.uid]
+    assert entry(dialogue, untouched)["stamp"] == stamps[untouched.uid]
+    assert [(c.title, c.what) for c in release_changes(release)] == [
+        ("Renamed again", "changed"),
+        ("Moved", "changed"),
+    ]
+
+
+def release_changes(release):
+    from ip4dialogue.dialogues.releases import change_from_record
+
+    return [change_from_record(record) for record in release.changes]
+
+
+def test_nothing_changed_means_nothing_to_publish(make, dialogue, organiser):
     item = make.item(dialogue)
-    stamp = item.changed_at
-
-    services.move_item(item, date(2027, 3, 27), time(14), room.id, organiser)
-    assert item.sequence == 1
-    assert item.changed_at > stamp
-    assert item.starts_at.astimezone(dialogue.zone).time() == time(14)
-    assert item.ends_at - item.starts_at == timedelta(hours=1)
-
-    services.apply_item_changes(item, {"status": ItemStatus.CANCELLED}, organiser)
-    assert item.sequence == 2
-
-
-def test_a_new_title_stamps_the_change_but_keeps_the_sequence(make, dialogue, organiser):
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    item = make.item(dialogue)
-    stamp = item.changed_at
-    assert services.apply_item_changes(item, {"title": "Renamed"}, organiser)
-    assert item.sequence == 0
-    assert item.changed_at > stamp
-
-
-def test_saving_an_unchanged_item_changes_nothing(make, dialogue, organiser):
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    item = make.item(dialogue)
+    publish(dialogue, organiser)
     assert not services.apply_item_changes(item, {"title": item.title}, organiser)
-    assert item.sequence == 0
+    with pytest.raises(RuleViolation, match="Nothing has changed since release 1"):
+        publish(dialogue, organiser)
 
 
-def test_changes_since_publication_list_what_changed_before_and_after(make, dialogue, organiser):
-    room = make.room(dialogue, name="Hall")
-    item = make.item(dialogue, title="Panel")
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    assert services.changes_since_publication(dialogue) == []
+def test_a_working_copy_changed_since_the_preview_is_not_published(make, dialogue, organiser):
+    item = make.item(dialogue)
+    seen = services.preview(dialogue, utcnow()).fingerprint
+    services.apply_item_changes(item, {"title": "Changed meanwhile"}, organiser)
+    with pytest.raises(RuleViolation, match="changed since your preview"):
+        services.publish(dialogue, organiser, "", utcnow(), seen=seen)
+    assert latest_release(dialogue) is None
+    assert dialogue.status == DialogueStatus.DRAFT
 
-    services.move_item(item, date(2027, 3, 27), time(15), room.id, organiser)
-    changes = services.changes_since_publication(dialogue)
 
-    assert [change.action for change in changes] == ["item.updated"]
-    assert changes[0].before["room"] is None
-    assert changes[0].after["room"] == "Hall"
-    assert changes[0].after["starts_at"] == "2027-03-27T14:00:00+00:00"
+def test_a_removed_session_stays_in_later_releases_cancelled(make, dialogue, organiser):
+    kept, removed = make.item(dialogue, title="Kept"), make.item(dialogue, title="Removed")
+    publish(dialogue, organiser)
+    services.delete_item(removed, organiser)
+    release = publish(dialogue, organiser)
+    gone = entry(dialogue, removed)
+    assert (gone["status"], gone["removed"], gone["sequence"]) == ("cancelled", True, 1)
+    assert [(c.title, c.what) for c in release_changes(release)] == [("Removed", "removed")]
+    assert [item.title for item in released_agenda(dialogue).sessions] == ["Kept"]
 
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    assert services.changes_since_publication(dialogue) == []
+    services.apply_item_changes(kept, {"title": "Kept, renamed"}, organiser)
+    publish(dialogue, organiser)
+    assert entry(dialogue, removed) == gone  # still there, and still the same bytes
+
+
+def test_publishing_again_after_a_withdrawal_makes_no_new_release(make, dialogue, organiser):
+    make.item(dialogue)
+    publish(dialogue, organiser)
+    services.withdraw(dialogue, organiser)
+    assert dialogue.status == DialogueStatus.DRAFT
+    assert publish(dialogue, organiser) is None
+    assert (dialogue.status, latest_release(dialogue).number) == (DialogueStatus.PUBLISHED, 1)
+
+
+def test_cancelling_the_dialogue_is_a_release_that_cancels_every_session(make, dialogue, organiser):
+    item = make.item(dialogue)
+    publish(dialogue, organiser)
+    services.cancel_dialogue(dialogue, organiser, "Postponed to the autumn.", utcnow())
+    release = latest_release(dialogue)
+    assert (release.number, release.note) == (2, "Postponed to the autumn.")
+    assert (entry(dialogue, item)["status"], entry(dialogue, item)["sequence"]) == ("cancelled", 1)
+    with pytest.raises(RuleViolation, match="cancelled already"):
+        services.cancel_dialogue(dialogue, organiser, "", utcnow())
+
+    publish(dialogue, organiser)  # reinstated: calendars are told again
+    assert (entry(dialogue, item)["status"], entry(dialogue, item)["sequence"]) == ("confirmed", 2)
+
+
+def test_two_organisers_publishing_at_once_make_one_release(app, make, organiser):
+    dialogue = make.dialogue(status=DialogueStatus.DRAFT)
+    make.item(dialogue)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def publish_as_organiser() -> None:
+        with app.app_context():
+            loaded = dialogue_for_organiser(dialogue.id)
+            seen = services.preview(loaded, utcnow()).fingerprint
+            barrier.wait()
+            try:
+                release = committed(services.publish, loaded, None, "", utcnow(), seen=seen)
+                outcomes.append(f"release {release.number}")
+            except RuleViolation as violation:
+                outcomes.append(violation.message)
+
+    threads = [threading.Thread(target=publish_as_organiser) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["Nothing has changed since release 1.", "release 1"]
+    assert len(db.session.scalars(select(Release)).all()) == 1
 
 
 def test_duplicating_gives_a_new_uid_and_the_same_links(make, dialogue, organiser):
@@ -154,12 +243,3 @@ def test_a_slug_belongs_to_one_dialogue(make, organiser):
 def test_a_duplicate_is_tentative_until_confirmed(make, dialogue, organiser):
     copy = services.duplicate_item(make.item(dialogue), organiser)
     assert copy.status == ItemStatus.TENTATIVE
-
-
-def test_cancelling_a_published_dialogue_raises_every_items_sequence(make, dialogue, organiser):
-    item = make.item(dialogue)
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    services.change_status(dialogue, DialogueStatus.CANCELLED, organiser)
-    assert item.sequence == 1
-    services.change_status(dialogue, DialogueStatus.PUBLISHED, organiser)
-    assert item.sequence == 2

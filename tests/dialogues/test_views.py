@@ -1,11 +1,14 @@
 """The public pages: upcoming dialogues and a dialogue's programme."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from xml.etree import ElementTree
 
 import pytest
 
 from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
-from tests.helpers import visible_text
+from ip4dialogue.dialogues.services import apply_item_changes, move_item
+from ip4dialogue.extensions import db
+from tests.helpers import committed, release, visible_text
 
 
 def test_home_lists_upcoming_published_dialogues_only(client, make):
@@ -45,6 +48,7 @@ def test_programme_shows_items_by_day_in_the_dialogues_zone(client, make):
         ends_at=datetime(2027, 4, 3, 10, 30, tzinfo=UTC),
     )
 
+    release(dialogue)
     page = client.get("/dialogues/wellington").get_data(as_text=True)
 
     assert page.index("Saturday 3 April 2027") < page.index("Late session")
@@ -61,6 +65,7 @@ def test_programme_names_people_only_with_consent_under_the_chatham_house_rule(c
     make.role(item, make.participant(name="Open Speaker", consent_to_be_listed=True), Role.SPEAKER)
     make.role(item, make.participant(name="Private Speaker"), Role.SPEAKER)
 
+    release(dialogue)
     page = client.get("/dialogues/closed").get_data(as_text=True)
 
     assert "Open Speaker" in page
@@ -70,6 +75,7 @@ def test_programme_names_people_only_with_consent_under_the_chatham_house_rule(c
 def test_programme_names_everyone_when_the_rule_does_not_apply(client, make):
     dialogue = make.dialogue(slug="open-forum", chatham_house=False)
     make.role(make.item(dialogue), make.participant(name="Any Speaker"), Role.CHAIR)
+    release(dialogue)
 
     assert "Any Speaker" in client.get("/dialogues/open-forum").get_data(as_text=True)
 
@@ -77,6 +83,7 @@ def test_programme_names_everyone_when_the_rule_does_not_apply(client, make):
 def test_cancelled_items_are_marked(client, make):
     dialogue = make.dialogue(slug="seoul")
     make.item(dialogue, title="Called off", status=ItemStatus.CANCELLED)
+    release(dialogue)
 
     page = client.get("/dialogues/seoul").get_data(as_text=True)
     assert "Called off" in page
@@ -94,6 +101,7 @@ def test_drafts_and_unknown_slugs_are_not_found(client, make, slug):
 def test_user_text_is_escaped(client, make):
     dialogue = make.dialogue(slug="escaped", title="<script>alert(1)</script>")
     make.item(dialogue, title='<img src=x onerror="alert(2)">')
+    release(dialogue)
 
     page = client.get("/dialogues/escaped").get_data(as_text=True)
     assert "<script>alert(1)" not in page
@@ -117,30 +125,35 @@ def test_programme_queries_do_not_grow_with_the_agenda(client, make, queries, si
             ends_at=start + timedelta(minutes=number + 30),
         )
         make.role(item, speaker, Role.SPEAKER)
-    from ip4dialogue.extensions import db
-
-    db.session.commit()
+    release(dialogue)
     db.session.expunge_all()
 
     with queries() as log:
         response = client.get("/dialogues/big")
 
     assert response.status_code == 200
-    assert log.count == 6, log.statements  # the version, then the page's own five
+    # The version; the dialogue, its last release, and the themes and people it names.
+    assert log.count == 5, log.statements
     with queries() as again:
         assert client.get("/dialogues/big").data == response.data
     assert again.count == 1  # served from the cache for this agenda version
 
 
-def test_a_cached_programme_shows_a_change_on_the_next_request(client, make):
+def test_the_programme_shows_the_last_release_until_the_next_one(client, make, organiser):
     dialogue = make.dialogue(slug="cached")
     item = make.item(dialogue, title="Before")
+    release(dialogue)
     assert "Before" in client.get("/dialogues/cached").get_data(as_text=True)
-    item.title, item.changed_at = "After", item.changed_at + timedelta(seconds=1)
-    from ip4dialogue.extensions import db
+    committed(apply_item_changes, item, {"title": "After"}, organiser)
+    page = client.get("/dialogues/cached").get_data(as_text=True)
+    assert "Before" in page
+    assert "After" not in page
+    assert "After" not in client.get(f"/dialogues/cached/items/{item.id}").get_data(as_text=True)
 
-    db.session.commit()
-    assert "After" in client.get("/dialogues/cached").get_data(as_text=True)
+    release(dialogue)
+    page = visible_text(client.get("/dialogues/cached").get_data(as_text=True))
+    assert "After" in page
+    assert "Release 2" in page
 
 
 def test_the_programme_also_shows_the_readers_zone_on_request(client, make):
@@ -157,6 +170,7 @@ def test_the_programme_also_shows_the_readers_zone_on_request(client, make):
         starts_at=datetime(2027, 5, 10, 23, 0, tzinfo=UTC),
         ends_at=datetime(2027, 5, 10, 23, 30, tzinfo=UTC),
     )
+    release(dialogue)
 
     page = visible_text(client.get("/dialogues/seoul?tz=Europe/Brussels").get_data(as_text=True))
 
@@ -171,6 +185,7 @@ def test_the_readers_zone_names_the_day_when_it_differs(client, make):
         starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC),
         ends_at=datetime(2027, 5, 11, 1, 0, tzinfo=UTC),
     )
+    release(dialogue)
 
     page = visible_text(client.get("/dialogues/seoul?tz=America/New_York").get_data(as_text=True))
     assert "20:00 Mon 10 May–21:00 EDT" in page
@@ -196,6 +211,7 @@ def test_an_item_page_shows_its_recommendations_and_themes_in_full(client, make)
     item = make.item(
         dialogue, title="Deterrence panel", recommendations=[recommendation], themes=[theme]
     )
+    release(dialogue)
 
     page = client.get(f"/dialogues/seoul/items/{item.id}").get_data(as_text=True)
     assert "Enhance shared understandings of deterrence." in page
@@ -214,3 +230,59 @@ def test_organisers_may_preview_a_draft(organiser_client, make):
     page = organiser_client.get("/dialogues/draft").get_data(as_text=True)
     assert "Preview of a draft" in page
     assert "Secret plan" in page
+
+
+def test_the_changelog_lists_releases_newest_first_in_plain_words(client, make, organiser):
+    dialogue = make.dialogue(
+        slug="sydney", timezone="Australia/Sydney", start_date=date(2027, 10, 2)
+    )
+    hall, seminar = (
+        make.room(dialogue, name="Main Hall"),
+        make.room(dialogue, name="Seminar Room A"),
+    )
+    item = make.item(
+        dialogue,
+        title="Deterrence panel",
+        room=hall,
+        starts_at=datetime(2027, 10, 2, 22, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 10, 2, 23, 30, tzinfo=UTC),
+    )
+    release(dialogue, "The first programme.")
+    committed(move_item, item, date(2027, 10, 3), time(11), seminar.id, organiser)
+    release(dialogue, 'Moved, <b>"sorry"</b>.')
+
+    response = client.get("/dialogues/sydney/changes")
+    page = visible_text(response.get_data(as_text=True))
+    assert page.index("Release 2") < page.index("Release 1")
+    assert (
+        "Deterrence panel: moved from Sun 3 Oct 09:00–10:30 to Sun 3 Oct 11:00–12:30, "
+        "Main Hall → Seminar Room A" in page
+    )
+    assert "Deterrence panel: new: Sun 3 Oct 09:00–10:30, Main Hall" in page
+    assert "2027-10-02T22:00" not in page
+    assert "<b>" not in response.get_data(as_text=True)
+    assert 'Moved, <b>"sorry"</b>.' in page
+
+
+def test_the_changelog_has_an_atom_feed(client, make):
+    dialogue = make.dialogue(slug="seoul", title="Seoul <Dialogue>")
+    make.item(dialogue, title="Opening & welcome")
+    release(dialogue)
+    response = client.get("/dialogues/seoul/changes.atom")
+    assert response.mimetype == "application/atom+xml"
+    feed = ElementTree.fromstring(response.data)  # noqa: S314 (our own feed)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.find(f"{atom}title").text == "Changes to Seoul <Dialogue>"
+    [entry] = feed.findall(f"{atom}entry")
+    assert entry.find(f"{atom}title").text == "Release 1"
+    assert entry.find(f"{atom}id").text.endswith("/dialogues/seoul/changes#release-1")
+    assert entry.find(f"{atom}content").text.startswith("Opening & welcome: new: Tue 11 May")
+    assert 'href="/dialogues/seoul/changes.atom"' in client.get(
+        "/dialogues/seoul/changes"
+    ).get_data(as_text=True)
+
+
+def test_a_drafts_changelog_is_not_found(client, make):
+    make.dialogue(slug="draft", status=DialogueStatus.DRAFT)
+    assert client.get("/dialogues/draft/changes").status_code == 404
+    assert client.get("/dialogues/draft/changes.atom").status_code == 404

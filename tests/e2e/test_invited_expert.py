@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.registration import invitations
-from tests.helpers import committed, link_in, register, text_body
+from tests.helpers import committed, link_in, register, release, text_body
 
 
 def test_invited_expert_registers_picks_a_breakout_and_cancels(
@@ -32,6 +32,7 @@ def test_invited_expert_registers_picks_a_breakout_and_cancels(
         starts_at=start,
         ends_at=start + timedelta(hours=1),
     )
+    release(dialogue)
     committed(invitations.invite, dialogue, "kim@example.org", "Dr Kim", "KIDA", organiser)
     committed(invitations.invite, dialogue, "lee@example.org", "Mr Lee", "KAIST", organiser)
 

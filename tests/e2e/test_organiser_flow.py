@@ -1,5 +1,6 @@
-"""An organiser builds an agenda in a real browser, sees the clash, publishes it, and a visitor
-reads the programme in the dialogue's zone and in Europe/Brussels."""
+"""An organiser builds an agenda in a real browser, sees the clash, previews and publishes it,
+and a visitor reads the programme in the dialogue's zone and in Europe/Brussels; a later edit
+reaches the visitor only with the next release, and the changelog tells it."""
 
 from datetime import UTC, datetime
 
@@ -63,8 +64,17 @@ def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
     expect(page.locator(".tt-item")).to_have_count(2)
 
     page.get_by_role("link", name="Overview").click()
-    page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.locator(".flash-success")).to_contain_text("Published")
+    page.get_by_role("link", name="Review and publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish release 1")
+    expect(page.locator(".changes-list")).to_contain_text(
+        "Deterrence in two theatres: new: Sun 4 Apr 09:00–10:30, Main Hall"
+    )
+    page.get_by_label("A note to participants (optional)").fill("The first programme.")
+    page.get_by_role("button", name="Publish release 1").click()
+    expect(page.locator(".error")).to_contain_text("Confirm that you publish despite")
+    page.get_by_label("Publish despite the errors and clashes above").check()
+    page.get_by_role("button", name="Publish release 1").click()
+    expect(page.locator(".flash-success")).to_contain_text("Release 1 published")
 
     stored = {item.title: item for item in db.session.scalars(select(AgendaItem))}
     deterrence = stored["Deterrence in two theatres"]
@@ -82,4 +92,29 @@ def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
     entry = visitor.locator(".agenda-item", has_text="Deterrence in two theatres")
     expect(entry.locator(".time-home")).to_contain_text("09:00–10:30 NZST")
     expect(entry.locator(".time-reader")).to_contain_text("23:00 Sat 3 Apr–00:30 Sun 4 Apr CEST")
+
+    # The organiser ends the clash; the visitor sees nothing of it until it is released.
+    page.get_by_role("link", name="Agenda", exact=True).click()
+    page.get_by_role("link", name="Industry roundtable").click()
+    page.fill("#start", "11:00")
+    page.fill("#end", "12:00")
+    page.get_by_role("button", name="Save item").click()
+    expect(page.locator(".flash-success")).to_contain_text("Item saved.")
+    visitor.goto(live_server + "/dialogues/wellington-2027")
+    roundtable = visitor.locator(".agenda-item", has_text="Industry roundtable")
+    expect(roundtable.locator(".time-home")).to_contain_text("10:00–11:00 NZST")
+
+    page.get_by_role("link", name="Overview").click()
+    moved = "Industry roundtable: moved from Sun 4 Apr 10:00–11:00 to Sun 4 Apr 11:00–12:00"
+    expect(page.locator(".changes-list")).to_contain_text(moved)
+    page.get_by_role("link", name="Review and publish").click()
+    page.get_by_role("button", name="Publish release 2").click()  # no clash left to confirm
+    expect(page.locator(".flash-success")).to_contain_text("Release 2 published")
+
+    visitor.reload()
+    roundtable = visitor.locator(".agenda-item", has_text="Industry roundtable")
+    expect(roundtable.locator(".time-home")).to_contain_text("11:00–12:00 NZST")
+    visitor.get_by_role("link", name="what changed").click()
+    expect(visitor.locator("#release-2")).to_contain_text(moved)
+    expect(visitor.locator("#release-1")).to_contain_text("The first programme.")
     visitor.context.close()

@@ -17,7 +17,7 @@ from ip4dialogue.registration.models import (
     SignupStatus,
 )
 from ip4dialogue.registration.services import issue_token, waitlist_rank
-from tests.helpers import outbox, register
+from tests.helpers import outbox, register, release
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 PROMOTED = "A place has opened up for you at Seoul"
@@ -184,6 +184,7 @@ def test_a_purge_keeps_a_past_dialogues_record_and_gives_nobody_a_seat_in_it(app
         start_date=date(2025, 3, 1),
     )
     breakout = make.item(past, kind=ItemKind.BREAKOUT, signup_required=True, capacity=1)
+    release(past)
     for name in ("ana", "ben"):
         register(past, f"{name}@example.org", breakout_ids=[breakout.id])
 
@@ -237,6 +238,7 @@ def waiting_for_the_breakout(make):
     breakout = make.item(
         dialogue, title="Break-out", kind=ItemKind.BREAKOUT, signup_required=True, room=small
     )
+    release(dialogue)
     for name in ("ana", "ben"):
         register(dialogue, f"{name}@example.org", breakout_ids=[breakout.id])
     assert signup_of("ben@example.org").status == SignupStatus.WAITLISTED

@@ -22,7 +22,7 @@ from ip4dialogue.registration.models import (
 )
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.rules import RuleViolation
-from tests.helpers import application, committed, link_in, outbox, register
+from tests.helpers import application, committed, link_in, outbox, register, release
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 
@@ -238,6 +238,7 @@ def breakouts(make):
         title="Breakout C",
         **common | {"starts_at": start + timedelta(hours=2), "ends_at": start + timedelta(hours=3)},
     )
+    release(dialogue)
     return dialogue, first, second, later
 
 

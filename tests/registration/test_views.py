@@ -11,7 +11,7 @@ from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
 from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
-from tests.helpers import link_in, outbox, visible_text
+from tests.helpers import link_in, outbox, release, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -178,6 +178,7 @@ def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make
     breakout = make.item(
         dialogue, title="Breakout A", kind=ItemKind.BREAKOUT, capacity=1, signup_required=True
     )
+    release(dialogue)
     client.post("/dialogues/seoul/register", data=FORM | {"breakouts": str(breakout.id)})
     client.post(
         "/dialogues/seoul/register",

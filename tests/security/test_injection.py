@@ -4,12 +4,13 @@ stored comes out escaped in HTML, calendar files, CSV and email headers."""
 import csv
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from icalendar import Calendar
 
 from ip4dialogue.dialogues.models import RegistrationMode
-from tests.helpers import outbox
+from tests.helpers import outbox, release
 
 CORPUS = [
     "<script>alert('x')</script>",
@@ -64,15 +65,20 @@ def test_registration_fields_never_break_anything(
     assert "<script>alert" not in page
     assert "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
     if response.status_code == 302:  # stored: check every place it comes out
+        make.item(open_dialogue, title=payload, description=payload)
+        release(open_dialogue, payload)  # and the update each participant is sent
         for message in outbox(app):
             assert message["Bcc"] is None
             assert message["X-Injected"] is None
-        make.item(open_dialogue, title=payload, description=payload)
         feed = client.get("/dialogues/open/agenda.ics").data
         [event] = Calendar.from_ical(feed).walk("VEVENT")
         assert str(event["UID"]) != "evil"
         assert b"\r\nUID:evil" not in feed
         assert b"\x00" not in feed
+        changelog = client.get("/dialogues/open/changes").get_data(as_text=True)
+        assert "<script>alert" not in changelog
+        atom = ElementTree.fromstring(client.get("/dialogues/open/changes.atom").data)  # noqa: S314
+        assert atom.find("{http://www.w3.org/2005/Atom}entry") is not None
         listing = organiser_client.get(f"/organise/dialogues/{open_dialogue.id}/registrations")
         assert listing.status_code == 200
         assert "<script>alert" not in listing.get_data(as_text=True)

@@ -3,28 +3,33 @@ reads back to the same (cleaned) values, and the registration form never fails."
 
 import hashlib
 from datetime import UTC, date, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from markupsafe import escape
 
 from ip4dialogue.calendar import builders
 from ip4dialogue.dialogues.models import (
-    AgendaItem,
     Dialogue,
     DialogueStatus,
     ItemKind,
     ItemStatus,
     RegistrationMode,
 )
+from ip4dialogue.dialogues.queries import PublicAgenda
+from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import limiter
+from ip4dialogue.templating import xml_text
 
 ANY_TEXT = st.text(max_size=300)
 START = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
 
 
-def item_with(title: str, description: str) -> AgendaItem:
+def item_with(title: str, description: str) -> ReleasedItem:
+    """A released session of a dialogue whose every text field is `title` or `description`."""
     dialogue = Dialogue(
         slug="p",
         title=title,
@@ -36,7 +41,8 @@ def item_with(title: str, description: str) -> AgendaItem:
         status=DialogueStatus.PUBLISHED,
         chatham_house=True,
     )
-    item = AgendaItem(
+    return ReleasedItem(
+        dialogue=dialogue,
         id=1,
         uid="prop@ip4dialogue",
         kind=ItemKind.PANEL,
@@ -45,25 +51,20 @@ def item_with(title: str, description: str) -> AgendaItem:
         starts_at=START,
         ends_at=START + timedelta(hours=1),
         status=ItemStatus.CONFIRMED,
+        signup_required=False,
+        room=None,
+        location=f"{description}, {title}",
         sequence=0,
         changed_at=START,
     )
-    item.dialogue, item.room, item.themes, item.recommendations, item.roles = (
-        dialogue,
-        None,
-        [],
-        [],
-        [],
-    )
-    dialogue.items = [item]
-    return item
 
 
 @given(title=ANY_TEXT, description=ANY_TEXT)
 @settings(max_examples=150, deadline=None)
 def test_any_text_gives_a_calendar_that_reads_back_the_same(title, description):
     item = item_with(title, description)
-    data = builders.agenda_feed(item.dialogue, builders.Links("https://x")).to_ical()
+    agenda = PublicAgenda(item.dialogue, None, [item])
+    data = builders.agenda_feed(agenda, builders.Links("https://x")).to_ical()
     [event] = Calendar.from_ical(data).walk("VEVENT")
     assert str(event["SUMMARY"]) == builders.clean(title, one_line=True)
     assert str(event["DESCRIPTION"]).startswith(builders.clean(description))
@@ -117,3 +118,10 @@ def test_any_text_in_the_registration_form_never_fails(client, open_dialogue, mo
         },
     )
     assert response.status_code in {200, 302}
+
+
+@given(text=st.text(max_size=300))
+def test_any_text_fits_in_xml_once_cleaned(text):
+    cleaned = xml_text(text)
+    parsed = ElementTree.fromstring(f"<t>{escape(cleaned)}</t>").text or ""  # noqa: S314
+    assert parsed == cleaned.replace("\r\n", "\n").replace("\r", "\n")

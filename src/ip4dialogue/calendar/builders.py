@@ -1,10 +1,11 @@
-"""Pure functions from domain objects to calendar files: no database, no request.
+"""Pure functions from released sessions to calendar files: no database, no request.
 
 Feeds (the agenda, one item, a personal schedule) are icalendar Calendars: no METHOD, and
 local times with the dialogue's TZID and a VTIMEZONE for its dates. Emailed invitations are
 the files' bytes: METHOD:REQUEST or CANCEL, one event each, UTC times (Outlook misreads some
-VTIMEZONEs), one ORGANIZER and the participant as ATTENDEE. Every stamp comes from the item's
-last change, so an unchanged agenda always gives the same bytes.
+VTIMEZONEs), one ORGANIZER and the participant as ATTENDEE. SEQUENCE and every stamp come
+from the release that last changed a session, so a session a release leaves alone keeps its
+bytes.
 """
 
 import re
@@ -18,7 +19,9 @@ from icalendar import Calendar, Component, Event, vCalAddress, vText
 from icalendar.parser import Contentlines
 
 from ip4dialogue.calendar.timezones import vtimezone
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
+from ip4dialogue.dialogues.models import Dialogue, ItemStatus
+from ip4dialogue.dialogues.queries import PublicAgenda
+from ip4dialogue.dialogues.releases import ReleasedItem
 
 PRODID = "-//ip4dialogue//Indo-Pacific Security Dialogue//EN"
 REFRESH = timedelta(hours=1)
@@ -46,30 +49,18 @@ class Links:
 
     base_url: str
 
-    def item(self, item: AgendaItem) -> str:
+    def item(self, item: ReleasedItem) -> str:
         return f"{self.base_url}/dialogues/{item.dialogue.slug}/items/{item.id}"
 
 
-def _status(item: AgendaItem) -> str:
-    cancelled = (
-        item.status == ItemStatus.CANCELLED or item.dialogue.status == DialogueStatus.CANCELLED
-    )
-    return (
-        "CANCELLED"
-        if cancelled
-        else "TENTATIVE"
-        if item.status == ItemStatus.TENTATIVE
-        else "CONFIRMED"
-    )
+STATUSES = {
+    ItemStatus.CANCELLED: "CANCELLED",
+    ItemStatus.TENTATIVE: "TENTATIVE",
+    ItemStatus.CONFIRMED: "CONFIRMED",
+}
 
 
-def _location(item: AgendaItem) -> str:
-    dialogue = item.dialogue
-    parts = [item.room.name if item.room else "", dialogue.venue, dialogue.city]
-    return clean(", ".join(part for part in parts if part), one_line=True)
-
-
-def _description(item: AgendaItem, links: Links, join_url: str | None) -> str:
+def _description(item: ReleasedItem, links: Links, join_url: str | None) -> str:
     lines = [clean(item.description)] if item.description else []
     if roles := item.public_roles:
         lines.append("")
@@ -109,18 +100,18 @@ class EventValues:
 
 
 def event_values(
-    item: AgendaItem, links: Links, *, utc: bool = False, join_url: str | None = None
+    item: ReleasedItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> EventValues:
     """An item's event, with local times (TZID) or, for emailed invitations, UTC."""
     zone = UTC if utc else item.dialogue.zone
     return EventValues(
         uid=item.uid,
         stamp=item.changed_at.astimezone(UTC),
-        status=_status(item),
+        status=STATUSES[item.status],
         summary=clean(item.title, one_line=True),
         start=item.starts_at.astimezone(zone),
         end=item.ends_at.astimezone(zone),
-        location=_location(item),
+        location=clean(item.location, one_line=True),
         url=links.item(item),
         description=_description(item, links, join_url),
         categories=(
@@ -148,7 +139,7 @@ def _vevent(values: EventValues) -> Event:
 
 
 def event(
-    item: AgendaItem, links: Links, *, utc: bool = False, join_url: str | None = None
+    item: ReleasedItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> Event:
     """One agenda item as a VEVENT: local times with TZID, or UTC for emailed invitations."""
     vevent = _vevent(event_values(item, links, utc=utc, join_url=join_url))
@@ -159,7 +150,7 @@ def event(
 def _feed(
     name: str,
     dialogue: Dialogue,
-    items: Iterable[AgendaItem],
+    items: Iterable[ReleasedItem],
     links: Links,
     join_urls: dict[int, str] | None = None,
 ) -> Calendar:
@@ -188,17 +179,19 @@ def _feed(
     return calendar
 
 
-def agenda_feed(dialogue: Dialogue, links: Links) -> Calendar:
-    """The whole agenda of a dialogue, for download or subscription. No join links: public."""
-    return _feed(dialogue.title, dialogue, dialogue.items, links)
+def agenda_feed(agenda: PublicAgenda, links: Links) -> Calendar:
+    """A dialogue's released agenda, for download or subscription, sessions removed since
+    included, cancelled. No join links: it is public."""
+    dialogue = agenda.dialogue
+    return _feed(dialogue.title, dialogue, agenda.items, links)
 
 
-def item_feed(item: AgendaItem, links: Links) -> Calendar:
+def item_feed(item: ReleasedItem, links: Links) -> Calendar:
     return _feed(f"{item.dialogue.title}: {item.title}", item.dialogue, [item], links)
 
 
 def personal_feed(
-    dialogue: Dialogue, items: Iterable[AgendaItem], name: str, links: Links
+    dialogue: Dialogue, items: Iterable[ReleasedItem], name: str, links: Links
 ) -> Calendar:
     """A participant's own schedule; it may carry the join links of virtual rooms."""
     items = list(items)
@@ -289,7 +282,7 @@ class Invitations:
         self._links = links
 
     def request(
-        self, item: AgendaItem, *, join_url: str | None = None, sequence: int | None = None
+        self, item: ReleasedItem, *, join_url: str | None = None, sequence: int | None = None
     ) -> bytes:
         """METHOD:REQUEST for the item; `sequence` overrides the item's when this
         participant's copy must outrank an earlier cancellation."""

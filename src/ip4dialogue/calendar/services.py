@@ -1,8 +1,9 @@
-"""Calendar feeds and updates: which items a file holds, how to tell cheaply whether it changed
-(one query, for ETag and Last-Modified), and which REQUEST or CANCEL each participant is owed.
+"""Calendar feeds and updates: which released sessions a file holds, how to tell cheaply
+whether it changed (one query, for ETag and Last-Modified), and which REQUEST or CANCEL each
+participant is owed.
 
-What a participant is owed is worked out, never stored: the agenda as it stands against the
-deliveries recorded when files were last sent to them.
+What a participant is owed is worked out, never stored: the last release against the
+deliveries recorded when files were last sent to them. Only a release changes it.
 """
 
 from collections import defaultdict
@@ -17,9 +18,10 @@ from ip4dialogue import mail
 from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
-from ip4dialogue.dialogues.queries import load_agenda, with_agenda
-from ip4dialogue.dialogues.versions import Version, latest, make_version
+from ip4dialogue.dialogues.models import Dialogue, ItemStatus
+from ip4dialogue.dialogues.queries import released_agenda
+from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.dialogues.versions import Version, last_release_of, latest, make_version
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
     Registration,
@@ -32,54 +34,54 @@ from ip4dialogue.tokens import digest
 
 
 def schedule_version(token: str) -> Version | None:
-    """The personal schedule's version, in one query with correlated subqueries: the agenda's
-    latest change and size, and which break-out seats the participant holds."""
-    in_dialogue = AgendaItem.dialogue_id == Registration.dialogue_id
+    """The personal schedule's version, in one query with correlated subqueries: the last
+    release, the dialogue, and which break-out seats the participant holds."""
     seated = and_(
         SessionSignup.registration_id == Registration.id,
         SessionSignup.status == SignupStatus.CONFIRMED,
     )
+    release, released_at = last_release_of(Registration.dialogue_id)
     row = db.session.execute(
         select(
             Registration.id,
             Registration.status,
             Dialogue.status,
-            select(func.count(AgendaItem.id)).where(in_dialogue).scalar_subquery(),
+            release,
             select(func.count(SessionSignup.id)).where(seated).scalar_subquery(),
             select(func.coalesce(func.sum(SessionSignup.item_id), 0))
             .where(seated)
             .scalar_subquery(),
             Registration.status_changed_at,
             Dialogue.updated_at,
-            select(func.max(AgendaItem.changed_at)).where(in_dialogue).scalar_subquery(),
+            released_at,
         )
         .join(Registration.dialogue)
         .where(Registration.manage_token_hash == digest(token))
     ).first()
     if row is None:
         return None
-    *keys, registration_changed, updated, changed = row
-    return make_version(*keys, registration_changed, latest(registration_changed, updated, changed))
+    *keys, changed, updated, released = row
+    return make_version(*keys, changed, latest(changed, updated, released))
 
 
 def links() -> builders.Links:
     return builders.Links(current_app.config["BASE_URL"])
 
 
-def schedule_items(registration: Registration) -> list[AgendaItem]:
-    """A participant's own programme, from their dialogue loaded with its agenda: everything
-    open to all, the break-outs where they hold a seat, and every item they have a role in.
-    Nothing for a registration without a seat."""
+def schedule_items(registration: Registration) -> list[ReleasedItem]:
+    """A participant's own programme, as last released: everything open to all, the
+    break-outs where they hold a seat, and every session they have a role in. Nothing for a
+    registration without a seat."""
     if registration.status != RegistrationStatus.CONFIRMED:
         return []
     seated = {signup.item_id for signup in registration.signups if signup.seated}
     person = registration.participant_id
     return [
         item
-        for item in registration.dialogue.items
+        for item in released_agenda(registration.dialogue).items
         if not item.signup_required
         or item.id in seated
-        or any(role.participant_id == person for role in item.roles)
+        or any(role.participant.id == person for role in item.roles)
     ]
 
 
@@ -102,15 +104,15 @@ class Owed:
 
     registration: Registration
     sent: dict[str, CalendarDelivery]
-    requests: list[AgendaItem] = field(default_factory=list)
+    requests: list[ReleasedItem] = field(default_factory=list)
     cancellations: list[CalendarDelivery] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.requests or self.cancellations)
 
 
-def _is_off(item: AgendaItem) -> bool:
-    return item.status == ItemStatus.CANCELLED or item.dialogue.status == DialogueStatus.CANCELLED
+def _is_off(item: ReleasedItem) -> bool:
+    return item.status == ItemStatus.CANCELLED
 
 
 def owed(registration: Registration, deliveries: Sequence[CalendarDelivery]) -> Owed:
@@ -148,7 +150,7 @@ def deliveries_to(registration_ids: Sequence[int]) -> dict[int, list[CalendarDel
 def pending_updates(dialogue_id: int) -> list[Owed]:
     """Everyone owed something for a dialogue: the preview organisers see before sending.
     A fixed number of queries, however many participants and items."""
-    load_agenda(db.session.get_one(Dialogue, dialogue_id))  # the registrations share it
+    released_agenda(db.session.get_one(Dialogue, dialogue_id))  # the registrations share it
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.dialogue_id == dialogue_id)
@@ -163,7 +165,7 @@ def pending_updates(dialogue_id: int) -> list[Owed]:
     ]
 
 
-def _sequence(item: AgendaItem, delivery: CalendarDelivery | None) -> int:
+def _sequence(item: ReleasedItem, delivery: CalendarDelivery | None) -> int:
     """Above anything this participant was sent for the event (their copy may have been
     cancelled and reinstated), and never below the item's own."""
     return item.sequence if delivery is None else max(item.sequence, delivery.sequence + 1)
@@ -232,14 +234,13 @@ def attach_owed(registration: Registration, message: mail.Message) -> None:
     schedule is owed goes with the message, and is recorded as sent."""
     if registration.participant.email is None:
         return
-    if registration.seated:  # only a seat has sessions to send
-        with_agenda(registration.dialogue)
     due = owed(registration, deliveries_to([registration.id])[registration.id])
     message.attachments += attachments_for(due)
 
 
 def send_updates(dialogue_id: int) -> list[Owed]:
-    """Send each participant one message with everything they are owed; returns who got what."""
+    """Send each participant one message with everything they are owed, and the last
+    release's note; returns who got what."""
     sent = []
     for due in pending_updates(dialogue_id):
         participant = due.registration.participant
@@ -252,6 +253,7 @@ def send_updates(dialogue_id: int) -> list[Owed]:
             "calendar/email/update",
             participant=participant,
             dialogue=due.registration.dialogue,
+            release=released_agenda(due.registration.dialogue).release,
             due=due,
             programme_url=external_url("dialogues.programme", slug=due.registration.dialogue.slug),
         )

@@ -13,8 +13,9 @@ from icalendar import Calendar
 
 from ip4dialogue.access import organisers_only
 from ip4dialogue.calendar import builders, services
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
-from ip4dialogue.dialogues.queries import public_dialogue
+from ip4dialogue.dialogues.queries import PublicAgenda, public_agenda
 from ip4dialogue.dialogues.versions import Version, agenda_version, item_version
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.registration.queries import registration_by_token
@@ -50,11 +51,14 @@ def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) 
     return response
 
 
+def _released(slug: str) -> PublicAgenda:
+    return public_agenda(slug, utcnow()) or abort(404)
+
+
 @bp.get("/dialogues/<slug>/agenda.ics")
 def agenda(slug: str) -> ResponseReturnValue:
     def build() -> Calendar:
-        dialogue = public_dialogue(slug) or abort(404)
-        return builders.agenda_feed(dialogue, services.links())
+        return builders.agenda_feed(_released(slug), services.links())
 
     return _ics(agenda_version(slug), build, f"{slug}.ics")
 
@@ -62,8 +66,7 @@ def agenda(slug: str) -> ResponseReturnValue:
 @bp.get("/dialogues/<slug>/items/<int:item_id>.ics")
 def item(slug: str, item_id: int) -> ResponseReturnValue:
     def build() -> Calendar:
-        dialogue = public_dialogue(slug) or abort(404)
-        found = next((item for item in dialogue.items if item.id == item_id), None) or abort(404)
+        found = _released(slug).item(item_id) or abort(404)
         return builders.item_feed(found, services.links())
 
     return _ics(item_version(slug, item_id), build, f"{slug}-{item_id}.ics")

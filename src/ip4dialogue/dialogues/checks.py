@@ -28,6 +28,7 @@ class Finding:
     severity: Severity
     message: str
     item_ids: tuple[int, ...] = ()
+    clash: bool = False  # a room or a person in two places at once
 
 
 def overlapping_pairs(items: Iterable[AgendaItem]) -> Iterator[tuple[AgendaItem, AgendaItem]]:
@@ -70,6 +71,7 @@ def room_clashes(dialogue: Dialogue) -> Iterator[Finding]:
                 f"{first.room.name} is double-booked: “{first.title}” and “{second.title}” "
                 "overlap.",
                 (first.id, second.id),
+                clash=True,
             )
 
 
@@ -88,6 +90,7 @@ def people_clashes(dialogue: Dialogue) -> Iterator[Finding]:
                 f"{names[person_id]} is in two overlapping items: “{first.title}” and "
                 f"“{second.title}”.",
                 (first.id, second.id),
+                clash=True,
             )
 
 
@@ -132,6 +135,11 @@ def check_agenda(
         *capacity_above_room(dialogue),
         *uncovered(dialogue, recommendations, themes),
     ]
+
+
+def needs_confirmation(findings: Iterable[Finding]) -> bool:
+    """Publishing with an error or a clash (a room or a person in two places) asks first."""
+    return any(finding.severity == Severity.ERROR or finding.clash for finding in findings)
 
 
 def findings_by_item(findings: Iterable[Finding]) -> dict[int, list[Finding]]:

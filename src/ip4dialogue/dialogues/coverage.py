@@ -1,15 +1,13 @@
-"""How agendas take up the report: the organisers' matrix of one dialogue's sessions against
-its themes and recommendations, and, for the public report page, the published sessions of
-every dialogue that take up each of them."""
+"""How agendas take up the report: the organisers' matrix of one dialogue's sessions (its
+working copy) against the themes and recommendations, and, for the public report page, the
+released sessions of every dialogue that take up each of them."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from ip4dialogue.dialogues.checks import NON_SESSIONS
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
-from ip4dialogue.extensions import db
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemStatus
+from ip4dialogue.dialogues.queries import published_agendas
+from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.report.models import Recommendation, Theme
 from ip4dialogue.report.queries import ReferenceData
 
@@ -65,31 +63,21 @@ def coverage(dialogue: Dialogue, reference: ReferenceData) -> Coverage:
 
 @dataclass
 class Uptake:
-    """The published items, across all dialogues, that take up a theme or recommendation."""
+    """The released sessions, across all published dialogues, that take up each theme and
+    recommendation."""
 
-    by_theme: dict[int, list[AgendaItem]]
-    by_recommendation: dict[int, list[AgendaItem]]
+    by_theme: dict[int, list[ReleasedItem]]
+    by_recommendation: dict[int, list[ReleasedItem]]
 
 
 def public_uptake() -> Uptake:
-    query = (
-        select(AgendaItem)
-        .join(AgendaItem.dialogue)
-        .where(
-            Dialogue.status == DialogueStatus.PUBLISHED,
-            AgendaItem.status != ItemStatus.CANCELLED,
-        )
-        .order_by(Dialogue.start_date, AgendaItem.starts_at, AgendaItem.id)
-        .options(
-            selectinload(AgendaItem.dialogue),
-            selectinload(AgendaItem.themes),
-            selectinload(AgendaItem.recommendations),
-        )
-    )
     uptake = Uptake({}, {})
-    for item in db.session.scalars(query):
-        for theme in item.themes:
-            uptake.by_theme.setdefault(theme.id, []).append(item)
-        for recommendation in item.recommendations:
-            uptake.by_recommendation.setdefault(recommendation.id, []).append(item)
+    for agenda in published_agendas():
+        for item in agenda.sessions:
+            if item.status == ItemStatus.CANCELLED:
+                continue
+            for theme in item.themes:
+                uptake.by_theme.setdefault(theme.id, []).append(item)
+            for recommendation in item.recommendations:
+                uptake.by_recommendation.setdefault(recommendation.id, []).append(item)
     return uptake

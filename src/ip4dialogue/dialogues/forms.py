@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -112,6 +113,11 @@ class DialogueForm(BaseForm):
         description="In the dialogue's time zone.",
     )
     conveners = StringField("Conveners", validators=[Optional(), Length(max=300)])
+    send_updates_on_release = BooleanField(
+        "Send participants their calendar updates as soon as a release is published",
+        default=True,
+        description="Otherwise they go when you send them from the Calendar updates page.",
+    )
 
     def validate_end_date(self, field: DateField) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -121,6 +127,21 @@ class DialogueForm(BaseForm):
         opens = self.registration_opens.data
         if opens and field.data and field.data <= opens:
             raise ValidationError("Registration must close after it opens.")
+
+
+class NoteForm(BaseForm):
+    """A note to participants, for a release or a cancellation."""
+
+    note = TextAreaField(
+        "A note to participants (optional)",
+        validators=[Optional(), Length(max=2000)],
+        description="Shown with this release in the public changelog and in the update email.",
+    )
+
+
+class PublishForm(NoteForm):
+    seen = HiddenField()  # the fingerprint of the working copy the organiser previewed
+    despite_findings = BooleanField("Publish despite the errors and clashes above")
 
 
 class RoomForm(BaseForm):

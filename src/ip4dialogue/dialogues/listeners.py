@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ip4dialogue import signals
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
@@ -20,16 +21,22 @@ def _roles_of(person: Participant) -> list[AgendaRole]:
     return list(db.session.scalars(query))
 
 
+def _new_versions(roles: list[AgendaRole]) -> None:
+    """Programmes and feeds name people as they are now: each dialogue they have a role in
+    gets a new public version, so no cached page or file keeps an old name, or a name its
+    holder no longer lets us show."""
+    for dialogue in {role.item.dialogue for role in roles}:
+        dialogue.updated_at = utcnow()
+
+
 @signals.person_changed.connect
-def _new_versions_of_their_items(person: Participant, **_: Any) -> None:
-    """Programmes and calendar files name people: each item a person has a role in gets a new
-    version, so no copy keeps the old name, or a name its holder no longer lets us show."""
-    for role in _roles_of(person):
-        role.item.mark_changed(scheduling=False)
+def _show_them_as_they_are(person: Participant, **_: Any) -> None:
+    _new_versions(_roles_of(person))
 
 
 @signals.person_erasing.connect
 def _remove_their_roles(person: Participant, **_: Any) -> None:
-    for role in _roles_of(person):
-        role.item.mark_changed(scheduling=False)
+    roles = _roles_of(person)
+    _new_versions(roles)
+    for role in roles:
         db.session.delete(role)

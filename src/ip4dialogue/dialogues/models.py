@@ -3,9 +3,11 @@
 import enum
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -14,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +25,9 @@ from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
+
+if TYPE_CHECKING:
+    from ip4dialogue.accounts.models import Organiser
 
 
 class DialogueFormat(enum.StrEnum):
@@ -104,7 +110,7 @@ class Dialogue(db.Model):
         enum_column(DialogueStatus), default=DialogueStatus.DRAFT
     )
     conveners: Mapped[str] = mapped_column(String(300), default="")
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_updates_on_release: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -129,6 +135,33 @@ class Dialogue(db.Model):
 
     def __repr__(self) -> str:
         return f"<Dialogue {self.slug}>"
+
+
+class Release(db.Model):
+    """A numbered release of a dialogue's agenda: a frozen view of each session as the
+    public, the feeds and participants' calendars have it until the next release. Sessions
+    are JSON entries (see releases.py); people appear in them by id only, so that their
+    current name and consent apply, and erasing them rewrites nothing."""
+
+    __tablename__ = "releases"
+    __table_args__ = (
+        UniqueConstraint("dialogue_id", "number"),
+        CheckConstraint("number >= 1", name="number_from_one"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisers.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    dialogue: Mapped[Dialogue] = relationship()
+    released_by: Mapped["Organiser | None"] = relationship()
 
 
 class Room(db.Model):
@@ -173,13 +206,13 @@ def new_item_uid() -> str:
 
 
 class AgendaItem(db.Model):
-    """One session. `sequence` and `changed_at` drive calendar updates (RFC 5545 SEQUENCE)."""
+    """One session, as organisers edit it: the working copy. What the public sees of it is
+    its entry in the dialogue's last release."""
 
     __tablename__ = "agenda_items"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
-        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         Index("ix_agenda_items_dialogue_starts_at", "dialogue_id", "starts_at"),
     )
 
@@ -197,8 +230,6 @@ class AgendaItem(db.Model):
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus), default=ItemStatus.CONFIRMED
     )
-    sequence: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="items")
     room: Mapped[Room | None] = relationship()
@@ -213,26 +244,11 @@ class AgendaItem(db.Model):
     )
 
     @property
-    def public_roles(self) -> list["AgendaRole"]:
-        """The roles whose holders may be named in public (programme, feeds): all of them,
-        or under the Chatham House Rule those who consented."""
-        if not self.dialogue.chatham_house:
-            return list(self.roles)
-        return [role for role in self.roles if role.participant.consent_to_be_listed]
-
-    @property
     def seats(self) -> int | None:
         """A break-out's own limit, else its room's, else none."""
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None else None
-
-    def mark_changed(self, *, scheduling: bool) -> None:
-        """Stamp a change for calendars; a change of time, place or status of an item that was
-        ever published also raises its SEQUENCE (RFC 5545), even if made in draft."""
-        self.changed_at = utcnow()
-        if scheduling and self.dialogue.published_at is not None:
-            self.sequence += 1
 
     def __repr__(self) -> str:
         return f"<AgendaItem {self.id} {self.title!r}>"

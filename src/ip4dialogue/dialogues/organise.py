@@ -15,14 +15,24 @@ from wtforms.fields.choices import SelectChoice
 
 from ip4dialogue.access import organisers_only
 from ip4dialogue.countries.queries import grouped_countries
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import checks, queries, services
 from ip4dialogue.dialogues.coverage import coverage
-from ip4dialogue.dialogues.forms import AgendaItemForm, DialogueForm, MoveItemForm, RoomForm
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Role, Room
+from ip4dialogue.dialogues.forms import (
+    AgendaItemForm,
+    DialogueForm,
+    MoveItemForm,
+    NoteForm,
+    PublishForm,
+    RoomForm,
+)
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Role, Room
 from ip4dialogue.dialogues.programme import dialogue_days
+from ip4dialogue.dialogues.queries import latest_release
+from ip4dialogue.dialogues.releases import describe
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.forms import choices, grouped_choices, show_violation
-from ip4dialogue.people.directory import display_names, people_to_choose
+from ip4dialogue.people.directory import people_to_choose
 from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
@@ -77,6 +87,7 @@ DIALOGUE_FIELDS = [
     "registration_opens",
     "registration_closes",
     "conveners",
+    "send_updates_on_release",
 ]
 
 
@@ -127,38 +138,101 @@ def edit_dialogue(dialogue_id: int) -> ResponseReturnValue:
 @bp.get("/dialogues/<int:dialogue_id>")
 def dialogue(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
-    reference = reference_data()
-    findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
-    changes = services.changes_since_publication(dialogue)
     return render_template(
         "dialogues/organise/dialogue.html",
         dialogue=dialogue,
-        findings=findings,
+        findings=_findings(dialogue),
         room_form=RoomForm(formdata=None),
-        changes=changes,
-        names=display_names(person for change in changes for person in change.people()),
+        preview=services.preview(dialogue, utcnow()),
+        release=latest_release(dialogue),
+        describe=describe,
     )
 
 
-@bp.post("/dialogues/<int:dialogue_id>/status")
-def change_status(dialogue_id: int) -> ResponseReturnValue:
+def _findings(dialogue: Dialogue) -> list[checks.Finding]:
+    reference = reference_data()
+    return checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+
+
+def _publish_page(dialogue: Dialogue, form: PublishForm) -> ResponseReturnValue:
+    """What publishing would change, in plain words, and the check list's open findings;
+    with errors or clashes, publishing asks for a confirmation."""
+    preview = services.preview(dialogue, utcnow())
+    findings = _findings(dialogue)
+    form.seen.data = preview.fingerprint
+    return render_template(
+        "dialogues/organise/publish.html",
+        dialogue=dialogue,
+        form=form,
+        preview=preview,
+        findings=findings,
+        needs_confirmation=checks.needs_confirmation(findings),
+        describe=describe,
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/publish", methods=["GET", "POST"])
+def publish(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
-    form = FlaskForm()
-    try:
-        status = DialogueStatus(request.form.get("status", ""))
-    except ValueError:
-        abort(400)
+    form = PublishForm()
     if form.validate_on_submit():
-        services.change_status(dialogue, status, current_user)
-        flash(STATUS_MESSAGES[status], "success")
-    return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+        if checks.needs_confirmation(_findings(dialogue)) and not form.despite_findings.data:
+            form.despite_findings.errors = ["Confirm that you publish despite these findings."]
+            return _publish_page(dialogue, form)
+        try:
+            release = attempt(
+                services.publish,
+                dialogue,
+                current_user,
+                form.note.data or "",
+                utcnow(),
+                seen=form.seen.data or "",
+            )
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+            return _publish_page(_dialogue_or_404(dialogue_id), PublishForm(formdata=None))
+        if release is None:
+            flash("Published again: the programme is public.", "success")
+        else:
+            flash(
+                f"Release {release.number} published: the programme, the feeds and "
+                "participants' calendars show it.",
+                "success",
+            )
+        return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
+    return _publish_page(dialogue, form)
 
 
-STATUS_MESSAGES = {
-    DialogueStatus.PUBLISHED: "Published: the programme is public, and calendar feeds carry it.",
-    DialogueStatus.DRAFT: "Back to draft: the programme is no longer public.",
-    DialogueStatus.CANCELLED: "Cancelled: the programme says so, and calendars will show it.",
-}
+@bp.post("/dialogues/<int:dialogue_id>/withdraw")
+def withdraw(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _dialogue_or_404(dialogue_id)
+    if FlaskForm().validate_on_submit():
+        services.withdraw(dialogue, current_user)
+        flash("Back to draft: the programme and its feeds are no longer public.", "success")
+    return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
+
+
+@bp.route("/dialogues/<int:dialogue_id>/cancel", methods=["GET", "POST"])
+def cancel(dialogue_id: int) -> ResponseReturnValue:
+    """Asks first, and says who is told."""
+    dialogue = _dialogue_or_404(dialogue_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            attempt(
+                services.cancel_dialogue, dialogue, current_user, form.note.data or "", utcnow()
+            )
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+        else:
+            flash("Cancelled: the programme says so, and every calendar is told.", "success")
+        return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
+    return render_template(
+        "dialogues/organise/cancel.html",
+        dialogue=dialogue,
+        form=form,
+        release=latest_release(dialogue),
+    )
 
 
 # Rooms
@@ -328,6 +402,7 @@ def _render_item_form(
         reference = reference_data()
         all_findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
         findings = checks.findings_by_item(all_findings).get(item.id, [])
+    released = queries.released_agenda(dialogue)
     return render_template(
         "dialogues/organise/item_form.html",
         form=form,
@@ -335,6 +410,8 @@ def _render_item_form(
         item=item,
         findings=findings,
         days=dialogue_days(dialogue),
+        release=released.release,
+        released=released.item(item.id) if item else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""The public programme as pages show it: the agenda by local day, with the reader's zone.
+"""The public programme as pages show it: a release's sessions by local day, with the
+reader's zone.
 
 `programme_context` is the one builder of the programme page's context, so the page and its
 benchmark floor render exactly the same thing.
@@ -9,7 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.queries import PublicAgenda
+from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones
 
 # The capitals offered first in the "show times in" picker: the IP4's and Europe's.
@@ -21,14 +24,15 @@ READER_CAPITALS = IP4_CAPITALS + tuple(
 @dataclass
 class ProgrammeDay:
     day: date
-    items: list[AgendaItem] = field(default_factory=list)
+    items: list[ReleasedItem] = field(default_factory=list)
 
 
-def programme_days(dialogue: Dialogue) -> list[ProgrammeDay]:
-    """The agenda grouped by the local date on which items start, in start order."""
+def programme_days(agenda: PublicAgenda) -> list[ProgrammeDay]:
+    """The sessions grouped by the local date on which they start, in start order."""
+    zone = agenda.dialogue.zone
     days: dict[date, ProgrammeDay] = {}
-    for item in sorted(dialogue.items, key=lambda item: (item.starts_at, item.id)):
-        day = item.starts_at.astimezone(dialogue.zone).date()
+    for item in agenda.sessions:
+        day = item.starts_at.astimezone(zone).date()
         days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return list(days.values())
 
@@ -41,12 +45,13 @@ def dialogue_days(dialogue: Dialogue) -> list[date]:
 
 
 def programme_context(
-    dialogue: Dialogue, reader_zone: ZoneInfo | None, zone_notice: str | None
+    agenda: PublicAgenda, reader_zone: ZoneInfo | None, zone_notice: str | None
 ) -> dict[str, Any]:
-    """Everything the programme template needs, from a dialogue loaded with its agenda."""
+    """Everything the programme template needs, from what the public sees of a dialogue."""
     return {
-        "dialogue": dialogue,
-        "days": programme_days(dialogue),
+        "dialogue": agenda.dialogue,
+        "release": agenda.release,
+        "days": programme_days(agenda),
         "reader_zone": reader_zone,
         "zone_notice": zone_notice,
         "capitals": READER_CAPITALS,

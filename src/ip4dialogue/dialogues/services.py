@@ -2,8 +2,9 @@
 
 Views hand over plain values; these functions decide, change and flush, and raise
 RuleViolation with the field at fault when a rule says no, so the form can show the reason
-next to that field. The boundary commits. A change that may free seats is announced
-(`signals.capacity_changed`), and registration seats those waiting in the same unit of work.
+next to that field. The boundary commits. Organisers change the working copy; only a release
+changes what the public and calendars see (`signals.agenda_released`). A change that may free
+seats is announced (`signals.capacity_changed`), and registration seats those waiting.
 """
 
 import enum
@@ -14,20 +15,30 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ip4dialogue import signals
 from ip4dialogue.addresses import canonical_email
-from ip4dialogue.audit import AuditEvent, record
-from ip4dialogue.database import utcnow
+from ip4dialogue.audit import record
+from ip4dialogue.database import lock_row
 from ip4dialogue.dialogues.models import (
     AgendaItem,
     AgendaRole,
     Dialogue,
     DialogueStatus,
     ItemStatus,
+    Release,
     Role,
     Room,
+)
+from ip4dialogue.dialogues.queries import forget_released, latest_release, load_agenda
+from ip4dialogue.dialogues.releases import (
+    Change,
+    Entry,
+    change_record,
+    changes,
+    fingerprint,
+    released_entries,
+    working_entries,
 )
 from ip4dialogue.extensions import db
 from ip4dialogue.people.directory import person_for
@@ -40,8 +51,6 @@ from ip4dialogue.timezones import NonexistentLocalTime, to_instant
 if TYPE_CHECKING:
     from ip4dialogue.accounts.models import Organiser
 
-# Calendar clients must be told (SEQUENCE) when these change: RFC 5545, 3.8.7.4.
-SCHEDULING_FIELDS = frozenset({"starts_at", "ends_at", "room", "status"})
 # A change to any of these may free seats in a break-out, or take them away.
 SEATING_FIELDS = frozenset({"room", "capacity", "signup_required", "status"})
 
@@ -116,24 +125,127 @@ def _write(instance: Any, values: dict[str, Any], creating: bool, organiser: "Or
     return instance
 
 
-def change_status(dialogue: Dialogue, status: DialogueStatus, organiser: "Organiser") -> None:
-    """Publish, withdraw or cancel. Publishing again marks the current agenda as announced."""
-    before = {"status": dialogue.status.value}
-    cancelling = DialogueStatus.CANCELLED in (dialogue.status, status) and dialogue.status != status
-    if cancelling:
-        for item in dialogue.items:  # every event's STATUS changes in calendars
-            item.mark_changed(scheduling=True)
-    dialogue.status = status
-    if status == DialogueStatus.PUBLISHED:
-        dialogue.published_at = utcnow()
+# Releases
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What publishing now would change, and the working copy's fingerprint, so that the
+    release refuses if the agenda changes between the preview and the button."""
+
+    changes: list[Change]
+    fingerprint: str
+    release_number: int
+
+
+def preview(dialogue: Dialogue, now: datetime) -> Preview:
+    """What the next release would change, from a dialogue loaded with its agenda."""
+    release = latest_release(dialogue)
+    working = working_entries(dialogue)
+    previous = release.entries if release else []
+    found = changes(previous, released_entries(previous, working, now))
+    return Preview(found, fingerprint(working), release.number + 1 if release else 1)
+
+
+def publish(
+    dialogue: Dialogue,
+    organiser: "Organiser | None",
+    note: str,
+    now: datetime,
+    *,
+    seen: str | None = None,
+) -> Release | None:
+    """Release the working copy, as previewed: `seen` is the preview's fingerprint (None for
+    commands, which publish what is there). The first publication is release 1. Two
+    organisers publishing at once make one release: the second finds nothing left to publish.
+    Returns the new release, or None when the last one is made public again unchanged (after
+    a withdrawal)."""
+    lock_row(db.session, dialogue, ["status"])
+    working = working_entries(load_agenda(dialogue, fresh=True))
+    if seen is not None and fingerprint(working) != seen:
+        raise RuleViolation(
+            None, "The agenda changed since your preview: check what would be published now."
+        )
+    last = latest_release(dialogue)
+    previous = last.entries if last else []
+    entries = released_entries(previous, working, now)
+    found = changes(previous, entries)
+    if last is not None and not found and dialogue.status == DialogueStatus.PUBLISHED:
+        raise RuleViolation(None, f"Nothing has changed since release {last.number}.")
+    before = dialogue.status
+    dialogue.status = DialogueStatus.PUBLISHED
+    release = None
+    if found or last is None:  # the first publication is release 1, even of an empty agenda
+        release = _release(dialogue, last, entries, found, organiser, note, now)
     record(
-        f"dialogue.{status.value}",
+        "dialogue.published",
         dialogue,
         organiser=organiser,
         dialogue_id=dialogue.id,
-        before=before,
-        after={"status": status.value},
+        before={"status": before.value},
+        after={"status": dialogue.status.value, "release": (release or last).number},
     )
+    return release
+
+
+def cancel_dialogue(dialogue: Dialogue, organiser: "Organiser", note: str, now: datetime) -> None:
+    """Cancel the dialogue: a release in which every session released so far is cancelled,
+    so every calendar that has them is told."""
+    lock_row(db.session, dialogue, ["status"])
+    if dialogue.status == DialogueStatus.CANCELLED:
+        raise RuleViolation(None, "The dialogue is cancelled already.")
+    before = dialogue.status
+    dialogue.status = DialogueStatus.CANCELLED
+    if last := latest_release(dialogue):
+        entries = released_entries(last.entries, [], now, cancelling=True)
+        _release(dialogue, last, entries, changes(last.entries, entries), organiser, note, now)
+    record(
+        "dialogue.cancelled",
+        dialogue,
+        organiser=organiser,
+        dialogue_id=dialogue.id,
+        before={"status": before.value},
+        after={"status": dialogue.status.value},
+    )
+
+
+def withdraw(dialogue: Dialogue, organiser: "Organiser") -> None:
+    """Back to draft: the programme and the feeds are no longer public; calendars keep what
+    they had, and the next publication starts from the last release."""
+    record(
+        "dialogue.draft",
+        dialogue,
+        organiser=organiser,
+        dialogue_id=dialogue.id,
+        before={"status": dialogue.status.value},
+        after={"status": DialogueStatus.DRAFT.value},
+    )
+    dialogue.status = DialogueStatus.DRAFT
+
+
+def _release(
+    dialogue: Dialogue,
+    last: Release | None,
+    entries: list[Entry],
+    found: list[Change],
+    organiser: "Organiser | None",
+    note: str,
+    now: datetime,
+) -> Release:
+    release = Release(
+        dialogue=dialogue,
+        number=last.number + 1 if last else 1,
+        released_at=now,
+        released_by_id=organiser.id if organiser else None,
+        note=note.strip(),
+        entries=entries,
+        changes=[change_record(change) for change in found],
+    )
+    db.session.add(release)
+    db.session.flush()
+    forget_released(dialogue)
+    signals.agenda_released.send(dialogue, release=release)
+    return release
 
 
 def local_input(dialogue: Dialogue, instant: datetime | None) -> datetime | None:
@@ -153,14 +265,10 @@ def save_room(
     )
     if clash is not None:
         raise RuleViolation("name", "This dialogue already has a room of that name.")
-    dialogue.updated_at = utcnow()  # rooms appear in calendar files: a new version
     if room is None:
         return _write(
             Room(dialogue=dialogue, position=len(dialogue.rooms)), values, True, organiser
         )
-    if (room.name, room.join_url) != (values["name"], values["join_url"]):
-        for item in _items_in(room):  # a new place for each of its sessions
-            item.mark_changed(scheduling=True)
     capacity = room.capacity
     _write(room, values, False, organiser)
     if room.capacity != capacity:
@@ -173,7 +281,6 @@ def delete_room(room: Room, organiser: "Organiser") -> None:
     room's seats no longer limit its break-outs."""
     for item in _items_in(room):
         apply_item_changes(item, {"room": None}, organiser)
-    room.dialogue.updated_at = utcnow()
     record(
         "room.deleted",
         room,
@@ -334,7 +441,7 @@ def duplicate_item(item: AgendaItem, organiser: "Organiser") -> AgendaItem:
 
 
 def delete_item(item: AgendaItem, organiser: "Organiser") -> None:
-    item.dialogue.updated_at = utcnow()  # the feed loses an event: a new version
+    """Out of the working copy; the next release tells calendars it is cancelled."""
     record(
         "item.deleted",
         item,
@@ -342,7 +449,7 @@ def delete_item(item: AgendaItem, organiser: "Organiser") -> None:
         dialogue_id=item.dialogue_id,
         before=item_snapshot(item),
     )
-    db.session.delete(item)
+    item.dialogue.items.remove(item)  # the loaded agenda stays whole; the orphan is deleted
     db.session.flush()
 
 
@@ -412,9 +519,8 @@ def item_snapshot(item: AgendaItem) -> dict[str, Any]:
 def apply_item_changes(
     item: AgendaItem, values: dict[str, Any], organiser: "Organiser"
 ) -> frozenset[str]:
-    """Apply changes to an item and keep calendars honest: any change stamps `changed_at`; a
-    change of time, room or status of a published item also raises `sequence`. Returns the
-    names of the fields that changed."""
+    """Apply changes to the working copy of an item, and log them. Returns the names of the
+    fields that changed."""
     before = item_snapshot(item)
     people = values.pop("roles", None)
     for name, value in values.items():
@@ -426,7 +532,6 @@ def apply_item_changes(
     changed = frozenset(name for name in ITEM_FIELDS if before[name] != after[name])
     if not changed:
         return changed
-    item.mark_changed(scheduling=bool(changed & SCHEDULING_FIELDS))
     record(
         "item.updated",
         item,
@@ -436,20 +541,3 @@ def apply_item_changes(
         after={name: after[name] for name in sorted(changed)},
     )
     return changed
-
-
-def changes_since_publication(dialogue: Dialogue) -> list[AuditEvent]:
-    """Agenda changes made after the dialogue was last published, oldest first."""
-    if dialogue.published_at is None:
-        return []
-    query = (
-        select(AuditEvent)
-        .where(
-            AuditEvent.dialogue_id == dialogue.id,
-            AuditEvent.action.startswith("item."),
-            AuditEvent.occurred_at > dialogue.published_at,
-        )
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-        .options(selectinload(AuditEvent.organiser))
-    )
-    return list(db.session.scalars(query))

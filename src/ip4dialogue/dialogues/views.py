@@ -1,17 +1,20 @@
-"""Public pages: upcoming dialogues, each dialogue's programme and items, and the report
-with the sessions that take it up."""
+"""Public pages: upcoming dialogues, each dialogue's programme, items and changelog, as last
+released, and the report with the sessions that take it up."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request, session
+from flask import Blueprint, Response, abort, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import queries
 from ip4dialogue.dialogues.coverage import public_uptake
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue
+from ip4dialogue.dialogues.models import Dialogue, Release
 from ip4dialogue.dialogues.programme import programme_context
+from ip4dialogue.dialogues.queries import PublicAgenda
+from ip4dialogue.dialogues.releases import Change, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import cache
 from ip4dialogue.report.queries import current_report
@@ -22,10 +25,11 @@ bp = Blueprint("dialogues", __name__)
 CACHE_SECONDS = 300
 
 
-def _visible_dialogue(slug: str) -> Dialogue:
-    """Published and cancelled dialogues for everyone; drafts only as an organiser's preview."""
-    dialogue = queries.public_dialogue(slug, include_drafts=current_user.is_authenticated)
-    return dialogue or abort(404)
+def _visible_agenda(slug: str) -> PublicAgenda:
+    """Published and cancelled dialogues for everyone, as last released; drafts only as an
+    organiser's preview of the working copy."""
+    agenda = queries.public_agenda(slug, utcnow(), include_drafts=current_user.is_authenticated)
+    return agenda or abort(404)
 
 
 def _reader_zone(dialogue: Dialogue) -> tuple[ZoneInfo | None, str | None]:
@@ -64,27 +68,55 @@ def programme(slug: str) -> ResponseReturnValue:
 
 
 def _render_programme(slug: str) -> str:
-    dialogue = _visible_dialogue(slug)
+    agenda = _visible_agenda(slug)
     return render_template(
-        "dialogues/programme.html", **programme_context(dialogue, *_reader_zone(dialogue))
+        "dialogues/programme.html", **programme_context(agenda, *_reader_zone(agenda.dialogue))
     )
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>")
 def item(slug: str, item_id: int) -> ResponseReturnValue:
-    dialogue = _visible_dialogue(slug)
-    found: AgendaItem | None = next((item for item in dialogue.items if item.id == item_id), None)
-    if found is None:
-        abort(404)
-    reader_zone, zone_notice = _reader_zone(dialogue)
+    agenda = _visible_agenda(slug)
+    found = agenda.session(item_id) or abort(404)
+    reader_zone, zone_notice = _reader_zone(agenda.dialogue)
     return render_template(
         "dialogues/item.html",
-        dialogue=dialogue,
+        dialogue=agenda.dialogue,
         item=found,
         roles=found.public_roles,
         reader_zone=reader_zone,
         zone_notice=zone_notice,
     )
+
+
+def _changelog(slug: str) -> tuple[Dialogue, list[tuple[Release, list[Change]]]]:
+    dialogue = queries.visible_dialogue(slug, include_drafts=current_user.is_authenticated)
+    if dialogue is None:
+        abort(404)
+    releases = queries.releases_of(dialogue)
+    return dialogue, [
+        (release, [change_from_record(record) for record in release.changes])
+        for release in releases
+    ]
+
+
+@bp.get("/dialogues/<slug>/changes")
+def changes(slug: str) -> ResponseReturnValue:
+    """The released versions of the agenda, newest first, and what each changed."""
+    dialogue, releases = _changelog(slug)
+    return render_template(
+        "dialogues/changes.html", dialogue=dialogue, releases=releases, describe=describe
+    )
+
+
+@bp.get("/dialogues/<slug>/changes.atom")
+def changes_feed(slug: str) -> ResponseReturnValue:
+    """The changelog as an Atom feed, for people who follow the programme."""
+    dialogue, releases = _changelog(slug)
+    body = render_template(
+        "dialogues/changes.atom.xml", dialogue=dialogue, releases=releases, describe=describe
+    )
+    return Response(body, mimetype="application/atom+xml")
 
 
 @bp.get("/report")

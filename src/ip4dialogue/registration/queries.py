@@ -3,17 +3,16 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ip4dialogue.dialogues.queries import load_agenda
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
-from ip4dialogue.registration.models import Registration
+from ip4dialogue.registration.models import Registration, SessionSignup
 from ip4dialogue.tokens import digest
 
 
 def registration_by_token(token: str) -> Registration | None:
-    """The registration behind a private link, with its person, sign-ups, and its dialogue's
-    agenda. Only the digest is compared, so neither timing nor a leaked database reveals a
-    working token."""
+    """The registration behind a private link, with its person, its dialogue and its sign-ups.
+    Only the digest is compared, so neither timing nor a leaked database reveals a working
+    token."""
     if not token or len(token) > 100:
         return None
     query = (
@@ -22,10 +21,7 @@ def registration_by_token(token: str) -> Registration | None:
         .options(
             joinedload(Registration.participant).selectinload(Participant.expertise),
             joinedload(Registration.dialogue),
-            selectinload(Registration.signups),
+            selectinload(Registration.signups).joinedload(SessionSignup.item),
         )
     )
-    registration = db.session.scalars(query).one_or_none()
-    if registration is not None:
-        load_agenda(registration.dialogue)
-    return registration
+    return db.session.scalars(query).one_or_none()

@@ -7,19 +7,19 @@ of the line), `queue` (the end of the line), `leave` (a seat given up goes on) a
 a dialogue published and not over, a break-out not cancelled in it. The database keeps each
 line unambiguous: a place in it exactly when waiting, and no two people at one place.
 
-Callers hold the dialogue's seat lock (`lock`) before anything is counted, so concurrent
-requests from any number of processes never overbook and lines keep arrival order. The lock
-is the dialogue's row, held to the end of the transaction: `SELECT ... FOR UPDATE` on
-PostgreSQL; on SQLite, a write to that row, which takes SQLite's single write lock.
+Callers hold the dialogue's seat lock (`lock`, the dialogue's row, see database.lock_row)
+before anything is counted, so concurrent requests from any number of processes never
+overbook and lines keep arrival order.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
+from ip4dialogue.database import lock_row
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemStatus
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import (
@@ -133,10 +133,8 @@ def fill(pool: Pool[Place], *, passing_over: Place | None = None) -> list[Place]
 
 def lock(dialogue: Dialogue) -> None:
     """Take the dialogue's seat lock and read afresh under it what seating depends on."""
-    if db.session.get_bind().dialect.name == "sqlite":  # a write that changes nothing
-        db.session.execute(text("UPDATE dialogues SET id = id WHERE id = :id"), {"id": dialogue.id})
     fresh = ["capacity", "status", "registration_opens_at", "registration_closes_at"]
-    db.session.refresh(dialogue, fresh, with_for_update=True)
+    lock_row(db.session, dialogue, fresh)
 
 
 def lock_registration(registration: Registration) -> Dialogue:

@@ -25,7 +25,8 @@ from ip4dialogue.dialogues.models import (
     DialogueStatus,
     RegistrationMode,
 )
-from ip4dialogue.dialogues.queries import load_agenda, visible_dialogue
+from ip4dialogue.dialogues.queries import released_agenda, released_breakouts, visible_dialogue
+from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import db
 from ip4dialogue.people.directory import person_with_email
 from ip4dialogue.people.models import Participant, Profile
@@ -78,13 +79,28 @@ def seats_left(dialogue: Dialogue) -> int | None:
     return seating.dialogue_pool(dialogue).free()
 
 
-def breakouts(dialogue: Dialogue) -> list[AgendaItem]:
-    """The break-outs taking sign-ups, with their rooms, in one query."""
-    return seating.open_breakouts(dialogue)
+@dataclass(frozen=True)
+class Breakout:
+    """A break-out as participants choose it: as released (its title and times), with the
+    session that seats them (seats are counted as they stand, not as released)."""
+
+    shown: ReleasedItem
+    item: AgendaItem
 
 
-def breakout_seats_left(items: list[AgendaItem]) -> dict[int, int | None]:
+def breakouts(dialogue: Dialogue) -> list[Breakout]:
+    """The break-outs the last release offers and that still take sign-ups: two queries."""
+    taking = {item.id: item for item in seating.open_breakouts(dialogue)}
+    return [
+        Breakout(shown, taking[shown.id])
+        for shown in released_breakouts(dialogue)
+        if shown.id in taking
+    ]
+
+
+def breakout_seats_left(offered: list[Breakout]) -> dict[int, int | None]:
     """Free seats in each of these break-outs (None: no limit), in one query."""
+    items = [breakout.item for breakout in offered]
     if not items:
         return {}
     taken = dict(
@@ -170,7 +186,7 @@ class Desk:
     the invitation their link carries, and why they cannot register, if they cannot."""
 
     dialogue: Dialogue
-    breakouts: list[AgendaItem]
+    breakouts: list[Breakout]
     invitation: Invitation | None
     closed: str | None
 
@@ -219,21 +235,20 @@ def _check_consents(dialogue: Dialogue, application: Application) -> None:
         )
 
 
-def check_breakouts(items: list[AgendaItem], item_ids: Iterable[int]) -> list[AgendaItem]:
-    """The chosen break-outs among those offered (`items`), refusing unknown ones and two
-    that run at the same time."""
-    offered = {item.id: item for item in items}
+def check_breakouts(offered: list[Breakout], item_ids: Iterable[int]) -> list[AgendaItem]:
+    """The sessions of the chosen break-outs, refusing one not offered, and two that run at
+    the same time as released."""
+    by_id = {breakout.item.id: breakout for breakout in offered}
     wanted = list(dict.fromkeys(item_ids))
-    if any(item_id not in offered for item_id in wanted):
+    if any(item_id not in by_id for item_id in wanted):
         raise RuleViolation("breakouts", "Choose among the break-outs offered.")
-    chosen = [offered[item_id] for item_id in wanted]
-    if clash := next(overlapping_pairs(chosen), None):
+    if clash := next(overlapping_pairs(by_id[i].shown for i in wanted), None):
         first, second = clash
         raise RuleViolation(
             "breakouts",
             f"“{first.title}” and “{second.title}” run at the same time: choose one of them.",
         )
-    return chosen
+    return [by_id[item_id].item for item_id in wanted]
 
 
 def _still_open(desk: Desk, now: datetime) -> None:
@@ -282,7 +297,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
     profile = application.details.profile
     if _likely_seated(dialogue):
-        load_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
+        released_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
 
     seating.lock(dialogue)
     _still_open(desk, now)

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue
+from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import visible_dialogue
+from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import choices, grouped_choices, show_violation
 from ip4dialogue.people.models import Profile
@@ -33,7 +34,7 @@ def _registration_or_404(token: str) -> Registration:
     return registration_by_token(token) or abort(404)
 
 
-def breakout_label(item: AgendaItem, dialogue: Dialogue, seats_left: int | None) -> str:
+def breakout_label(item: ReleasedItem, dialogue: Dialogue, seats_left: int | None) -> str:
     starts = item.starts_at.astimezone(dialogue.zone)
     ends = item.ends_at.astimezone(dialogue.zone)
     seats = (
@@ -52,18 +53,19 @@ def _fill_choices(form: ParticipantDetailsForm) -> None:
 def _fill_breakout_choices(
     form: RegistrationForm | BreakoutsForm,
     dialogue: Dialogue,
-    items: list[AgendaItem],
+    offered: list[services.Breakout],
     seats: dict[int, int | None],
 ) -> None:
     form.breakouts.choices = choices(
-        (item.id, breakout_label(item, dialogue, seats[item.id])) for item in items
+        (breakout.item.id, breakout_label(breakout.shown, dialogue, seats[breakout.item.id]))
+        for breakout in offered
     )
 
 
 def _offered(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
     """The break-outs a participant may choose on their page, with the seats left."""
-    items = services.breakouts(dialogue)
-    _fill_breakout_choices(form, dialogue, items, services.breakout_seats_left(items))
+    offered = services.breakouts(dialogue)
+    _fill_breakout_choices(form, dialogue, offered, services.breakout_seats_left(offered))
 
 
 def _details(form: ParticipantDetailsForm) -> services.Details:

@@ -1,0 +1,326 @@
+"""Releases of an agenda: what the public sees of it.
+
+Organisers edit the working copy (the agenda's rows) as they like; publishing freezes it into
+a release, one entry per session, which the public programme, item pages, the report page,
+every feed and every emailed invitation read until the next release. Pure functions: the
+working copy and the last release in; entries, their changes, and plain words out.
+
+An entry is JSON: the session's own values, times in UTC, themes, recommendations and people
+by id, and the SEQUENCE and stamp calendars get. A session keeps its stamp (and so its bytes)
+through releases that leave it alone; a change of time, place or status raises its SEQUENCE
+once per release, however many edits went into it; a session gone from the working copy
+stays in later releases, cancelled, so that no calendar silently keeps it.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus, Role
+from ip4dialogue.people.models import Participant
+from ip4dialogue.report.models import Recommendation, Theme
+
+Entry = dict[str, Any]
+
+# What the public reads of a session, in the order changes are told.
+CONTENT = (
+    "starts_at",
+    "ends_at",
+    "room",
+    "status",
+    "title",
+    "kind",
+    "description",
+    "location",
+    "signup_required",
+    "roles",
+    "themes",
+    "recommendations",
+)
+# A change to these is one calendars must act on: RFC 5545 3.8.7.4.
+SCHEDULING = frozenset({"starts_at", "ends_at", "room", "status"})
+
+
+def _location(item: AgendaItem) -> str:
+    dialogue = item.dialogue
+    parts = [item.room.name if item.room else "", dialogue.venue, dialogue.city]
+    return ", ".join(part for part in parts if part)
+
+
+def working_entries(dialogue: Dialogue) -> list[Entry]:
+    """The working copy of a dialogue loaded with its agenda, as a release would hold it."""
+    return [
+        {
+            "id": item.id,
+            "uid": item.uid,
+            "kind": item.kind.value,
+            "title": item.title,
+            "description": item.description,
+            "starts_at": item.starts_at.isoformat(),
+            "ends_at": item.ends_at.isoformat(),
+            "status": item.status.value,
+            "signup_required": item.signup_required,
+            "room": {"name": item.room.name, "join_url": item.room.join_url} if item.room else None,
+            "location": _location(item),
+            "themes": sorted(theme.id for theme in item.themes),
+            "recommendations": sorted(rec.id for rec in item.recommendations),
+            "roles": [
+                {"role": role.role.value, "person": role.participant.id} for role in item.roles
+            ],
+        }
+        for item in sorted(dialogue.items, key=lambda item: (item.starts_at, item.id))
+    ]
+
+
+def fingerprint(entries: Iterable[Entry]) -> str:
+    """A digest of a working copy, so a release can refuse one that changed since its preview."""
+    return hashlib.sha256(json.dumps(list(entries), sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _content(entry: Entry) -> dict[str, Any]:
+    return {name: entry.get(name) for name in CONTENT}
+
+
+def _changed_fields(before: Entry, after: Entry) -> tuple[str, ...]:
+    old, new = _content(before), _content(after)
+    return tuple(name for name in CONTENT if old[name] != new[name])
+
+
+def _removed(entry: Entry) -> Entry:
+    return entry | {"status": ItemStatus.CANCELLED.value, "removed": True}
+
+
+def released_entries(
+    previous: Sequence[Entry], working: Sequence[Entry], now: datetime, *, cancelling: bool = False
+) -> list[Entry]:
+    """The entries of the next release, after `previous`: the working copy's sessions, and
+    those gone from it, cancelled; with `cancelling` (the dialogue is cancelled), the last
+    release's sessions, all cancelled."""
+    before = {entry["uid"]: entry for entry in previous}
+    if cancelling:
+        proposed = [entry | {"status": ItemStatus.CANCELLED.value} for entry in previous]
+    else:
+        kept = {entry["uid"] for entry in working}
+        proposed = [*working, *(_removed(e) for e in previous if e["uid"] not in kept)]
+    return [_versioned(before.get(entry["uid"]), entry, now) for entry in proposed]
+
+
+def _versioned(before: Entry | None, entry: Entry, now: datetime) -> Entry:
+    stamp = now.isoformat()
+    if before is None:
+        return entry | {"sequence": 0, "stamp": stamp}
+    changed = _changed_fields(before, entry)
+    if not changed:
+        return entry | {"sequence": before["sequence"], "stamp": before["stamp"]}
+    sequence = before["sequence"] + (1 if SCHEDULING & set(changed) else 0)
+    return entry | {"sequence": sequence, "stamp": stamp}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a release did to one session: it is new, removed, or these fields changed."""
+
+    title: str
+    what: str  # "new", "removed" or "changed"
+    fields: tuple[str, ...] = ()
+    before: Entry | None = None
+    after: Entry | None = None
+
+
+def changes(previous: Sequence[Entry], current: Sequence[Entry]) -> list[Change]:
+    """Session by session, in the current release's order, what changed since `previous`."""
+    before = {entry["uid"]: entry for entry in previous}
+    found = []
+    for entry in current:
+        old = before.get(entry["uid"])
+        if old is None:
+            found.append(Change(entry["title"], "new", after=entry))
+        elif entry.get("removed") and not old.get("removed"):
+            found.append(Change(entry["title"], "removed", before=old, after=entry))
+        elif fields := _changed_fields(old, entry):
+            found.append(Change(entry["title"], "changed", fields, old, entry))
+    return found
+
+
+def change_record(change: Change) -> dict[str, Any]:
+    """A change as a release keeps it (JSON), to be told again in its changelog."""
+    return {
+        "title": change.title,
+        "what": change.what,
+        "fields": list(change.fields),
+        "before": change.before,
+        "after": change.after,
+    }
+
+
+def change_from_record(record: dict[str, Any]) -> Change:
+    return Change(
+        record["title"], record["what"], tuple(record["fields"]), record["before"], record["after"]
+    )
+
+
+# Plain words
+
+
+def _span(entry: Entry, zone: ZoneInfo) -> str:
+    """e.g. Tue 11 May 09:00–10:30, in the dialogue's zone."""
+    starts, ends = (
+        datetime.fromisoformat(entry[name]).astimezone(zone) for name in ("starts_at", "ends_at")
+    )
+    end = (
+        f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%a} {ends.day} {ends:%b %H:%M}"
+    )
+    return f"{starts:%a} {starts.day} {starts:%b %H:%M}–{end}"
+
+
+def _room(entry: Entry) -> str:
+    return entry["room"]["name"] if entry.get("room") else "no room"
+
+
+STATUS_WORDS = {
+    ItemStatus.CANCELLED.value: "cancelled",
+    ItemStatus.TENTATIVE.value: "now to be confirmed",
+    ItemStatus.CONFIRMED.value: "confirmed",
+}
+OTHER_WORDS = {
+    "description": "description changed",
+    "location": "place changed",
+    "roles": "speakers changed",
+    "themes": "themes changed",
+    "recommendations": "recommendations changed",
+}
+
+
+def describe(change: Change, zone: ZoneInfo) -> str:
+    """What happened to a session, in words a participant reads: "moved from Tue 11 May
+    09:00–10:30 to Tue 11 May 11:00–12:30, Main Hall → Seminar Room A"."""
+    if change.what == "new":
+        return f"new: {_span(change.after, zone)}, {_room(change.after)}"
+    if change.what == "removed":
+        return "removed from the programme"
+    before, after, fields = change.before, change.after, set(change.fields)
+    words = []
+    if fields & {"starts_at", "ends_at"}:
+        moved = f"moved from {_span(before, zone)} to {_span(after, zone)}"
+        if "room" in fields:
+            moved += f", {_room(before)} → {_room(after)}"
+        words.append(moved)
+    elif "room" in fields:
+        words.append(f"moved from {_room(before)} to {_room(after)}")
+    if "status" in fields:
+        reinstated = before["status"] == ItemStatus.CANCELLED.value
+        words.append("reinstated" if reinstated else STATUS_WORDS[after["status"]])
+    if "title" in fields:
+        words.append(f"renamed from “{before['title']}”")
+    if "kind" in fields:
+        words.append(f"now a {ItemKind(after['kind']).value}")
+    if "signup_required" in fields:
+        words.append("now needs sign-up" if after["signup_required"] else "no sign-up any more")
+    words += [OTHER_WORDS[name] for name in CONTENT if name in fields and name in OTHER_WORDS]
+    return "; ".join(words)
+
+
+# What the public side reads
+
+
+@dataclass(frozen=True)
+class ReleasedRoom:
+    name: str
+    join_url: str | None
+
+
+@dataclass(frozen=True)
+class ReleasedRole:
+    role: Role
+    participant: Participant
+
+
+@dataclass
+class ReleasedItem:
+    """A session as released: what programmes, feeds and invitations read of it."""
+
+    dialogue: Dialogue
+    id: int
+    uid: str
+    kind: ItemKind
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    status: ItemStatus
+    signup_required: bool
+    room: ReleasedRoom | None
+    location: str
+    sequence: int
+    changed_at: datetime
+    removed: bool = False
+    themes: list[Theme] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    roles: list[ReleasedRole] = field(default_factory=list)
+
+    @property
+    def public_roles(self) -> list[ReleasedRole]:
+        """The people who may be named in public: nobody erased; under the Chatham House Rule,
+        only those who consented."""
+        present = [role for role in self.roles if role.participant.erased_at is None]
+        if not self.dialogue.chatham_house:
+            return present
+        return [role for role in present if role.participant.consent_to_be_listed]
+
+    @property
+    def takes_signups(self) -> bool:
+        return self.signup_required and self.status != ItemStatus.CANCELLED
+
+
+def released_item(
+    dialogue: Dialogue,
+    entry: Entry,
+    themes: dict[int, Theme],
+    recommendations: dict[int, Recommendation],
+    people: dict[int, Participant],
+) -> ReleasedItem:
+    """An entry with its themes, recommendations and people (as they are now) resolved."""
+    room = entry.get("room")
+    return ReleasedItem(
+        dialogue=dialogue,
+        id=entry["id"],
+        uid=entry["uid"],
+        kind=ItemKind(entry["kind"]),
+        title=entry["title"],
+        description=entry["description"],
+        starts_at=datetime.fromisoformat(entry["starts_at"]),
+        ends_at=datetime.fromisoformat(entry["ends_at"]),
+        status=ItemStatus(entry["status"]),
+        signup_required=entry["signup_required"],
+        room=ReleasedRoom(room["name"], room["join_url"]) if room else None,
+        location=entry["location"],
+        sequence=entry["sequence"],
+        changed_at=datetime.fromisoformat(entry["stamp"]),
+        removed=entry.get("removed", False),
+        themes=sorted(
+            (themes[i] for i in entry["themes"] if i in themes), key=lambda t: t.position
+        ),
+        recommendations=sorted(
+            (recommendations[i] for i in entry["recommendations"] if i in recommendations),
+            key=lambda recommendation: recommendation.number,
+        ),
+        roles=[
+            ReleasedRole(Role(role["role"]), people[role["person"]])
+            for role in entry["roles"]
+            if role["person"] in people
+        ],
+    )
+
+
+def referenced(entries: Iterable[Entry]) -> tuple[set[int], set[int], set[int]]:
+    """The themes, recommendations and people a release refers to, to load them at once."""
+    themes, recommendations, people = set(), set(), set()
+    for entry in entries:
+        themes.update(entry["themes"])
+        recommendations.update(entry["recommendations"])
+        people.update(role["person"] for role in entry["roles"])
+    return themes, recommendations, people
