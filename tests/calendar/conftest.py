@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
@@ -13,8 +14,10 @@ from tests.helpers import release
 TRICKY_TEXT = 'Commas, semicolons; back\\slashes "quotes"\r\nand a line break\x07 bell'
 
 
-def local(zone_name: str, *fields: int) -> datetime:
-    return datetime(*fields, tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
+def local(zone_name: str, *fields: int, fold: int = 0) -> datetime:
+    """A wall-clock time in the zone as a UTC instant; `fold=1` is the second occurrence of a
+    time that occurs twice."""
+    return datetime(*fields, tzinfo=ZoneInfo(zone_name), fold=fold).astimezone(UTC)
 
 
 @pytest.fixture
@@ -96,17 +99,71 @@ def edge_dialogues(make):
     return dialogues
 
 
+@pytest.fixture
+def repeated_hour_dialogues(make):
+    """Items with both ends in the hour that occurs twice as daylight saving ends, in
+    Brussels (02:00-03:00 on 31 October 2027) and Sydney (02:00-03:00 on 4 April 2027): one
+    from the first occurrence into the second, one within the second, one within the first;
+    each dialogue released."""
+    dialogues = {}
+    for zone, day in (
+        ("Europe/Brussels", date(2027, 10, 30)),
+        ("Australia/Sydney", date(2027, 4, 3)),
+    ):
+        dialogue = make.dialogue(
+            slug=f"repeated-{zone.split('/')[1].lower()}", timezone=zone, start_date=day
+        )
+        night = (day.year, day.month, day.day + 1)
+        for title, (start, start_fold), (end, end_fold) in (
+            ("Across the change", (15, 0), (45, 1)),
+            ("In the second hour", (5, 1), (55, 1)),
+            ("In the first hour", (10, 0), (50, 0)),
+        ):
+            make.item(
+                dialogue,
+                title=title,
+                starts_at=local(zone, *night, 2, start, fold=start_fold),
+                ends_at=local(zone, *night, 2, end, fold=end_fold),
+            )
+        release(dialogue)
+        dialogues[zone] = dialogue
+    return dialogues
+
+
+def _read_with_vobject(text: str) -> dict[str, tuple[datetime, datetime]]:
+    """vobject, the parser inside Radicale, keeps the first VTIMEZONE it met for a TZID for
+    the rest of the process: it forgets them first, so that the file is read with its own."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    for tzid in [tzid for tzid in registry if tzid != "UTC"]:
+        del registry[tzid]
+    return {
+        event.uid.value: (event.dtstart.value, event.dtend.value)
+        for event in vobject.readOne(text).vevent_list
+    }
+
+
+def _in_utc(readings: dict[str, tuple[datetime, datetime]]) -> dict[str, tuple[datetime, datetime]]:
+    """Instants compared as instants: an aware time in the repeated hour never equals one in
+    another zone (PEP 495), whatever it means."""
+    return {
+        uid: (start.astimezone(UTC), end.astimezone(UTC)) for uid, (start, end) in readings.items()
+    }
+
+
 def parse_everywhere(data: bytes) -> dict[str, tuple[datetime, datetime]]:
-    """UID -> (start, end) as read by icalendar and by the strict `ical` package; fails when
-    they disagree or either cannot parse the file."""
+    """UID -> (start, end) in UTC as read by icalendar, by the strict `ical` package and by
+    vobject; fails when they disagree or any cannot parse the file."""
     text = data.decode("utf-8")
     loose = Calendar.from_ical(data)
     assert not loose.get_missing_tzids(), "every TZID needs its VTIMEZONE"
-    by_icalendar = {
-        str(event["UID"]): (event.decoded("DTSTART"), event.decoded("DTEND"))
-        for event in loose.walk("VEVENT")
-    }
+    by_icalendar = _in_utc(
+        {
+            str(event["UID"]): (event.decoded("DTSTART"), event.decoded("DTEND"))
+            for event in loose.walk("VEVENT")
+        }
+    )
     strict = IcsCalendarStream.calendar_from_ics(text)
-    by_ical = {event.uid: (event.dtstart, event.dtend) for event in strict.events}
-    assert by_icalendar == by_ical
+    by_ical = _in_utc({event.uid: (event.dtstart, event.dtend) for event in strict.events})
+    assert by_ical == by_icalendar, "ical reads other instants than icalendar"
+    assert _in_utc(_read_with_vobject(text)) == by_icalendar, "vobject reads other instants"
     return by_icalendar

@@ -36,6 +36,34 @@ def test_every_instant_survives_both_parsers(edge_dialogues, zone):
     assert parse_everywhere(builders.agenda_feed(agenda, LINKS).to_ical()) == instants(agenda)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "Australia/Sydney"])
+def test_times_in_the_repeated_hour_are_read_as_stored_by_every_parser(
+    repeated_hour_dialogues, zone
+):
+    agenda = released(repeated_hour_dialogues[zone])
+    feeds = [builders.agenda_feed(agenda, LINKS)]
+    feeds += [builders.item_feed(item, LINKS) for item in agenda.items]
+    for feed in feeds:
+        data = feed.to_ical()
+        assert parse_everywhere(data) == {
+            uid: times for uid, times in instants(agenda).items() if uid.encode() in data
+        }
+    written = feeds[0].to_ical().decode()
+    assert not re.search(r"^DT(START|END);TZID=", written, re.MULTILINE), "repeated hour, in UTC"
+    assert len(re.findall(r"^DTSTART:\d{8}T\d{6}Z\r$", written, re.MULTILINE)) == 3
+
+
+def test_only_a_time_that_occurs_twice_leaves_local_time():
+    brussels = ZoneInfo("Europe/Brussels")
+    before = datetime(2027, 10, 30, 23, 59, tzinfo=UTC)  # 01:59 CEST, once only
+    second = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02:30 CET, the second 02:30
+    after = datetime(2027, 10, 31, 2, 0, tzinfo=UTC)  # 03:00 CET, once only
+    assert builders.written_time(before, brussels).tzinfo is brussels
+    assert builders.written_time(second, brussels) == second
+    assert builders.written_time(second, brussels).tzinfo is UTC
+    assert builders.written_time(after, brussels).tzinfo is brussels
+
+
 def test_an_unchanged_agenda_gives_the_same_bytes(edge_dialogues):
     dialogue = edge_dialogues["Europe/Brussels"]
     first = builders.agenda_feed(released(dialogue), LINKS).to_ical()

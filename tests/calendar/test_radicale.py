@@ -107,3 +107,10 @@ def store_and_read_back(caldav: str, dialogue: Dialogue) -> None:
 @pytest.mark.parametrize("zone", ["Europe/Brussels", "Australia/Sydney", "Pacific/Auckland"])
 def test_radicale_stores_every_event_with_the_instants_entered(caldav, edge_dialogues, zone):
     store_and_read_back(caldav, edge_dialogues[zone])
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "Australia/Sydney"])
+def test_radicale_stores_times_in_the_repeated_hour_as_entered(
+    caldav, repeated_hour_dialogues, zone
+):
+    store_and_read_back(caldav, repeated_hour_dialogues[zone])

@@ -1,7 +1,8 @@
 """Pure functions from released sessions to calendar files: no database, no request.
 
 Feeds (the agenda, one item, a personal schedule) are icalendar Calendars: no METHOD, and
-local times with the dialogue's TZID and a VTIMEZONE for its dates. Emailed invitations are
+local times with the dialogue's TZID and a VTIMEZONE for its dates, except a local time
+that occurs twice, which is written in UTC. Emailed invitations are
 the files' bytes: METHOD:REQUEST or CANCEL, one event each, UTC times (Outlook misreads some
 VTIMEZONEs), one ORGANIZER and the participant as ATTENDEE. SEQUENCE and every stamp come
 from the release that last changed a session, so a session a release leaves alone keeps its
@@ -11,7 +12,7 @@ bytes.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parseaddr
 from functools import cache, lru_cache
 
@@ -99,6 +100,16 @@ class EventValues:
     categories: tuple[str, ...]
 
 
+def written_time(instant: datetime, zone: tzinfo) -> datetime:
+    """The instant as a feed writes it: local time, or UTC where that local time occurs twice
+    (the repeated hour as daylight saving ends), since readers take a repeated TZID time for
+    its first occurrence (RFC 5545 3.3.5) and may not agree on which that is."""
+    local = instant.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC)
+    return local
+
+
 def event_values(
     item: ReleasedItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> EventValues:
@@ -109,8 +120,8 @@ def event_values(
         stamp=item.changed_at.astimezone(UTC),
         status=STATUSES[item.status],
         summary=clean(item.title, one_line=True),
-        start=item.starts_at.astimezone(zone),
-        end=item.ends_at.astimezone(zone),
+        start=written_time(item.starts_at, zone),
+        end=written_time(item.ends_at, zone),
         location=clean(item.location, one_line=True),
         url=links.item(item),
         description=_description(item, links, join_url),
