@@ -3,8 +3,8 @@ list of checkboxes for many-to-many choices."""
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -16,6 +16,9 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.unit_of_work import attempt
+
+P = ParamSpec("P")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -132,3 +135,17 @@ def show_violation(form: Form, violation: RuleViolation) -> None:
         flash(violation.message, "error")
     else:
         target.errors = [*target.errors, violation.message]
+
+
+def attempt_and_say(
+    done: str, use_case: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+) -> bool:
+    """Run a one-button use case and say how it went: `done` if it was, the rule it broke
+    if not (nothing of it kept). Says whether it was done."""
+    try:
+        attempt(use_case, *args, **kwargs)
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+        return False
+    flash(done, "success")
+    return True

@@ -11,9 +11,11 @@ from ip4dialogue.dialogues.models import (
     AgendaItem,
     Dialogue,
     DialogueStatus,
+    ItemKind,
     ItemStatus,
     Release,
     Role,
+    Room,
 )
 from ip4dialogue.dialogues.services import apply_item_changes
 from ip4dialogue.extensions import db
@@ -260,6 +262,46 @@ def test_duplicate_and_delete(organiser_client, make):
     assert sorted(db.session.scalars(select(AgendaItem.title))) == ["Panel", "Panel (copy)"]
     assert organiser_client.post(base + "/delete").status_code == 302
     assert db.session.scalars(select(AgendaItem.title)).all() == ["Panel (copy)"]
+
+
+def test_deleting_an_item_says_first_what_its_calendars_and_break_out_choosers_will_see(
+    organiser_client, make
+):
+    dialogue = make.dialogue()
+    released = make.item(dialogue, title="Opening")
+    release(dialogue)
+    breakout = make.item(dialogue, title="Breakout A", kind=ItemKind.BREAKOUT)
+    base = f"/organise/dialogues/{dialogue.id}/items"
+
+    asked = visible_text(
+        organiser_client.get(f"{base}/{released.id}/delete").get_data(as_text=True)
+    )
+    assert "Delete “Opening”?" in asked
+    assert "the next release cancels it in every calendar that has it" in asked
+    asked = visible_text(
+        organiser_client.get(f"{base}/{breakout.id}/delete").get_data(as_text=True)
+    )
+    assert "It is in no release, so no calendar has it." in asked
+    assert "Whoever chose this break-out loses that choice." in asked
+    assert sorted(db.session.scalars(select(AgendaItem.title))) == ["Breakout A", "Opening"]
+
+
+def test_removing_a_room_says_first_which_sessions_lose_it_and_who_gets_a_seat(
+    organiser_client, make
+):
+    dialogue = make.dialogue()
+    hall = make.room(dialogue, name="Seminar Room", capacity=5)
+    make.item(dialogue, title="Breakout A", kind=ItemKind.BREAKOUT, room=hall)
+    make.item(dialogue, title="Panel", room=hall)
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/rooms/{hall.id}/delete"
+
+    asked = visible_text(organiser_client.get(url).get_data(as_text=True))
+    assert "2 session(s) stay on the agenda without a room: “Breakout A”; “Panel”." in asked
+    assert "The room's seats no longer limit “Breakout A”: whoever waits" in asked
+    assert db.session.scalars(select(Room.name)).all() == ["Seminar Room"]
+    assert organiser_client.post(url).status_code == 302
+    assert db.session.scalars(select(Room.name)).all() == []
 
 
 def publish_page(organiser_client, dialogue) -> tuple[str, str]:

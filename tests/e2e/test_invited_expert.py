@@ -4,9 +4,12 @@ person waiting gets the seat and an email. Real browser, real SMTP server."""
 from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
+from ip4dialogue.registration.models import Invitation
 from tests.helpers import committed, link_in, register, release, text_body
 
 
@@ -60,9 +63,45 @@ def test_invited_expert_registers_picks_a_breakout_and_cancels(
     page.get_by_role("button", name="Save my break-outs").click()
     expect(page.locator(".signups")).to_contain_text("Breakout A: IP4 coordination: seat confirmed")
 
+    page.get_by_role("link", name="Cancel my registration…").click()
+    expect(page.locator(".confirmation")).to_contain_text(
+        "Your seat goes to the next person on the waitlist, who is emailed."
+    )
+    expect(page.locator(".confirmation")).to_contain_text("Your break-out places go")
+    assert smtp.to("lee@example.org")[-1]["Subject"].startswith("You are on the waitlist")
     page.get_by_role("button", name="Cancel my registration").click()
     expect(page.locator("#status-heading")).to_contain_text("Cancelled")
 
     promotion = smtp.to("lee@example.org")[-1]
     assert promotion["Subject"] == "A place has opened up for you at Seoul Dialogue"
     assert "/registrations/" in text_body(promotion)
+
+
+def test_invited_expert_declines_after_reading_what_follows_and_is_invited_again(
+    make, organiser, smtp, live_server, page
+):
+    dialogue = make.dialogue(
+        slug="seoul", title="Seoul Dialogue", registration_mode=RegistrationMode.INVITATION
+    )
+    release(dialogue)
+    committed(invitations.invite, dialogue, "kim@example.org", "Dr Kim", "KIDA", organiser)
+    first_link = link_in(smtp.to("kim@example.org")[-1], "/dialogues/seoul/register")
+
+    page.goto(live_server + first_link)
+    page.get_by_role("link", name="decline the invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Decline the invitation to Seoul Dialogue?"
+    )
+    expect(page.locator(".confirmation")).to_contain_text("they can send you a new one")
+    page.get_by_role("link", name="Back to the invitation").click()
+    expect(page.get_by_label("Email")).to_have_value("kim@example.org")
+    page.get_by_role("link", name="decline the invitation").click()
+    page.get_by_role("button", name="Decline the invitation").click()
+    expect(page.locator("main")).to_contain_text("declined")
+
+    [invitation] = db.session.scalars(select(Invitation)).all()
+    committed(invitations.resend, invitation)
+    page.goto(live_server + first_link)
+    expect(page.locator("main")).to_contain_text("This invitation code is not valid")
+    page.goto(live_server + link_in(smtp.to("kim@example.org")[-1], "/dialogues/seoul/register"))
+    expect(page.get_by_label("Email")).to_have_value("kim@example.org")

@@ -1,6 +1,7 @@
 """An organiser builds an agenda in a real browser, sees the clash, previews and publishes it,
 and a visitor reads the programme in the dialogue's zone and in Europe/Brussels; a later edit
-reaches the visitor only with the next release, and the changelog tells it."""
+reaches the visitor only with the next release, and the changelog tells it; deleting a session
+asks first."""
 
 from datetime import UTC, datetime
 
@@ -117,4 +118,19 @@ def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
     visitor.get_by_role("link", name="what changed").click()
     expect(visitor.locator("#release-2")).to_contain_text(moved)
     expect(visitor.locator("#release-1")).to_contain_text("The first programme.")
+
+    # Deleting asks first and says what follows; the programme keeps the session until then.
+    page.get_by_role("link", name="Agenda", exact=True).click()
+    page.get_by_role("link", name="Industry roundtable").click()
+    page.get_by_role("link", name="Delete…").click()
+    expect(page.locator(".confirmation")).to_contain_text(
+        "the next release cancels it in every calendar that has it"
+    )
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Industry roundtable")
+    page.get_by_role("link", name="Delete…").click()
+    page.get_by_role("button", name="Delete the item").click()
+    expect(page.locator(".flash-success")).to_contain_text("“Industry roundtable” deleted.")
+    visitor.goto(live_server + "/dialogues/wellington-2027")
+    expect(visitor.locator(".agenda-item", has_text="Industry roundtable")).to_have_count(1)
     visitor.context.close()

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
+from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
-from ip4dialogue.registration.models import Invitation
+from ip4dialogue.registration.models import Invitation, InvitationState
 from ip4dialogue.rules import RuleViolation
 from tests.helpers import committed, outbox
 
@@ -52,9 +53,39 @@ def test_semicolon_and_tab_separated_lists_work_too(dialogue, organiser):
     assert invited_emails() == ["a@example.org", "b@example.org", "c@example.org"]
 
 
-def test_revoking_closes_an_invitation(dialogue, organiser):
-    invitation = committed(invitations.invite, dialogue, "kim@example.org", "", "", organiser)
-    committed(invitations.revoke, invitation)
-    assert invitation.state.value == "revoked"
-    with pytest.raises(RuleViolation, match="cannot be re-sent"):
+def test_a_revoked_or_declined_invitation_can_be_sent_again_with_a_new_link(
+    app, dialogue, organiser
+):
+    revoked = committed(invitations.invite, dialogue, "kim@example.org", "", "", organiser)
+    declined = committed(invitations.invite, dialogue, "lee@example.org", "", "", organiser)
+    committed(invitations.revoke, revoked)
+    committed(invitations.decline, declined)
+    assert (
+        revoked.unusable_reason(utcnow()) == "This invitation is no longer open (it was revoked)."
+    )
+    for invitation in (revoked, declined):
+        old_code = invitation.code_hash
         committed(invitations.resend, invitation)
+        assert invitation.state == InvitationState.PENDING
+        assert invitation.code_hash != old_code
+        assert invitation.unusable_reason(utcnow()) is None
+    assert [message["To"].addresses[0].addr_spec for message in outbox(app)[-2:]] == [
+        "kim@example.org",
+        "lee@example.org",
+    ]
+
+
+def test_an_accepted_or_erased_invitation_cannot_be_sent_again(app, dialogue, organiser):
+    accepted = committed(invitations.invite, dialogue, "kim@example.org", "", "", organiser)
+    erased = committed(invitations.invite, dialogue, "lee@example.org", "Lee", "KF", organiser)
+    accepted.accept(utcnow())
+    erased.forget()
+    db.session.commit()
+    sent = len(outbox(app))
+    assert erased.state == InvitationState.REVOKED
+    assert (erased.name, erased.affiliation) == ("", "")
+    with pytest.raises(RuleViolation, match="was accepted; it cannot be re-sent"):
+        committed(invitations.resend, accepted)
+    with pytest.raises(RuleViolation, match="data was erased"):
+        committed(invitations.resend, erased)
+    assert len(outbox(app)) == sent

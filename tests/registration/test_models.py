@@ -101,15 +101,18 @@ def test_an_invitation_is_accepted_or_declined_once_and_revoked_only_while_open(
         accepted.revoke(now)
 
 
-def test_resending_reopens_an_expired_invitation_with_a_new_code_and_date():
+def test_resending_reopens_an_expired_or_revoked_invitation_but_not_an_accepted_one():
     now = utcnow()
     lapsed = invitation(expires_at=now - timedelta(days=1))
     lapsed.reopen("new-digest", now + timedelta(days=60), now)
     assert (lapsed.state_at(now), lapsed.code_hash) == (InvitationState.PENDING, "new-digest")
     assert lapsed.expires_at == now + timedelta(days=60)
     lapsed.revoke(now)
-    with pytest.raises(RuleViolation, match="cannot be re-sent"):
-        lapsed.reopen("another", now + timedelta(days=60), now)
+    lapsed.reopen("another", now + timedelta(days=60), now)
+    assert (lapsed.state_at(now), lapsed.code_hash) == (InvitationState.PENDING, "another")
+    lapsed.accept(now)
+    with pytest.raises(RuleViolation, match="was accepted; it cannot be re-sent"):
+        lapsed.reopen("a third", now + timedelta(days=60), now)
 
 
 def test_one_registration_per_participant_per_dialogue(make):

@@ -133,10 +133,32 @@ def test_an_invitee_can_decline(app, client, make, organiser):
     invitation = invitations.invite(private, "kim@example.org", "", "", organiser)
     db.session.commit()
     code = link_in(outbox(app)[-1], "/dialogues/").split("code=")[1]
+    asked = client.get(f"/dialogues/private/register/decline?code={code}")
+    assert "The link in your invitation stops working." in visible_text(
+        asked.get_data(as_text=True)
+    )
+    assert f'name="code" value="{code}"' in asked.get_data(as_text=True)
+    db.session.refresh(invitation)
+    assert invitation.state.value == "pending"
+
     response = client.post("/dialogues/private/register/decline", data={"code": code})
     assert "Invitation declined" in response.get_data(as_text=True)
     db.session.refresh(invitation)
     assert invitation.state.value == "declined"
+
+
+def test_a_declined_invitation_can_be_re_sent_from_the_list(app, organiser_client, make, organiser):
+    private = make.dialogue(slug="private", registration_mode=RegistrationMode.INVITATION)
+    invitation = invitations.invite(private, "kim@example.org", "", "", organiser)
+    invitations.decline(invitation)
+    db.session.commit()
+    listed = organiser_client.get(f"/organise/dialogues/{private.id}/invitations")
+    resend = f"/organise/dialogues/{private.id}/invitations/{invitation.id}/resend"
+    assert f'action="{resend}"' in listed.get_data(as_text=True)
+    organiser_client.post(resend)
+    db.session.refresh(invitation)
+    assert invitation.state.value == "pending"
+    assert [m["Subject"] for m in outbox(app)] == [f"Invitation: {private.title}"] * 2
 
 
 def manage_link(app) -> str:
@@ -162,6 +184,11 @@ def test_cancelling_on_the_page_hands_the_seat_to_the_waitlist(app, client, dial
         "/dialogues/seoul/register", data=FORM | {"email": "lee@example.org", "name": "Mr Lee"}
     )
     assert outbox(app)[-1]["Subject"] == "You are on the waitlist for Seoul Dialogue"
+
+    asked = visible_text(client.get(kim_link + "/cancel").get_data(as_text=True))
+    assert "Your seat goes to the next person on the waitlist, who is emailed." in asked
+    assert "Status: Confirmed" in visible_text(client.get(kim_link).get_data(as_text=True))
+    assert len(outbox(app)) == 2
 
     client.post(kim_link + "/cancel")
 
@@ -191,6 +218,10 @@ def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make
 def test_erasing_on_the_page_leaves_no_working_link(app, client, dialogue):
     client.post("/dialogues/seoul/register", data=FORM)
     link = manage_link(app)
+    asked = visible_text(client.get(link + "/erase").get_data(as_text=True))
+    assert "Your seat becomes free for someone else." in asked
+    assert "This cannot be undone." in asked
+    assert client.get(link).status_code == 200
     response = client.post(link + "/erase")
     assert "Your data is erased" in response.get_data(as_text=True)
     assert client.get(link).status_code == 404
@@ -309,3 +340,44 @@ def test_organisers_can_replace_a_private_link(app, client, organiser_client, di
     assert outbox(app)[-1]["Subject"].startswith("A new private link")
     assert anonymous.get(old_link).status_code == 404
     assert anonymous.get(new_link).status_code == 200
+
+
+def test_declining_a_registrant_says_who_gets_the_seat_before_it_happens(
+    app, organiser_client, make
+):
+    dialogue = make.dialogue(capacity=1)
+    kim = make.registration(dialogue=dialogue, status=RegistrationStatus.CONFIRMED)
+    lee = make.registration(
+        dialogue=dialogue, status=RegistrationStatus.WAITLISTED, waitlist_position=1
+    )
+    url = f"/organise/dialogues/{dialogue.id}/registrations/{kim.id}/decline"
+    back = f"/organise/dialogues/{dialogue.id}/registrations?status=confirmed"
+
+    asked = visible_text(
+        organiser_client.get(url, query_string={"back": back}).get_data(as_text=True)
+    )
+    lee_name = lee.participant.display_name
+    assert f"The seat goes to {lee_name}, first on the waitlist, who is emailed." in asked
+    db.session.refresh(kim)
+    assert kim.status == RegistrationStatus.CONFIRMED
+    assert outbox(app) == []
+
+    response = organiser_client.post(url, data={"back": back})
+    assert response.location == back
+    db.session.refresh(kim)
+    db.session.refresh(lee)
+    assert (kim.status, lee.status) == (RegistrationStatus.DECLINED, RegistrationStatus.CONFIRMED)
+
+
+def test_revoking_an_invitation_asks_first(organiser_client, make, organiser):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.INVITATION)
+    invitation = invitations.invite(dialogue, "kim@example.org", "", "", organiser)
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/invitations/{invitation.id}/revoke"
+    asked = visible_text(organiser_client.get(url).get_data(as_text=True))
+    assert "The link sent to kim@example.org stops working; nobody is emailed." in asked
+    db.session.refresh(invitation)
+    assert invitation.state.value == "pending"
+    organiser_client.post(url)
+    db.session.refresh(invitation)
+    assert invitation.state.value == "revoked"

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from ip4dialogue.access import organisers_only
+from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import checks, queries, services
@@ -26,12 +27,12 @@ from ip4dialogue.dialogues.forms import (
     PublishForm,
     RoomForm,
 )
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Role, Room
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, Role, Room
 from ip4dialogue.dialogues.programme import dialogue_days
 from ip4dialogue.dialogues.queries import latest_release
 from ip4dialogue.dialogues.releases import describe
 from ip4dialogue.dialogues.timetable import day_table
-from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
 from ip4dialogue.people.directory import people_to_choose
 from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
@@ -212,27 +213,50 @@ def withdraw(dialogue_id: int) -> ResponseReturnValue:
     return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
 
 
+def _calendars_told(dialogue: Dialogue) -> str:
+    """Who hears of a release: the same words wherever a confirmation promises one."""
+    if dialogue.send_updates_on_release:
+        return "each registered participant is emailed the change at once"
+    return "participants' updates wait for you on the Calendar updates page"
+
+
+def _cancelling(dialogue: Dialogue) -> Confirmation:
+    release = latest_release(dialogue)
+    if release is None:
+        told = "Nothing was published, so no calendar has its sessions."
+    else:
+        told = (
+            f"A new release cancels every session of release {release.number}: every calendar "
+            "that subscribed to the programme or was sent an invitation is told, and "
+            f"{_calendars_told(dialogue)}."
+        )
+    return Confirmation(
+        question=f"Cancel {dialogue.title}?",
+        consequences=[
+            "The public programme says the dialogue is cancelled, and registration closes.",
+            told,
+            "Registrations stay as they are; publishing again reinstates the sessions.",
+        ],
+        confirm="Cancel the dialogue",
+        back=url_for(".dialogue", dialogue_id=dialogue.id),
+    )
+
+
 @bp.route("/dialogues/<int:dialogue_id>/cancel", methods=["GET", "POST"])
 def cancel(dialogue_id: int) -> ResponseReturnValue:
-    """Asks first, and says who is told."""
     dialogue = _dialogue_or_404(dialogue_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            attempt(
-                services.cancel_dialogue, dialogue, current_user, form.note.data or "", utcnow()
-            )
-        except RuleViolation as violation:
-            flash(violation.message, "error")
-        else:
-            flash("Cancelled: the programme says so, and every calendar is told.", "success")
-        return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
-    return render_template(
-        "dialogues/organise/cancel.html",
-        dialogue=dialogue,
-        form=form,
-        release=latest_release(dialogue),
+    if not form.validate_on_submit():
+        return ask(_cancelling(dialogue), "dialogues/organise/cancel.html", form=form)
+    attempt_and_say(
+        "Cancelled: the programme says so, and every calendar is told.",
+        services.cancel_dialogue,
+        dialogue,
+        current_user,
+        form.note.data or "",
+        utcnow(),
     )
+    return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
 
 
 # Rooms
@@ -281,13 +305,37 @@ def edit_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/dialogues/<int:dialogue_id>/rooms/<int:room_id>/delete")
+def _removing_room(room: Room) -> Confirmation:
+    items = services.items_in(room)
+    consequences = [f"“{room.name}” leaves the dialogue's rooms."]
+    if items:
+        titles = "; ".join(f"“{item.title}”" for item in items)
+        consequences.append(
+            f"{len(items)} session(s) stay on the agenda without a room: {titles}. The "
+            "programme and calendars keep the room until you publish."
+        )
+    if unlimited := [i for i in items if i.kind == ItemKind.BREAKOUT and i.capacity is None]:
+        consequences.append(
+            "The room's seats no longer limit "
+            + "; ".join(f"“{item.title}”" for item in unlimited)
+            + ": whoever waits for a seat there gets one at once, and is emailed."
+        )
+    return Confirmation(
+        question=f"Remove the room “{room.name}”?",
+        consequences=consequences,
+        confirm="Remove the room",
+        back=url_for(".dialogue", dialogue_id=room.dialogue_id) + "#rooms",
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/rooms/<int:room_id>/delete", methods=["GET", "POST"])
 def delete_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     room = _room_or_404(dialogue, room_id)
-    if FlaskForm().validate_on_submit():
-        services.delete_room(room, current_user)
-        flash(f"Room “{room.name}” removed; its items are now without a room.", "success")
+    if not FlaskForm().validate_on_submit():
+        return ask(_removing_room(room))
+    services.delete_room(room, current_user)
+    flash(f"Room “{room.name}” removed; its items are now without a room.", "success")
     return redirect(url_for(".dialogue", dialogue_id=dialogue.id) + "#rooms")
 
 
@@ -452,13 +500,33 @@ def duplicate_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     return redirect(url_for(".edit_item", dialogue_id=dialogue.id, item_id=copy.id))
 
 
-@bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/delete")
+def _deleting_item(dialogue: Dialogue, item: AgendaItem) -> Confirmation:
+    consequences = [f"“{item.title}” leaves the working copy of the agenda."]
+    if queries.released_agenda(dialogue).session(item.id) is None:
+        consequences.append("It is in no release, so no calendar has it.")
+    else:
+        consequences.append(
+            "The programme and calendars keep it until you publish; the next release cancels "
+            f"it in every calendar that has it, and {_calendars_told(dialogue)}."
+        )
+    if item.kind == ItemKind.BREAKOUT:
+        consequences.append("Whoever chose this break-out loses that choice.")
+    return Confirmation(
+        question=f"Delete “{item.title}”?",
+        consequences=consequences,
+        confirm="Delete the item",
+        back=url_for(".edit_item", dialogue_id=dialogue.id, item_id=item.id),
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/items/<int:item_id>/delete", methods=["GET", "POST"])
 def delete_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
-    if FlaskForm().validate_on_submit():
-        services.delete_item(item, current_user)
-        flash(f"“{item.title}” deleted.", "success")
+    if not FlaskForm().validate_on_submit():
+        return ask(_deleting_item(dialogue, item))
+    services.delete_item(item, current_user)
+    flash(f"“{item.title}” deleted.", "success")
     return redirect(url_for(".agenda", dialogue_id=dialogue.id))
 
 

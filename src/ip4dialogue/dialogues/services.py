@@ -279,7 +279,7 @@ def save_room(
 def delete_room(room: Room, organiser: "Organiser") -> None:
     """Items in the room stay on the agenda, without a room (and say so when published); the
     room's seats no longer limit its break-outs."""
-    for item in _items_in(room):
+    for item in items_in(room):
         apply_item_changes(item, {"room": None}, organiser)
     record(
         "room.deleted",
@@ -293,7 +293,7 @@ def delete_room(room: Room, organiser: "Organiser") -> None:
     signals.capacity_changed.send(room.dialogue)
 
 
-def _items_in(room: Room) -> list[AgendaItem]:
+def items_in(room: Room) -> list[AgendaItem]:
     return [item for item in room.dialogue.items if item.room_id == room.id]
 
 

@@ -215,6 +215,9 @@ class SessionSignup(db.Model):
         self.registration.status_changed_at = utcnow()  # the personal schedule's version moves
 
 
+ERASED_ADDRESS_DOMAIN = "@invalid"  # RFC 2606: never delivered
+
+
 class Invitation(db.Model):
     """An invitation to one dialogue; its code is only valid for the invited email."""
 
@@ -266,15 +269,33 @@ class Invitation(db.Model):
             raise RuleViolation(None, f"This invitation was {self.state_at(now).value} already.")
         self.state = InvitationState.REVOKED
 
+    @property
+    def erased(self) -> bool:
+        return self.email.endswith(ERASED_ADDRESS_DOMAIN)
+
+    @property
+    def can_be_resent(self) -> bool:
+        return self.state != InvitationState.ACCEPTED and not self.erased
+
     def reopen(self, code_hash: str, expires_at: datetime, now: datetime) -> None:
         """Send it again with a new code (the old link stops working), reopening it if it
-        had expired."""
-        if self.state_at(now) not in (InvitationState.PENDING, InvitationState.EXPIRED):
+        had expired, was declined (minds change) or revoked; an accepted one is done."""
+        if self.erased:
+            raise RuleViolation(None, "The invitee's data was erased: it cannot be re-sent.")
+        if not self.can_be_resent:
             raise RuleViolation(
                 None, f"This invitation was {self.state.value}; it cannot be re-sent."
             )
         self.state, self.code_hash, self.sent_at = InvitationState.PENDING, code_hash, now
         self.expires_at = max(self.expires_at, expires_at)
+
+    def forget(self) -> None:
+        """The invitee is erased: their name and address go, and the link with them; the
+        row stays, so the dialogue's counts stay true."""
+        self.email = f"erased-{self.id}{ERASED_ADDRESS_DOMAIN}"
+        self.name = self.affiliation = ""
+        if self.state == InvitationState.PENDING:
+            self.state = InvitationState.REVOKED
 
     def _respond(self, state: InvitationState, now: datetime) -> None:
         if problem := self.unusable_reason(now):

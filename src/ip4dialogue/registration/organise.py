@@ -6,12 +6,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ip4dialogue.access import local_path, organisers_only
+from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
-from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, roster, services
 from ip4dialogue.registration.forms import InvitationForm, InvitationListForm, RegistrantFilterForm
 from ip4dialogue.registration.models import Decision, Invitation, Registration
@@ -76,25 +77,61 @@ def _registration_or_404(dialogue_id: int, registration_id: int) -> Registration
     return registration
 
 
-def _back_to_list(dialogue_id: int) -> ResponseReturnValue:
+def _list_url(dialogue_id: int) -> str:
+    """The list page the organiser came from, filters and page kept."""
     default = url_for(".index", dialogue_id=dialogue_id)
-    return redirect(local_path(request.form.get("back"), default))
+    return local_path(request.values.get("back"), default)
+
+
+def _decide(registration: Registration, decision: Decision) -> ResponseReturnValue:
+    name = registration.participant.display_name
+    try:
+        status = attempt(services.decide, registration, decision, current_user)
+        flash(f"{name}: now {status.value}.", "success")
+    except RuleViolation as violation:
+        flash(f"{name}: {violation.message}", "error")
+    return redirect(_list_url(registration.dialogue_id))
 
 
 @bp.post(
     "/<int:dialogue_id>/registrations/<int:registration_id>"
-    "/<any(approve, decline, waitlist, promote):decision>"
+    "/<any(approve, waitlist, promote):decision>"
 )
 def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
     registration = _registration_or_404(dialogue_id, registration_id)
+    if not FlaskForm().validate_on_submit():
+        return redirect(_list_url(dialogue_id))
+    return _decide(registration, Decision(decision))
+
+
+def _declining(registration: Registration) -> Confirmation:
     name = registration.participant.display_name
-    if FlaskForm().validate_on_submit():
-        try:
-            status = attempt(services.decide, registration, Decision(decision), current_user)
-            flash(f"{name}: now {status.value}.", "success")
-        except RuleViolation as violation:
-            flash(f"{name}: {violation.message}", "error")
-    return _back_to_list(dialogue_id)
+    leaving = services.leaving(registration)
+    consequences = [f"{name} is emailed that the registration is declined."]
+    if leaving.successor is not None:
+        successor = leaving.successor.participant.display_name
+        consequences.append(f"The seat goes to {successor}, first on the waitlist, who is emailed.")
+    elif leaving.frees_seat:
+        consequences.append("The seat becomes free; nobody is waiting for it.")
+    if leaving.breakouts:
+        consequences.append(
+            f"{leaving.breakouts} break-out place(s) go to whoever waits next for them."
+        )
+    return Confirmation(
+        question=f"Decline {name}?",
+        consequences=consequences,
+        confirm="Decline",
+        back=_list_url(registration.dialogue_id),
+        hidden={"back": _list_url(registration.dialogue_id)},
+    )
+
+
+@bp.route("/<int:dialogue_id>/registrations/<int:registration_id>/decline", methods=["GET", "POST"])
+def decline(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
+    registration = _registration_or_404(dialogue_id, registration_id)
+    if not FlaskForm().validate_on_submit():
+        return ask(_declining(registration))
+    return _decide(registration, Decision.DECLINE)
 
 
 @bp.post("/<int:dialogue_id>/registrations/<int:registration_id>/relink")
@@ -103,15 +140,10 @@ def relink(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit():
         services.send_new_link(registration, current_user)
         flash(f"{registration.participant.display_name}: a new private link is sent.", "success")
-    return _back_to_list(dialogue_id)
+    return redirect(_list_url(dialogue_id))
 
 
 # Invitations
-
-INVITATION_ACTIONS = {
-    "resend": (invitations.resend, "re-sent"),
-    "revoke": (invitations.revoke, "revoked"),
-}
 
 
 def _invitations_page(
@@ -191,17 +223,39 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:dialogue_id>/invitations/<int:invitation_id>/<any(resend, revoke):action>")
-def invitation_action(dialogue_id: int, invitation_id: int, action: str) -> ResponseReturnValue:
+def _invitation_or_404(dialogue_id: int, invitation_id: int) -> Invitation:
     invitation = db.get_or_404(Invitation, invitation_id)
     if invitation.dialogue_id != dialogue_id:
         abort(404)
+    return invitation
+
+
+@bp.post("/<int:dialogue_id>/invitations/<int:invitation_id>/resend")
+def resend_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnValue:
+    invitation = _invitation_or_404(dialogue_id, invitation_id)
     email = invitation.email
     if FlaskForm().validate_on_submit():
-        try:
-            act, done = INVITATION_ACTIONS[action]
-            attempt(act, invitation)
-            flash(f"Invitation to {email} {done}.", "success")
-        except RuleViolation as violation:
-            flash(violation.message, "error")
+        attempt_and_say(
+            f"Invitation to {email} re-sent, with a new link.", invitations.resend, invitation
+        )
+    return redirect(url_for(".invitation_list", dialogue_id=dialogue_id))
+
+
+@bp.route("/<int:dialogue_id>/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+def revoke_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnValue:
+    invitation = _invitation_or_404(dialogue_id, invitation_id)
+    email = invitation.email
+    if not FlaskForm().validate_on_submit():
+        return ask(
+            Confirmation(
+                question=f"Revoke the invitation to {email}?",
+                consequences=[
+                    f"The link sent to {email} stops working; nobody is emailed.",
+                    "You can re-send the invitation later: it then carries a new link.",
+                ],
+                confirm="Revoke",
+                back=url_for(".invitation_list", dialogue_id=dialogue_id),
+            )
+        )
+    attempt_and_say(f"Invitation to {email} revoked.", invitations.revoke, invitation)
     return redirect(url_for(".invitation_list", dialogue_id=dialogue_id))

@@ -365,6 +365,26 @@ def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     announce(seated)
 
 
+@dataclass(frozen=True)
+class Leaving:
+    """What giving up a registration would set off, for the page that asks first: whether a
+    seat frees, who would take it, and how many break-out places go with it."""
+
+    frees_seat: bool
+    successor: Registration | None
+    breakouts: int
+
+
+def leaving(registration: Registration) -> Leaving:
+    successor = None
+    if registration.seated:
+        pool = seating.dialogue_pool(registration.dialogue)
+        if pool.open:
+            successor = next(iter(pool.first_in_line(1, registration)), None)
+    breakouts = sum(1 for signup in registration.signups if signup.active)
+    return Leaving(registration.seated, successor, breakouts)
+
+
 def _withdraw(registration: Registration, *, declined: bool = False) -> None:
     """Leave the dialogue, cancelled or declined: its seats go to the next in line. The
     caller holds the seat lock."""
@@ -406,8 +426,7 @@ def withdraw_erased(person: Participant) -> None:
         issue_token(registration)  # no link works any more
     sent_to_them = select(Invitation).where(Invitation.email == person.email)
     for invitation in db.session.scalars(sent_to_them):
-        invitation.email = f"erased-{invitation.id}@invalid"
-        invitation.name = invitation.affiliation = ""
+        invitation.forget()
 
 
 # Organisers' decisions

@@ -4,13 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import visible_dialogue
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import limiter, submitted_email
-from ip4dialogue.forms import choices, grouped_choices, show_violation
+from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
 from ip4dialogue.people.models import Profile
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
@@ -18,7 +19,7 @@ from ip4dialogue.registration.forms import (
     ParticipantDetailsForm,
     RegistrationForm,
 )
-from ip4dialogue.registration.models import Registration
+from ip4dialogue.registration.models import Registration, RegistrationStatus
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
@@ -137,13 +138,28 @@ def sent(slug: str) -> ResponseReturnValue:
     return render_template("registration/sent.html", dialogue=dialogue, to=to)
 
 
-@bp.post("/dialogues/<slug>/register/decline")
+@bp.route("/dialogues/<slug>/register/decline", methods=["GET", "POST"])
 def decline_invitation(slug: str) -> ResponseReturnValue:
-    code = request.form.get("code")
+    code = request.values.get("code")
     desk = services.desk(slug, code, utcnow()) or abort(404)
-    if not FlaskForm().validate_on_submit() or desk.invitation is None or desk.closed:
+    if desk.invitation is None or desk.closed:
         flash("This invitation cannot be declined any more.", "error")
         return redirect(url_for(".register", slug=slug, code=code))
+    if not FlaskForm().validate_on_submit():
+        return ask(
+            Confirmation(
+                question=f"Decline the invitation to {desk.dialogue.title}?",
+                consequences=[
+                    "The organisers see that you declined; nobody else is told.",
+                    "The link in your invitation stops working. If you change your mind, "
+                    "ask the organisers: they can send you a new one.",
+                ],
+                confirm="Decline the invitation",
+                back=url_for(".register", slug=slug, code=code),
+                keep="Back to the invitation",
+                hidden={"code": code or ""},
+            )
+        )
     invitations.decline(desk.invitation)
     return render_template("registration/declined.html", dialogue=desk.dialogue)
 
@@ -207,26 +223,66 @@ def breakouts(token: str) -> ResponseReturnValue:
     return _manage_page(_registration_or_404(token), breakouts=form)
 
 
-@bp.post("/registrations/<token>/cancel")
+def _your_seat(registration: Registration) -> list[str]:
+    """What giving up this registration does to its seats, in the expert's words."""
+    leaving = services.leaving(registration)
+    if leaving.successor is not None:
+        words = ["Your seat goes to the next person on the waitlist, who is emailed."]
+    elif leaving.frees_seat:
+        words = ["Your seat becomes free for someone else."]
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        words = ["You leave the waitlist."]
+    else:
+        words = ["The organisers no longer review your registration."]
+    if leaving.breakouts:
+        words.append("Your break-out places go to whoever waits next for them.")
+    return words
+
+
+def _cancelling(registration: Registration, token: str) -> Confirmation:
+    return Confirmation(
+        question=f"Cancel your registration for {registration.dialogue.title}?",
+        consequences=[
+            *_your_seat(registration),
+            "You are emailed a confirmation, which removes the sessions from your calendar.",
+            "To come back you would register again, and wait for a seat if none is free.",
+        ],
+        confirm="Cancel my registration",
+        back=url_for(".manage", token=token),
+        keep="Keep my registration",
+    )
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
-    if FlaskForm().validate_on_submit():
-        try:
-            attempt(services.cancel, registration)
-            flash(
-                "Your registration is cancelled. Your seat goes to the next person waiting.",
-                "success",
-            )
-        except RuleViolation as violation:
-            flash(violation.message, "error")
+    if not FlaskForm().validate_on_submit():
+        return ask(_cancelling(registration, token))
+    attempt_and_say("Your registration is cancelled.", services.cancel, registration)
     return redirect(url_for(".manage", token=token))
 
 
-@bp.post("/registrations/<token>/erase")
+def _erasing(registration: Registration, token: str) -> Confirmation:
+    withdrawn = registration.status.active and not registration.dialogue.ended
+    return Confirmation(
+        question="Erase your data?",
+        consequences=[
+            "Your name, email, organisation, position and needs are removed from this service "
+            "for good; nobody is emailed, you included.",
+            *(_your_seat(registration) if withdrawn else []),
+            "This page and your calendar link stop working. This cannot be undone.",
+        ],
+        confirm="Erase my data",
+        back=url_for(".manage", token=token),
+        keep="Keep my data",
+    )
+
+
+@bp.route("/registrations/<token>/erase", methods=["GET", "POST"])
 def erase(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     if not FlaskForm().validate_on_submit():
-        abort(400)
+        return ask(_erasing(registration, token))
     dialogue = registration.dialogue
     services.erase(registration)
     return render_template("registration/erased.html", dialogue=dialogue)
