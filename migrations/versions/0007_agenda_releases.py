@@ -29,6 +29,7 @@ dialogues = sa.table(
     sa.column("status", sa.String),
     sa.column("venue", sa.String),
     sa.column("city", sa.String),
+    sa.column("timezone", sa.String),
     sa.column("published_at", sa.DateTime(timezone=True)),
 )
 items = sa.table(
@@ -125,6 +126,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("released_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("released_by_id", sa.Integer(), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("entries", sa.JSON(), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
@@ -161,6 +163,7 @@ def upgrade() -> None:
                     "dialogue_id": dialogue.id,
                     "number": 1,
                     "released_at": dialogue.published_at,
+                    "timezone": dialogue.timezone,
                     "note": "",
                     "entries": entries,
                     "changes": new,

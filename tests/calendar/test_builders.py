@@ -117,7 +117,7 @@ def test_cancelled_items_and_dialogues(edge_dialogues):
 def test_the_public_feed_never_carries_join_links_but_the_personal_one_does(edge_dialogues):
     agenda = released(edge_dialogues["Europe/Brussels"])
     assert b"secret-room" not in builders.agenda_feed(agenda, LINKS).to_ical()
-    personal = builders.personal_feed(agenda.dialogue, agenda.items, "Dr Kim", LINKS).to_ical()
+    personal = builders.personal_feed(agenda, agenda.items, "Dr Kim", LINKS).to_ical()
     assert b"secret-room" in personal
 
 

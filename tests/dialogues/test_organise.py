@@ -338,12 +338,22 @@ def test_publishing_previews_the_changes_then_releases_them(organiser_client, vi
     assert "Opening" in visitor.get("/dialogues/draft-one").get_data(as_text=True)
 
 
+def test_a_draft_with_no_sessions_yet_publishes_as_release_1(organiser_client, make):
+    dialogue = make.dialogue(status=DialogueStatus.DRAFT)
+    db.session.commit()
+    page, _ = publish_page(organiser_client, dialogue)
+    assert "No sessions yet: release 1 publishes the dialogue's page" in page
+    assert "Publish release 1" in page
+
+
 def test_with_nothing_changed_the_button_says_so_and_nothing_is_released(organiser_client, make):
     dialogue = make.dialogue()
     make.item(dialogue)
     release(dialogue)
     page, seen = publish_page(organiser_client, dialogue)
-    assert "Nothing has changed since the last release" in page
+    assert "Nothing has changed since release 1." in page
+    assert "Nothing to publish" in page
+    assert "Publish release 2" not in page
     response = organiser_client.post(
         f"/organise/dialogues/{dialogue.id}/publish", data={"seen": seen}
     )
@@ -495,3 +505,53 @@ def test_a_new_time_zone_keeps_the_agendas_wall_clock_times(organiser_client, ma
     db.session.expire_all()
     assert item.starts_at == datetime(2027, 5, 11, 7, 0, tzinfo=UTC)  # 09:00 CEST
     assert item.ends_at - item.starts_at == timedelta(hours=1)
+
+
+def test_a_new_time_zone_reaches_the_public_only_with_the_next_release(
+    organiser_client, visitor, make
+):
+    dialogue = make.dialogue(slug="moving", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    make.item(
+        dialogue,
+        title="Opening",
+        starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC),  # 09:00 KST
+        ends_at=datetime(2027, 5, 11, 1, 0, tzinfo=UTC),
+    )
+    release(dialogue)
+    feed = visitor.get("/dialogues/moving/agenda.ics").get_data()
+    form = DIALOGUE_FORM | {
+        "title": dialogue.title,
+        "slug": "moving",
+        "start_date": "2027-05-11",
+        "end_date": "2027-05-12",
+    }
+    edit = f"/organise/dialogues/{dialogue.id}/edit"
+    organiser_client.post(edit, data=form | {"timezone": "Europe/Brussels"})
+
+    assert "09:00–10:00 KST" in visible_text(
+        visitor.get("/dialogues/moving").get_data(as_text=True)
+    )
+    assert visitor.get("/dialogues/moving/agenda.ics").get_data() == feed
+    page, seen = publish_page(organiser_client, dialogue)
+    assert "from this release on, times are shown in Europe/Brussels" in page
+
+    organiser_client.post(f"/organise/dialogues/{dialogue.id}/publish", data={"seen": seen})
+    programme = visible_text(visitor.get("/dialogues/moving").get_data(as_text=True))
+    assert "09:00–10:00 CEST" in programme
+    assert b"TZID=Europe/Brussels" in visitor.get("/dialogues/moving/agenda.ics").get_data()
+    changes = visible_text(visitor.get("/dialogues/moving/changes").get_data(as_text=True))
+    assert "Times are in Europe/Brussels." in changes
+    assert "times in Asia/Seoul" in changes  # release 1, told in its own zone
+
+
+def test_a_new_time_zone_alone_is_a_release_of_an_empty_agenda(organiser_client, make):
+    dialogue = make.dialogue(slug="empty", timezone="Asia/Seoul")
+    release(dialogue)
+    form = DIALOGUE_FORM | {"slug": "empty", "start_date": "2027-05-11", "end_date": "2027-05-12"}
+    organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=form)
+    page, seen = publish_page(organiser_client, dialogue)
+    assert "Publish release 2" in page
+    organiser_client.post(f"/organise/dialogues/{dialogue.id}/publish", data={"seen": seen})
+    assert db.session.scalar(select(Release.timezone).where(Release.number == 2)) == (
+        "Pacific/Auckland"
+    )

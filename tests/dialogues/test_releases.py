@@ -47,6 +47,15 @@ def test_a_new_session_starts_at_sequence_0_stamped_with_its_release():
     assert (released["sequence"], released["stamp"]) == (0, THEN.isoformat())
 
 
+def test_a_new_place_or_online_link_raises_the_sequence_so_emailed_copies_follow():
+    previous = first_release(entry("a"), entry("b"))
+    online = {"name": "Main Hall", "join_url": "https://meet.example.org/new"}
+    after = released_entries(
+        previous, [entry("a", location="Main Hall, Busan"), entry("b", room=online)], NOW
+    )
+    assert [released["sequence"] for released in after] == [1, 1]
+
+
 def test_an_untouched_session_keeps_its_sequence_and_stamp_and_so_its_bytes():
     previous = first_release(entry())
     assert released_entries(previous, [entry()], NOW) == previous
@@ -111,8 +120,9 @@ def test_a_move_is_told_in_the_dialogues_local_time_with_the_rooms():
         starts_at="2027-05-11T02:00:00+00:00",
         ends_at="2027-05-11T03:30:00+00:00",
         room={"name": "Seminar Room A", "join_url": None},
+        location="Seminar Room A, Seoul",
     )
-    assert described(entry(), moved).startswith(
+    assert described(entry(), moved) == (
         "moved from Tue 11 May 09:00–10:30 to Tue 11 May 11:00–12:30, Main Hall → Seminar Room A"
     )
 
@@ -127,7 +137,12 @@ def test_a_sydney_session_is_told_in_sydney_time_not_utc():
 
 def test_plain_words_for_the_other_changes():
     speaker = [{"role": "speaker", "person": 7}]
-    assert described(entry(), entry(room=None)).startswith("moved from Main Hall to no room")
+    assert (
+        described(entry(), entry(room=None, location="Seoul")) == "moved from Main Hall to no room"
+    )
+    online = {"name": "Main Hall", "join_url": "https://meet.example.org/new"}
+    assert described(entry(), entry(room=online)) == "online link changed"
+    assert described(entry(), entry(location="Main Hall, Busan")) == "place changed"
     assert described(entry(), entry(status="cancelled")) == "cancelled"
     assert described(entry(status="cancelled"), entry()) == "reinstated"
     assert described(entry(), entry(roles=speaker)) == "speakers changed"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parseaddr
 from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Event, vCalAddress, vText
 from icalendar.parser import Contentlines
@@ -114,7 +115,7 @@ def event_values(
     item: ReleasedItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> EventValues:
     """An item's event, with local times (TZID) or, for emailed invitations, UTC."""
-    zone = UTC if utc else item.dialogue.zone
+    zone = UTC if utc else item.zone
     return EventValues(
         uid=item.uid,
         stamp=item.changed_at.astimezone(UTC),
@@ -161,6 +162,7 @@ def event(
 def _feed(
     name: str,
     dialogue: Dialogue,
+    zone: ZoneInfo,
     items: Iterable[ReleasedItem],
     links: Links,
     join_urls: dict[int, str] | None = None,
@@ -171,20 +173,14 @@ def _feed(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", clean(name, one_line=True))
     calendar.add("x-wr-calname", vText(clean(name, one_line=True)))
-    calendar.add("x-wr-timezone", vText(dialogue.timezone))
+    calendar.add("x-wr-timezone", vText(zone.key))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vText("PT1H"))
     ordered = sorted(items, key=lambda item: (item.starts_at, item.id))
     if ordered:
-        first = min(
-            dialogue.start_date, *(i.starts_at.astimezone(dialogue.zone).date() for i in ordered)
-        )
-        last = max(
-            dialogue.end_date, *(i.ends_at.astimezone(dialogue.zone).date() for i in ordered)
-        )
-        calendar.add_component(
-            vtimezone(dialogue.zone, first - timedelta(days=1), last + timedelta(days=1))
-        )
+        first = min(dialogue.start_date, *(i.starts_at.astimezone(zone).date() for i in ordered))
+        last = max(dialogue.end_date, *(i.ends_at.astimezone(zone).date() for i in ordered))
+        calendar.add_component(vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)))
     for item in ordered:
         calendar.add_component(event(item, links, join_url=(join_urls or {}).get(item.id)))
     return calendar
@@ -194,20 +190,22 @@ def agenda_feed(agenda: PublicAgenda, links: Links) -> Calendar:
     """A dialogue's released agenda, for download or subscription, sessions removed since
     included, cancelled. No join links: it is public."""
     dialogue = agenda.dialogue
-    return _feed(dialogue.title, dialogue, agenda.items, links)
+    return _feed(dialogue.title, dialogue, agenda.zone, agenda.items, links)
 
 
 def item_feed(item: ReleasedItem, links: Links) -> Calendar:
-    return _feed(f"{item.dialogue.title}: {item.title}", item.dialogue, [item], links)
+    return _feed(f"{item.dialogue.title}: {item.title}", item.dialogue, item.zone, [item], links)
 
 
 def personal_feed(
-    dialogue: Dialogue, items: Iterable[ReleasedItem], name: str, links: Links
+    agenda: PublicAgenda, items: Iterable[ReleasedItem], name: str, links: Links
 ) -> Calendar:
-    """A participant's own schedule; it may carry the join links of virtual rooms."""
+    """A participant's own schedule, from their dialogue's released agenda; it may carry the
+    join links of virtual rooms."""
     items = list(items)
     join_urls = {item.id: item.room.join_url for item in items if item.room and item.room.join_url}
-    return _feed(f"{dialogue.title}: {name}", dialogue, items, links, join_urls)
+    dialogue = agenda.dialogue
+    return _feed(f"{dialogue.title}: {name}", dialogue, agenda.zone, items, links, join_urls)
 
 
 @dataclass(frozen=True)

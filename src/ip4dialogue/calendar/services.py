@@ -87,7 +87,7 @@ def schedule_items(registration: Registration) -> list[ReleasedItem]:
 
 def personal_calendar(registration: Registration) -> builders.Calendar:
     return builders.personal_feed(
-        registration.dialogue,
+        released_agenda(registration.dialogue),
         schedule_items(registration),
         registration.participant.name,
         links(),

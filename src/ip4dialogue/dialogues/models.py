@@ -156,12 +156,17 @@ class Release(db.Model):
     released_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisers.id", ondelete="SET NULL")
     )
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone its times are shown in
     note: Mapped[str] = mapped_column(Text, default="")
     entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
     dialogue: Mapped[Dialogue] = relationship()
     released_by: Mapped["Organiser | None"] = relationship()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class Room(db.Model):

@@ -221,15 +221,12 @@ def _calendars_told(dialogue: Dialogue) -> str:
 
 
 def _cancelling(dialogue: Dialogue) -> Confirmation:
-    release = latest_release(dialogue)
-    if release is None:
-        told = "Nothing was published, so no calendar has its sessions."
-    else:
-        told = (
-            f"A new release cancels every session of release {release.number}: every calendar "
-            "that subscribed to the programme or was sent an invitation is told, and "
-            f"{_calendars_told(dialogue)}."
-        )
+    release = latest_release(dialogue) or abort(404)  # never published: nothing to cancel
+    told = (
+        f"A new release cancels every session of release {release.number}: every calendar "
+        "that subscribed to the programme or was sent an invitation is told, and "
+        f"{_calendars_told(dialogue)}."
+    )
     return Confirmation(
         question=f"Cancel {dialogue.title}?",
         consequences=[

@@ -29,7 +29,7 @@ class ProgrammeDay:
 
 def programme_days(agenda: PublicAgenda) -> list[ProgrammeDay]:
     """The sessions grouped by the local date on which they start, in start order."""
-    zone = agenda.dialogue.zone
+    zone = agenda.zone
     days: dict[date, ProgrammeDay] = {}
     for item in agenda.sessions:
         day = item.starts_at.astimezone(zone).date()
@@ -50,6 +50,7 @@ def programme_context(
     """Everything the programme template needs, from what the public sees of a dialogue."""
     return {
         "dialogue": agenda.dialogue,
+        "zone": agenda.zone,
         "release": agenda.release,
         "days": programme_days(agenda),
         "reader_zone": reader_zone,

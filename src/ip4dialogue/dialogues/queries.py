@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -121,6 +122,12 @@ class PublicAgenda:
     items: list[ReleasedItem]  # sessions removed since included, cancelled: feeds tell them
 
     @property
+    def zone(self) -> ZoneInfo:
+        """The zone its times are shown in: the release's, so that a new time zone in the
+        working copy waits for the next release like any other change."""
+        return shown_zone(self.dialogue, self.release)
+
+    @property
     def sessions(self) -> list[ReleasedItem]:
         """What the programme lists."""
         return [item for item in self.items if not item.removed]
@@ -132,6 +139,10 @@ class PublicAgenda:
     def item(self, item_id: int) -> ReleasedItem | None:
         """A session the release holds, removed or not: its file says it was cancelled."""
         return next((item for item in self.items if item.id == item_id), None)
+
+
+def shown_zone(dialogue: Dialogue, release: Release | None) -> ZoneInfo:
+    return release.zone if release is not None else dialogue.zone
 
 
 def latest_release(dialogue: Dialogue) -> Release | None:
@@ -175,8 +186,9 @@ class _References:
     def agenda(
         self, dialogue: Dialogue, release: Release | None, entries: list[Entry]
     ) -> PublicAgenda:
+        zone = shown_zone(dialogue, release)
         items = [
-            released_item(dialogue, entry, self.themes, self.recommendations, self.people)
+            released_item(dialogue, zone, entry, self.themes, self.recommendations, self.people)
             for entry in entries
         ]
         return PublicAgenda(dialogue, release, sorted(items, key=lambda i: (i.starts_at, i.id)))
@@ -228,7 +240,8 @@ def released_breakouts(dialogue: Dialogue) -> list[ReleasedItem]:
     needs, without people or themes), in one query."""
     release = _last_release(dialogue)
     entries = release.entries if release else []
-    items = [released_item(dialogue, entry, {}, {}, {}) for entry in entries]
+    zone = shown_zone(dialogue, release)
+    items = [released_item(dialogue, zone, entry, {}, {}, {}) for entry in entries]
     return sorted(
         (item for item in items if item.takes_signups and not item.removed),
         key=lambda item: (item.starts_at, item.id),

@@ -41,8 +41,9 @@ CONTENT = (
     "themes",
     "recommendations",
 )
-# A change to these is one calendars must act on: RFC 5545 3.8.7.4.
-SCHEDULING = frozenset({"starts_at", "ends_at", "room", "status"})
+# A change to these is one calendars must act on (RFC 5545 3.8.7.4), and one emailed copies
+# are updated for: where it is (venue or room, with its online link) counts as much as when.
+SCHEDULING = frozenset({"starts_at", "ends_at", "room", "location", "status"})
 
 
 def _location(item: AgendaItem) -> str:
@@ -203,14 +204,19 @@ def describe(change: Change, zone: ZoneInfo) -> str:
     if change.what == "removed":
         return "removed from the programme"
     before, after, fields = change.before, change.after, set(change.fields)
+    new_room = _room(before) != _room(after)
+    if new_room:
+        fields.discard("location")  # the room is part of the place: said once, as a move
     words = []
     if fields & {"starts_at", "ends_at"}:
         moved = f"moved from {_span(before, zone)} to {_span(after, zone)}"
-        if "room" in fields:
+        if new_room:
             moved += f", {_room(before)} → {_room(after)}"
         words.append(moved)
-    elif "room" in fields:
+    elif new_room:
         words.append(f"moved from {_room(before)} to {_room(after)}")
+    if "room" in fields and not new_room:
+        words.append("online link changed")
     if "status" in fields:
         reinstated = before["status"] == ItemStatus.CANCELLED.value
         words.append("reinstated" if reinstated else STATUS_WORDS[after["status"]])
@@ -241,9 +247,11 @@ class ReleasedRole:
 
 @dataclass
 class ReleasedItem:
-    """A session as released: what programmes, feeds and invitations read of it."""
+    """A session as released: what programmes, feeds and invitations read of it; `zone` is
+    the one its release shows times in."""
 
     dialogue: Dialogue
+    zone: ZoneInfo
     id: int
     uid: str
     kind: ItemKind
@@ -278,6 +286,7 @@ class ReleasedItem:
 
 def released_item(
     dialogue: Dialogue,
+    zone: ZoneInfo,
     entry: Entry,
     themes: dict[int, Theme],
     recommendations: dict[int, Recommendation],
@@ -287,6 +296,7 @@ def released_item(
     room = entry.get("room")
     return ReleasedItem(
         dialogue=dialogue,
+        zone=zone,
         id=entry["id"],
         uid=entry["uid"],
         kind=ItemKind(entry["kind"]),

@@ -136,6 +136,17 @@ class Preview:
     changes: list[Change]
     fingerprint: str
     release_number: int
+    new_zone: str | None  # the dialogue's zone, when the last release showed another
+
+    @property
+    def pending(self) -> bool:
+        """Whether publishing now would release anything."""
+        return bool(self.changes or self.new_zone)
+
+
+def _new_zone(dialogue: Dialogue, last: Release | None) -> str | None:
+    """A new time zone is a change to release even when no session moved (an empty agenda)."""
+    return dialogue.timezone if last is not None and last.timezone != dialogue.timezone else None
 
 
 def preview(dialogue: Dialogue, now: datetime) -> Preview:
@@ -144,7 +155,8 @@ def preview(dialogue: Dialogue, now: datetime) -> Preview:
     working = working_entries(dialogue)
     previous = release.entries if release else []
     found = changes(previous, released_entries(previous, working, now))
-    return Preview(found, fingerprint(working), release.number + 1 if release else 1)
+    number = release.number + 1 if release else 1
+    return Preview(found, fingerprint(working), number, _new_zone(dialogue, release))
 
 
 def publish(
@@ -170,12 +182,13 @@ def publish(
     previous = last.entries if last else []
     entries = released_entries(previous, working, now)
     found = changes(previous, entries)
-    if last is not None and not found and dialogue.status == DialogueStatus.PUBLISHED:
+    news = bool(found or _new_zone(dialogue, last))
+    if last is not None and not news and dialogue.status == DialogueStatus.PUBLISHED:
         raise RuleViolation(None, f"Nothing has changed since release {last.number}.")
     before = dialogue.status
     dialogue.status = DialogueStatus.PUBLISHED
     release = None
-    if found or last is None:  # the first publication is release 1, even of an empty agenda
+    if news or last is None:  # the first publication is release 1, even of an empty agenda
         release = _release(dialogue, last, entries, found, organiser, note, now)
     record(
         "dialogue.published",
@@ -194,11 +207,13 @@ def cancel_dialogue(dialogue: Dialogue, organiser: "Organiser", note: str, now: 
     lock_row(db.session, dialogue, ["status"])
     if dialogue.status == DialogueStatus.CANCELLED:
         raise RuleViolation(None, "The dialogue is cancelled already.")
+    last = latest_release(dialogue)
+    if last is None:
+        raise RuleViolation(None, "It was never published, so nobody has it to be told.")
     before = dialogue.status
     dialogue.status = DialogueStatus.CANCELLED
-    if last := latest_release(dialogue):
-        entries = released_entries(last.entries, [], now, cancelling=True)
-        _release(dialogue, last, entries, changes(last.entries, entries), organiser, note, now)
+    entries = released_entries(last.entries, [], now, cancelling=True)
+    _release(dialogue, last, entries, changes(last.entries, entries), organiser, note, now)
     record(
         "dialogue.cancelled",
         dialogue,
@@ -237,6 +252,7 @@ def _release(
         number=last.number + 1 if last else 1,
         released_at=now,
         released_by_id=organiser.id if organiser else None,
+        timezone=dialogue.timezone,
         note=note.strip(),
         entries=entries,
         changes=[change_record(change) for change in found],

@@ -32,16 +32,16 @@ def _visible_agenda(slug: str) -> PublicAgenda:
     return agenda or abort(404)
 
 
-def _reader_zone(dialogue: Dialogue) -> tuple[ZoneInfo | None, str | None]:
-    """The zone asked for with ?tz=, and a notice when it is not one we know."""
+def _reader_zone(shown: ZoneInfo) -> tuple[ZoneInfo | None, str | None]:
+    """The zone asked for with ?tz= besides the one times are `shown` in, and a notice when
+    it is not one we know."""
     requested = request.args.get("tz", "").strip()
     if not requested:
         return None, None
     zone = zone_or_none(requested)
     if zone is None:
-        shown = requested[:60]
-        return None, f"“{shown}” is not a time zone we know; times are in {dialogue.timezone}."
-    return (None if zone.key == dialogue.timezone else zone), None
+        return None, f"“{requested[:60]}” is not a time zone we know; times are in {shown.key}."
+    return (None if zone.key == shown.key else zone), None
 
 
 @bp.get("/")
@@ -70,7 +70,7 @@ def programme(slug: str) -> ResponseReturnValue:
 def _render_programme(slug: str) -> str:
     agenda = _visible_agenda(slug)
     return render_template(
-        "dialogues/programme.html", **programme_context(agenda, *_reader_zone(agenda.dialogue))
+        "dialogues/programme.html", **programme_context(agenda, *_reader_zone(agenda.zone))
     )
 
 
@@ -78,10 +78,11 @@ def _render_programme(slug: str) -> str:
 def item(slug: str, item_id: int) -> ResponseReturnValue:
     agenda = _visible_agenda(slug)
     found = agenda.session(item_id) or abort(404)
-    reader_zone, zone_notice = _reader_zone(agenda.dialogue)
+    reader_zone, zone_notice = _reader_zone(agenda.zone)
     return render_template(
         "dialogues/item.html",
         dialogue=agenda.dialogue,
+        zone=agenda.zone,
         item=found,
         roles=found.public_roles,
         reader_zone=reader_zone,

@@ -35,9 +35,9 @@ def _registration_or_404(token: str) -> Registration:
     return registration_by_token(token) or abort(404)
 
 
-def breakout_label(item: ReleasedItem, dialogue: Dialogue, seats_left: int | None) -> str:
-    starts = item.starts_at.astimezone(dialogue.zone)
-    ends = item.ends_at.astimezone(dialogue.zone)
+def breakout_label(item: ReleasedItem, seats_left: int | None) -> str:
+    starts = item.starts_at.astimezone(item.zone)
+    ends = item.ends_at.astimezone(item.zone)
     seats = (
         "" if seats_left is None else f", {seats_left} seat{'s' if seats_left != 1 else ''} left"
     )
@@ -53,12 +53,11 @@ def _fill_choices(form: ParticipantDetailsForm) -> None:
 
 def _fill_breakout_choices(
     form: RegistrationForm | BreakoutsForm,
-    dialogue: Dialogue,
     offered: list[services.Breakout],
     seats: dict[int, int | None],
 ) -> None:
     form.breakouts.choices = choices(
-        (breakout.item.id, breakout_label(breakout.shown, dialogue, seats[breakout.item.id]))
+        (breakout.item.id, breakout_label(breakout.shown, seats[breakout.item.id]))
         for breakout in offered
     )
 
@@ -66,7 +65,7 @@ def _fill_breakout_choices(
 def _offered(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None:
     """The break-outs a participant may choose on their page, with the seats left."""
     offered = services.breakouts(dialogue)
-    _fill_breakout_choices(form, dialogue, offered, services.breakout_seats_left(offered))
+    _fill_breakout_choices(form, offered, services.breakout_seats_left(offered))
 
 
 def _details(form: ParticipantDetailsForm) -> services.Details:
@@ -107,7 +106,7 @@ def register(slug: str) -> ResponseReturnValue:
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
     _fill_choices(form)
-    _fill_breakout_choices(form, desk.dialogue, desk.breakouts, desk.breakout_seats)
+    _fill_breakout_choices(form, desk.breakouts, desk.breakout_seats)
     if not desk.closed and form.validate_on_submit():
         try:
             outcome = attempt(services.register, desk, _application(form), now)
@@ -268,7 +267,7 @@ def _erasing(registration: Registration, token: str) -> Confirmation:
         question="Erase your data?",
         consequences=[
             "Your name, email, organisation, position and needs are removed from this service "
-            "for good; nobody is emailed, you included.",
+            "for good, and no email is sent to you again, not even about this.",
             *(_your_seat(registration) if withdrawn else []),
             "This page and your calendar link stop working. This cannot be undone.",
         ],
