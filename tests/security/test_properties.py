@@ -43,6 +43,7 @@ def item_with(title: str, description: str) -> ReleasedItem:
     )
     return ReleasedItem(
         dialogue=dialogue,
+        zone=dialogue.zone,
         id=1,
         uid="prop@ip4dialogue",
         kind=ItemKind.PANEL,
