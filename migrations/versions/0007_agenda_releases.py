@@ -4,7 +4,8 @@ Every dialogue that was ever published gets release 1: its agenda as the public 
 session with the SEQUENCE and stamp its calendar files carried, so no feed changes a byte.
 The sequence and stamp move from the working copy to the releases; `published_at` goes (a
 dialogue's releases say when). Dialogues gain the setting that sends calendar updates as soon
-as a release is published.
+as a release is published; each release keeps the time zone its times are shown in; a session
+deleted while a release still has it is kept, removed, until then.
 
 Revision ID: 0007
 Revises: 0006
@@ -181,12 +182,26 @@ def upgrade() -> None:
         batch_op.drop_constraint(op.f("ck_agenda_items_sequence_not_negative"), type_="check")
         batch_op.drop_column("sequence")
         batch_op.drop_column("changed_at")
+        batch_op.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     """The working copy takes back the last release's sequence and stamps; the first
-    release's time becomes the publication time."""
+    release's time becomes the publication time; sessions kept only for a release go."""
+    # SQLite keeps foreign keys off while migrating: what hangs on those sessions goes first.
+    kept = sa.table("agenda_items", sa.column("id"), sa.column("removed_at"))
+    removed = sa.select(kept.c.id).where(kept.c.removed_at.is_not(None)).scalar_subquery()
+    for name in (
+        "session_signups",
+        "agenda_roles",
+        "agenda_item_themes",
+        "agenda_item_recommendations",
+    ):
+        linked = sa.table(name, sa.column("item_id"))
+        op.execute(sa.delete(linked).where(linked.c.item_id.in_(removed)))
+    op.execute(sa.delete(kept).where(kept.c.removed_at.is_not(None)))
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        batch_op.drop_column("removed_at")
         batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(
             sa.Column(

@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from ip4dialogue.calendar import services as calendar
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import services as agenda
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, ItemStatus, RegistrationMode
 from ip4dialogue.extensions import db
@@ -110,7 +111,7 @@ def test_a_cancelled_session_sends_a_cancel_with_a_higher_sequence(confirmed, or
 def test_a_removed_session_is_cancelled_in_every_calendar(confirmed, organiser, smtp):
     opening = confirmed.items[0]
     uid = opening.uid
-    committed(agenda.delete_item, opening, organiser)
+    committed(agenda.delete_item, opening, organiser, utcnow())
     release(confirmed)
     [(kind, cancel)] = calendar_parts(smtp.received[-1])
     [event] = cancel.walk("VEVENT")
@@ -120,6 +121,35 @@ def test_a_removed_session_is_cancelled_in_every_calendar(confirmed, organiser, 
         "CANCELLED",
     )
     assert event["SEQUENCE"] >= 1
+
+
+def test_a_deleted_breakout_stays_in_its_choosers_calendars_until_the_release_cancels_it(
+    confirmed, organiser, smtp
+):
+    from ip4dialogue.registration.models import Registration
+
+    kim = db.session.scalars(db.select(Registration)).one()
+    breakout = confirmed.items[1]
+    committed(registration.set_breakouts, kim, [breakout.id])
+    committed(calendar.send_updates, confirmed.id)
+    schedule = calendar.personal_calendar(kim).to_ical()
+    sent = len(smtp.received)
+
+    committed(agenda.delete_item, breakout, organiser, utcnow())
+    db.session.expire_all()
+    assert calendar.pending_updates(confirmed.id) == []
+    assert calendar.personal_calendar(kim).to_ical() == schedule
+    assert len(smtp.received) == sent
+
+    release(confirmed)
+    [(kind, cancel)] = calendar_parts(smtp.received[-1])
+    [event] = cancel.walk("VEVENT")
+    assert (kind, str(event["SUMMARY"])) == ("text/calendar;method=CANCEL", "Breakout")
+    db.session.expire_all()
+    kept = {
+        str(e["SUMMARY"]): str(e["STATUS"]) for e in calendar.personal_calendar(kim).walk("VEVENT")
+    }
+    assert kept == {"Opening": "CONFIRMED", "Breakout": "CANCELLED"}
 
 
 def test_cancelling_a_registration_cancels_its_calendar_entries(confirmed, smtp):

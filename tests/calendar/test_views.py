@@ -70,7 +70,7 @@ def test_an_edit_reaches_the_feed_with_the_next_release_not_before(client, dialo
 
 def test_a_removed_session_stays_in_the_feeds_cancelled(client, dialogue):
     item = dialogue.items[0]
-    committed(delete_item, item, None)
+    committed(delete_item, item, None, utcnow())
     assert b"STATUS:CONFIRMED" in client.get(f"/dialogues/seoul/items/{item.id}.ics").data
     release(dialogue)
     for url in ("/dialogues/seoul/agenda.ics", f"/dialogues/seoul/items/{item.id}.ics"):

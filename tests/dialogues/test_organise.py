@@ -268,22 +268,24 @@ def test_deleting_an_item_says_first_what_its_calendars_and_break_out_choosers_w
     organiser_client, make
 ):
     dialogue = make.dialogue()
-    released = make.item(dialogue, title="Opening")
+    released = make.item(dialogue, title="Breakout A", kind=ItemKind.BREAKOUT)
     release(dialogue)
-    breakout = make.item(dialogue, title="Breakout A", kind=ItemKind.BREAKOUT)
+    draft = make.item(dialogue, title="Not yet released")
     base = f"/organise/dialogues/{dialogue.id}/items"
 
     asked = visible_text(
         organiser_client.get(f"{base}/{released.id}/delete").get_data(as_text=True)
     )
-    assert "Delete “Opening”?" in asked
+    assert "Delete “Breakout A”?" in asked
     assert "the next release cancels it in every calendar that has it" in asked
-    asked = visible_text(
-        organiser_client.get(f"{base}/{breakout.id}/delete").get_data(as_text=True)
-    )
+    assert "those who did keep their place until that release cancels it for them" in asked
+    asked = visible_text(organiser_client.get(f"{base}/{draft.id}/delete").get_data(as_text=True))
     assert "It is in no release, so no calendar has it." in asked
-    assert "Whoever chose this break-out loses that choice." in asked
-    assert sorted(db.session.scalars(select(AgendaItem.title))) == ["Breakout A", "Opening"]
+    assert "break-out" not in asked
+    organiser_client.post(f"{base}/{released.id}/delete")
+    organiser_client.post(f"{base}/{draft.id}/delete")
+    kept = db.session.execute(select(AgendaItem.title, AgendaItem.removed_at.is_not(None))).all()
+    assert [tuple(row) for row in kept] == [("Breakout A", True)]  # kept for release 1
 
 
 def test_removing_a_room_says_first_which_sessions_lose_it_and_who_gets_a_seat(

@@ -131,7 +131,7 @@ def test_a_working_copy_changed_since_the_preview_is_not_published(make, dialogu
 def test_a_removed_session_stays_in_later_releases_cancelled(make, dialogue, organiser):
     kept, removed = make.item(dialogue, title="Kept"), make.item(dialogue, title="Removed")
     publish(dialogue, organiser)
-    services.delete_item(removed, organiser)
+    services.delete_item(removed, organiser, utcnow())
     release = publish(dialogue, organiser)
     gone = entry(dialogue, removed)
     assert (gone["status"], gone["removed"], gone["sequence"]) == ("cancelled", True, 1)

@@ -118,8 +118,9 @@ class Dialogue(db.Model):
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="dialogue", order_by="Room.position", cascade="all, delete-orphan"
     )
-    items: Mapped[list["AgendaItem"]] = relationship(
+    items: Mapped[list["AgendaItem"]] = relationship(  # the working copy
         back_populates="dialogue",
+        primaryjoin="and_(Dialogue.id == AgendaItem.dialogue_id, AgendaItem.removed_at.is_(None))",
         order_by="(AgendaItem.starts_at, AgendaItem.id)",
         cascade="all, delete-orphan",
     )
@@ -235,6 +236,9 @@ class AgendaItem(db.Model):
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus), default=ItemStatus.CONFIRMED
     )
+    # Gone from the working copy, while a release still has it: its row and its sign-ups stay
+    # until calendars and participants have been told, and then as the record of what was.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="items")
     room: Mapped[Room | None] = relationship()
@@ -254,6 +258,15 @@ class AgendaItem(db.Model):
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None else None
+
+    @property
+    def open(self) -> bool:
+        """Whether it takes people: neither cancelled nor removed from the working copy."""
+        return self.status != ItemStatus.CANCELLED and self.removed_at is None
+
+    def remove(self, now: datetime) -> None:
+        """Out of the working copy, kept for the release that still shows it."""
+        self.removed_at = now
 
     def __repr__(self) -> str:
         return f"<AgendaItem {self.id} {self.title!r}>"

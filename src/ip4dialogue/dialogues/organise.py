@@ -506,8 +506,11 @@ def _deleting_item(dialogue: Dialogue, item: AgendaItem) -> Confirmation:
             "The programme and calendars keep it until you publish; the next release cancels "
             f"it in every calendar that has it, and {_calendars_told(dialogue)}."
         )
-    if item.kind == ItemKind.BREAKOUT:
-        consequences.append("Whoever chose this break-out loses that choice.")
+        if item.kind == ItemKind.BREAKOUT:
+            consequences.append(
+                "Nobody can choose this break-out any more; those who did keep their place "
+                "until that release cancels it for them."
+            )
     return Confirmation(
         question=f"Delete “{item.title}”?",
         consequences=consequences,
@@ -522,7 +525,7 @@ def delete_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     item = _item_or_404(dialogue, item_id)
     if not FlaskForm().validate_on_submit():
         return ask(_deleting_item(dialogue, item))
-    services.delete_item(item, current_user)
+    services.delete_item(item, current_user, utcnow())
     flash(f"“{item.title}” deleted.", "success")
     return redirect(url_for(".agenda", dialogue_id=dialogue.id))
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import and_, event, func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -44,7 +44,7 @@ def load_agenda(dialogue: Dialogue, *, fresh: bool = False) -> Dialogue:
     calendar files never load lazily. (Selectin loading would split agendas of more than 500
     items into extra queries; subquery loading costs a query object per item.) `fresh` reads
     again rows this unit of work has read before, as a decision under a lock must."""
-    in_dialogue = AgendaItem.dialogue_id == dialogue.id
+    in_dialogue = and_(AgendaItem.dialogue_id == dialogue.id, AgendaItem.removed_at.is_(None))
     items = db.session.scalars(
         select(AgendaItem)
         .where(in_dialogue)

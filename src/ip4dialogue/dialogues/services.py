@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ip4dialogue import signals
 from ip4dialogue.addresses import canonical_email
@@ -30,7 +31,12 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
-from ip4dialogue.dialogues.queries import forget_released, latest_release, load_agenda
+from ip4dialogue.dialogues.queries import (
+    forget_released,
+    latest_release,
+    load_agenda,
+    released_agenda,
+)
 from ip4dialogue.dialogues.releases import (
     Change,
     Entry,
@@ -456,8 +462,10 @@ def duplicate_item(item: AgendaItem, organiser: "Organiser") -> AgendaItem:
     return _add_item(copy, organiser)
 
 
-def delete_item(item: AgendaItem, organiser: "Organiser") -> None:
-    """Out of the working copy; the next release tells calendars it is cancelled."""
+def delete_item(item: AgendaItem, organiser: "Organiser", now: datetime) -> None:
+    """Out of the working copy; the next release tells calendars it is cancelled. A session
+    the last release has stays, removed, with whoever signed up for it, so that nothing
+    changes for them before that release, and their calendars are told by it."""
     record(
         "item.deleted",
         item,
@@ -465,7 +473,12 @@ def delete_item(item: AgendaItem, organiser: "Organiser") -> None:
         dialogue_id=item.dialogue_id,
         before=item_snapshot(item),
     )
-    item.dialogue.items.remove(item)  # the loaded agenda stays whole; the orphan is deleted
+    dialogue = item.dialogue
+    if released_agenda(dialogue).session(item.id) is None:
+        dialogue.items.remove(item)  # the loaded agenda stays whole; the orphan is deleted
+    else:
+        item.remove(now)
+        set_committed_value(dialogue, "items", [i for i in dialogue.items if i is not item])
     db.session.flush()
 
 

@@ -91,7 +91,7 @@ def breakout_pool(item: AgendaItem) -> Pool[SessionSignup]:
         SessionSignup,
         SessionSignup.item_id == item.id,
         item.seats,
-        item.status != ItemStatus.CANCELLED and _dialogue_open(item.dialogue),
+        item.open and _dialogue_open(item.dialogue),
         SignupStatus.CONFIRMED,
         SignupStatus.WAITLISTED,
         (SessionSignup.registration.has(Registration.status == RegistrationStatus.CONFIRMED),),
@@ -156,6 +156,7 @@ def open_breakouts(dialogue: Dialogue) -> list[AgendaItem]:
             AgendaItem.dialogue_id == dialogue.id,
             AgendaItem.signup_required,
             AgendaItem.status != ItemStatus.CANCELLED,
+            AgendaItem.removed_at.is_(None),
         )
         .order_by(AgendaItem.starts_at, AgendaItem.id)
         .options(joinedload(AgendaItem.room))
