@@ -169,19 +169,23 @@ def test_cancelling_the_dialogue_is_a_release_that_cancels_every_session(make, d
 def test_two_organisers_publishing_at_once_make_one_release(app, make, organiser):
     dialogue = make.dialogue(status=DialogueStatus.DRAFT)
     make.item(dialogue)
-    barrier = threading.Barrier(2)
+    dialogue_id = dialogue.id  # read here: an instance of this thread's session stays here
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def publish_as_organiser() -> None:
         with app.app_context():
-            loaded = dialogue_for_organiser(dialogue.id)
-            seen = services.preview(loaded, utcnow()).fingerprint
-            barrier.wait()
             try:
+                loaded = dialogue_for_organiser(dialogue_id)
+                seen = services.preview(loaded, utcnow()).fingerprint
+                barrier.wait()
                 release = committed(services.publish, loaded, None, "", utcnow(), seen=seen)
                 outcomes.append(f"release {release.number}")
             except RuleViolation as violation:
                 outcomes.append(violation.message)
+            except Exception as error:  # the other thread must not wait for this one forever
+                barrier.abort()
+                outcomes.append(repr(error))
 
     threads = [threading.Thread(target=publish_as_organiser) for _ in range(2)]
     for thread in threads:
