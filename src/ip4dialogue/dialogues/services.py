@@ -155,14 +155,26 @@ def _new_zone(dialogue: Dialogue, last: Release | None) -> str | None:
     return dialogue.timezone if last is not None and last.timezone != dialogue.timezone else None
 
 
+def _proposal(
+    dialogue: Dialogue, working: list[Entry], now: datetime
+) -> tuple[Release | None, list[Entry], Preview]:
+    """The last release, the entries of the next one, and what it would change: one
+    reckoning for the preview and for the release made from it."""
+    last = latest_release(dialogue)
+    previous = last.entries if last else []
+    entries = released_entries(previous, working, now)
+    proposed = Preview(
+        changes(previous, entries),
+        fingerprint(working),
+        last.number + 1 if last else 1,
+        _new_zone(dialogue, last),
+    )
+    return last, entries, proposed
+
+
 def preview(dialogue: Dialogue, now: datetime) -> Preview:
     """What the next release would change, from a dialogue loaded with its agenda."""
-    release = latest_release(dialogue)
-    working = working_entries(dialogue)
-    previous = release.entries if release else []
-    found = changes(previous, released_entries(previous, working, now))
-    number = release.number + 1 if release else 1
-    return Preview(found, fingerprint(working), number, _new_zone(dialogue, release))
+    return _proposal(dialogue, working_entries(dialogue), now)[2]
 
 
 def publish(
@@ -180,30 +192,19 @@ def publish(
     a withdrawal)."""
     lock_row(db.session, dialogue, ["status"])
     working = working_entries(load_agenda(dialogue, fresh=True))
-    if seen is not None and fingerprint(working) != seen:
+    last, entries, proposed = _proposal(dialogue, working, now)
+    if seen is not None and proposed.fingerprint != seen:
         raise RuleViolation(
             None, "The agenda changed since your preview: check what would be published now."
         )
-    last = latest_release(dialogue)
-    previous = last.entries if last else []
-    entries = released_entries(previous, working, now)
-    found = changes(previous, entries)
-    news = bool(found or _new_zone(dialogue, last))
-    if last is not None and not news and dialogue.status == DialogueStatus.PUBLISHED:
+    if last is not None and not proposed.pending and dialogue.status == DialogueStatus.PUBLISHED:
         raise RuleViolation(None, f"Nothing has changed since release {last.number}.")
     before = dialogue.status
     dialogue.status = DialogueStatus.PUBLISHED
     release = None
-    if news or last is None:  # the first publication is release 1, even of an empty agenda
-        release = _release(dialogue, last, entries, found, organiser, note, now)
-    record(
-        "dialogue.published",
-        dialogue,
-        organiser=organiser,
-        dialogue_id=dialogue.id,
-        before={"status": before.value},
-        after={"status": dialogue.status.value, "release": (release or last).number},
-    )
+    if proposed.pending or last is None:  # the first publication is release 1, even if empty
+        release = _release(dialogue, last, entries, proposed.changes, organiser, note, now)
+    _record_status("published", dialogue, organiser, before, release=(release or last).number)
     return release
 
 
@@ -220,28 +221,32 @@ def cancel_dialogue(dialogue: Dialogue, organiser: "Organiser", note: str, now: 
     dialogue.status = DialogueStatus.CANCELLED
     entries = released_entries(last.entries, [], now, cancelling=True)
     _release(dialogue, last, entries, changes(last.entries, entries), organiser, note, now)
-    record(
-        "dialogue.cancelled",
-        dialogue,
-        organiser=organiser,
-        dialogue_id=dialogue.id,
-        before={"status": before.value},
-        after={"status": dialogue.status.value},
-    )
+    _record_status("cancelled", dialogue, organiser, before)
 
 
 def withdraw(dialogue: Dialogue, organiser: "Organiser") -> None:
     """Back to draft: the programme and the feeds are no longer public; calendars keep what
     they had, and the next publication starts from the last release."""
+    before = dialogue.status
+    dialogue.status = DialogueStatus.DRAFT
+    _record_status("draft", dialogue, organiser, before)
+
+
+def _record_status(
+    action: str,
+    dialogue: Dialogue,
+    organiser: "Organiser | None",
+    before: DialogueStatus,
+    **after: Any,
+) -> None:
     record(
-        "dialogue.draft",
+        f"dialogue.{action}",
         dialogue,
         organiser=organiser,
         dialogue_id=dialogue.id,
-        before={"status": dialogue.status.value},
-        after={"status": DialogueStatus.DRAFT.value},
+        before={"status": before.value},
+        after={"status": dialogue.status.value, **after},
     )
-    dialogue.status = DialogueStatus.DRAFT
 
 
 def _release(
