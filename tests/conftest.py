@@ -1,11 +1,11 @@
 """Fixtures: an app on a clean database per test (SQLite by default, PostgreSQL when
 IP4DIALOGUE_TEST_DATABASE_URL is set), a client, factories and a query counter."""
 
+import asyncio
 import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -126,35 +126,58 @@ def organiser_client(client: FlaskClient, organiser) -> FlaskClient:
     return client
 
 
-@dataclass
 class SMTPServer:
-    """A real SMTP server on loopback (aiosmtpd) and what it received."""
+    """A real SMTP server on loopback (aiosmtpd) and what it received. It can be slowed
+    (`delay` seconds a message), made to refuse addresses for good, stopped and started again
+    on its port."""
 
-    port: int
-    received: list[EmailMessage] = field(default_factory=list)
+    def __init__(self, port: int, data_size_limit: int = 33554432) -> None:
+        self.port, self.data_size_limit = port, data_size_limit
+        self.received: list[EmailMessage] = []
+        self.delay = 0.0
+        self.refused: set[str] = set()
+        self.controller: Any = None
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.received if address in message["To"]]
 
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Handler:
+            async def handle_RCPT(self, smtp_server, session, envelope, address, options) -> str:  # noqa: N802
+                if address in server.refused:
+                    return "550 5.1.1 No such user here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, smtp_server, session, envelope) -> str:  # noqa: N802
+                await asyncio.sleep(server.delay)
+                server.received.append(parse_email(envelope.original_content))
+                return "250 OK"
+
+        self.controller = Controller(
+            Handler(), hostname="127.0.0.1", port=self.port, data_size_limit=self.data_size_limit
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
 
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[SMTPServer]:
-    from aiosmtpd.controller import Controller
-
     server = SMTPServer(port=free_port())
-
-    class Collect:
-        async def handle_DATA(self, smtp_server, session, envelope) -> str:  # noqa: N802
-            server.received.append(parse_email(envelope.original_content))
-            return "250 OK"
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=server.port)
-    controller.start()
+    server.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
     try:
         yield server
     finally:
-        controller.stop()
+        server.stop()
 
 
 @pytest.fixture
@@ -168,6 +191,7 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "item_id": make.item(dialogue).id,
         "registration_id": make.registration(dialogue=dialogue).id,
         "invitation_id": make.invitation(dialogue=dialogue).id,
+        "message_id": make.message(dialogue=dialogue).id,
         "decision": "approve",
         "action": "revoke",
         "slug": "routes",

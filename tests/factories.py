@@ -20,6 +20,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
+from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
 from ip4dialogue.report.models import Recommendation, Report, Theme
@@ -133,6 +134,24 @@ class Factories:
         }
         fields.setdefault("dialogue", self.dialogue())
         return self._save(Invitation(**defaults | fields))
+
+    def message(self, **fields: Any) -> OutgoingMessage:
+        """A message that failed to reach its recipient, as the outbox records it."""
+        number = next(self.sequence)
+        defaults = {
+            "kind": "confirmed",
+            "to_name": f"Expert {number}",
+            "to_address": f"expert{number}@example.org",
+            "subject": f"Message {number}",
+            "text": "Plain.",
+            "html": "<p>Rich.</p>",
+            "message_id": f"<{number}.{secrets.token_hex(4)}@ip4dialogue>",
+            "state": Delivery.FAILED,
+            "attempts": 1,
+            "last_error": "550 5.1.1 No such user here",
+        }
+        dialogue = fields.pop("dialogue", None) or self.dialogue()
+        return self._save(OutgoingMessage(dialogue_id=dialogue.id, **defaults | fields))
 
     def organiser(self, **fields: Any) -> Organiser:
         number = next(self.sequence)

@@ -22,6 +22,16 @@ from ip4dialogue.unit_of_work import transaction
 
 T = TypeVar("T")
 
+# A registration form as an expert fills it in, all but the address.
+REGISTRATION_FORM = {
+    "name": "Dr Kim",
+    "affiliation": "KIDA",
+    "country_code": "KR",
+    "sector": "think_tank",
+    "consent_data_processing": "y",
+    "consent_chatham_house": "y",
+}
+
 
 @dataclass
 class QueryLog:

@@ -171,12 +171,12 @@ def test_a_change_refused_half_way_shows_its_reason_and_leaves_nothing_behind(
 
 def test_a_request_that_only_reads_commits_nothing_and_one_that_writes_commits_once(client, make):
     dialogue = make.dialogue(registration_mode=RegistrationMode.OPEN, chatham_house=False)
-    commits: list[object] = []
+    commits: list[object] = []  # the unit of work's (delivering the mail takes its own)
 
-    def committing(connection) -> None:
-        commits.append(connection)
+    def committing(session) -> None:
+        commits.append(session)
 
-    event.listen(db.engine, "commit", committing)
+    event.listen(db.session, "after_commit", committing)
     try:
         assert client.get(f"/dialogues/{dialogue.slug}").status_code == 200
         assert client.get(f"/dialogues/{dialogue.slug}/register").status_code == 200
@@ -192,4 +192,4 @@ def test_a_request_that_only_reads_commits_nothing_and_one_that_writes_commits_o
         assert client.post(f"/dialogues/{dialogue.slug}/register", data=form).status_code == 302
         assert len(commits) == 1
     finally:
-        event.remove(db.engine, "commit", committing)
+        event.remove(db.session, "after_commit", committing)

@@ -51,6 +51,7 @@ def _register_extensions(app: Flask) -> None:
 
     from ip4dialogue import models  # noqa: F401 (maps every class before first use)
     from ip4dialogue.extensions import cache, csrf, db, limiter, login_manager, migrate
+    from ip4dialogue.jobs import worker
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
@@ -58,15 +59,18 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    worker.init_app(app)
     if proxies := app.config["PROXY_COUNT"]:
         # Behind that many trusted proxies: client address, scheme and host from X-Forwarded-*.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def _connect_listeners() -> None:
-    """Each area's reactions to the others' events (see signals); importing connects them."""
+    """Each area's reactions to the others' events (see signals), and the outbox's to each
+    commit; importing connects them."""
     from ip4dialogue.calendar import listeners as calendar_listeners  # noqa: F401
     from ip4dialogue.dialogues import listeners as dialogue_listeners  # noqa: F401
+    from ip4dialogue.jobs import outbox  # noqa: F401
     from ip4dialogue.registration import listeners as registration_listeners  # noqa: F401
 
 

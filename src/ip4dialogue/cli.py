@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -162,6 +162,23 @@ def restore_command(path: Path) -> None:
     click.echo(f"Restored from {path}.")
 
 
+@click.command(
+    "worker", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+)
+@click.pass_context
+def worker_command(ctx: click.Context) -> None:
+    """Start a Celery worker that also runs the beat schedule (small deployments). Options
+    after `worker` go to `celery worker`, e.g. `--concurrency 4`."""
+    celery = current_app.extensions.get("celery")
+    if celery is None:
+        raise click.ClickException(
+            "IP4DIALOGUE_BROKER_URL is not set: a worker needs a broker (e.g. "
+            "redis://127.0.0.1:6379/0). Without one, mail is delivered in-process after each "
+            "commit and no worker is needed."
+        )
+    celery.worker_main(["worker", "--beat", "--loglevel", "INFO", *ctx.args])
+
+
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
@@ -169,6 +186,7 @@ def register(app: Flask) -> None:
         commands.add_command(_one_transaction(command))
     commands.add_command(backup_command)
     commands.add_command(restore_command)
+    commands.add_command(worker_command)
     app.cli = commands
 
 

@@ -49,6 +49,12 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "CACHE_URL": str,
     "PROXY_COUNT": int,
     "DATABASE_POOL_SIZE": int,
+    "BROKER_URL": str,
+    "BROKER_QUEUE": str,
+    "MAIL_MAX_ATTEMPTS": int,
+    "MAIL_RETRY_SECONDS": int,
+    "OUTBOX_SWEEP_SECONDS": int,
+    "OUTBOX_LEASE_SECONDS": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -67,6 +73,15 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": None,
     "PROXY_COUNT": 0,
     "DATABASE_POOL_SIZE": 5,
+    "BROKER_URL": None,
+    "BROKER_QUEUE": "ip4dialogue",
+    # A temporary SMTP failure is tried again after 30 s, 1, 2, 4 ... minutes (at most an
+    # hour apart), 10 attempts in all: about eight hours before a message is given up.
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_RETRY_SECONDS": 30,
+    "OUTBOX_SWEEP_SECONDS": 60,
+    # A message "sending" for longer than this belongs to a worker that died: send it again.
+    "OUTBOX_LEASE_SECONDS": 600,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

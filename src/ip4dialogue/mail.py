@@ -1,17 +1,17 @@
-"""Outgoing email, sent only once the database transaction that caused it has committed.
+"""Outgoing email: composing a message, turning it into MIME, and handing it over.
 
-Services queue messages on the database session; a session hook delivers them after commit
-and drops them on rollback, so nobody is told about a change that did not happen. With an
-SMTP server configured mail goes there; without, it is written as .eml files to the instance
-folder's outbox, where a newcomer can read it.
+Messages are not sent from here: `jobs.outbox` writes them in the transaction of the change
+that causes them and delivers them after it commits. Delivery hands the MIME to the SMTP server,
+or, with none configured, writes it as an .eml file to the instance folder's outbox, where a
+newcomer can read it.
 """
 
-import logging
 import re
 import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import encoders
 from email.charset import QP, Charset
 from email.header import Header
@@ -23,15 +23,10 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import render_template
 
 from ip4dialogue.database import utcnow
 
-logger = logging.getLogger(__name__)
-
-OUTBOX_KEY = "ip4dialogue.outbox"
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -60,23 +55,22 @@ class Message:
     text: str
     html: str
     attachments: list[Attachment] = field(default_factory=list)
+    kind: str = "message"  # what it is, for the organisers' list: "confirmed", "invitation"...
+    message_id: str = field(default_factory=lambda: make_msgid(domain="ip4dialogue"))
+    date: datetime = field(default_factory=utcnow)
 
 
 def compose(to_name: str, to_address: str, subject: str, template: str, **context: Any) -> Message:
-    """A message from `template`.txt and `template`.html, rendered with `context`."""
+    """A message from `template`.txt and `template`.html, rendered with `context`; its kind
+    is the template's name."""
     return Message(
         to_name=to_name,
         to_address=to_address,
         subject=subject,
         text=render_template(f"{template}.txt", **context),
         html=render_template(f"{template}.html", **context),
+        kind=template.rsplit("/", 1)[-1],
     )
-
-
-def queue(session: Session, message: Message) -> None:
-    """Send `message` when this session's transaction commits; forget it if it rolls back."""
-    session.connection()  # a transaction must exist for its commit or rollback to decide
-    session.info.setdefault(OUTBOX_KEY, []).append(message)
 
 
 def _header(text: str) -> str | Header:
@@ -119,17 +113,18 @@ def to_email(message: Message, sender: str) -> MIMEMultipart:
     email["From"] = _address(*parseaddr(sender))
     email["To"] = _address(message.to_name, message.to_address)
     email["Subject"] = _header(header_text(message.subject))
-    email["Date"] = format_datetime(utcnow())
-    email["Message-ID"] = make_msgid(domain="ip4dialogue")
+    email["Date"] = format_datetime(message.date)
+    email["Message-ID"] = message.message_id
     return email
 
 
-def deliver(app: Flask, message: Message) -> None:
-    email = to_email(message, app.config["MAIL_SENDER"])
-    if app.config["MAIL_SERVER"]:
-        _send_smtp(app.config, email)
+def transmit(config: Any, instance_path: str, email: MIMEMessage) -> None:
+    """Hand `email` over: to the SMTP server when one is configured, else to the outbox
+    folder. Raises what the server or the file system raised."""
+    if config["MAIL_SERVER"]:
+        _send_smtp(config, email)
     else:
-        _write_outbox(Path(app.instance_path) / "outbox", email)
+        _write_outbox(Path(instance_path) / "outbox", email)
 
 
 def _send_smtp(config: Any, email: MIMEMessage) -> None:
@@ -147,26 +142,3 @@ def _write_outbox(outbox: Path, email: MIMEMessage) -> None:
     temporary = outbox / f".{name}.partial"
     temporary.write_bytes(email.as_bytes())
     temporary.rename(outbox / name)
-
-
-@event.listens_for(Session, "after_commit")
-def _deliver_after_commit(session: Session) -> None:
-    messages = session.info.pop(OUTBOX_KEY, [])
-    if not messages:
-        return
-    app = current_app._get_current_object()
-    for message in messages:
-        try:
-            deliver(app, message)
-        except Exception:
-            # The change is committed; a mail server's hiccup, or one odd address, must not
-            # turn it into an error page or stop the other messages.
-            logger.exception("could not send %r to %s", message.subject, message.to_address)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    """Fires on every rollback, even with no database work done; a savepoint's rollback
-    leaves the outer transaction, and its mail, in place."""
-    if not session.in_transaction():
-        session.info.pop(OUTBOX_KEY, None)

@@ -6,6 +6,7 @@ from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
+from ip4dialogue.jobs.models import OutgoingAttachment, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import Invitation, Registration, SessionSignup
 from ip4dialogue.report.models import Recommendation, Report, Theme
@@ -19,6 +20,8 @@ __all__ = [
     "Dialogue",
     "Invitation",
     "Organiser",
+    "OutgoingAttachment",
+    "OutgoingMessage",
     "Participant",
     "Recommendation",
     "Registration",

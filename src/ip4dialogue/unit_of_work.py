@@ -15,7 +15,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ip4dialogue.extensions import db
-from ip4dialogue.mail import OUTBOX_KEY
 from ip4dialogue.rules import RuleViolation
 
 P = ParamSpec("P")
@@ -39,14 +38,9 @@ def _executed(state: ORMExecuteState) -> None:
 
 
 def has_changes(session: Session) -> bool:
-    """Whether the unit of work wrote, or holds changes or mail, to commit."""
-    return bool(
-        session.info.get(WROTE)
-        or session.info.get(OUTBOX_KEY)
-        or session.new
-        or session.dirty
-        or session.deleted
-    )
+    """Whether the unit of work wrote, or holds changes (mail in the outbox among them), to
+    commit."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
 
 def _end_request(response: Response) -> Response:

@@ -6,16 +6,8 @@ from datetime import timedelta
 
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, ItemKind, RegistrationMode, Role
 from ip4dialogue.extensions import db
-from tests.helpers import QueryLog, release
+from tests.helpers import REGISTRATION_FORM, QueryLog, release
 
-FORM = {
-    "name": "Dr Kim",
-    "affiliation": "KIDA",
-    "country_code": "KR",
-    "sector": "think_tank",
-    "consent_data_processing": "y",
-    "consent_chatham_house": "y",
-}
 SIZES = (0, 13, 300)
 
 
@@ -51,7 +43,9 @@ def dialogue_with_agenda(make, size: int):
 
 def registering(client, queries, dialogue, email: str) -> QueryLog:
     with queries() as log:
-        response = client.post(f"/dialogues/{dialogue.slug}/register", data=FORM | {"email": email})
+        response = client.post(
+            f"/dialogues/{dialogue.slug}/register", data=REGISTRATION_FORM | {"email": email}
+        )
     assert response.status_code == 302, response.get_data(as_text=True)
     return log
 
@@ -75,10 +69,10 @@ def test_a_registration_costs_the_same_statements_whatever_the_agenda(client, ma
     }
 
     assert logs[13].statements == logs[300].statements
-    # An empty agenda spares five statements about its sessions: the seats left in its
-    # break-outs, the themes, recommendations and people its release names, and the record
-    # of the calendar invitations sent.
-    assert logs[0].count == logs[300].count - 5
+    # An empty agenda spares six statements about its sessions: the seats left in its
+    # break-outs, the themes, recommendations and people its release names, the record of
+    # the calendar invitations sent, and the files of the message that carries them.
+    assert logs[0].count == logs[300].count - 6
     locked = under_the_lock(logs[300])
     assert len(locked) == len(under_the_lock(logs[13]))
     assert not any(

@@ -23,6 +23,7 @@ from ip4dialogue.dialogues.queries import released_agenda
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.dialogues.versions import Version, last_release_of, latest, make_version
 from ip4dialogue.extensions import db
+from ip4dialogue.jobs import outbox
 from ip4dialogue.registration.models import (
     Registration,
     RegistrationStatus,
@@ -258,6 +259,6 @@ def send_updates(dialogue_id: int) -> list[Owed]:
             programme_url=external_url("dialogues.programme", slug=due.registration.dialogue.slug),
         )
         message.attachments = attachments_for(due)
-        mail.queue(db.session, message)
+        outbox.queue(db.session, message, dialogue_id=due.registration.dialogue_id)
         sent.append(due)
     return sent

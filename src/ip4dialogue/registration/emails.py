@@ -2,6 +2,7 @@
 
 from ip4dialogue import mail, signals
 from ip4dialogue.extensions import db
+from ip4dialogue.jobs import outbox
 from ip4dialogue.registration.models import Invitation, Registration
 from ip4dialogue.templating import external_url
 
@@ -43,12 +44,12 @@ def send_to_registrant(kind: str, registration: Registration, token: str | None 
     # Whatever the news, listeners may add to it: the calendar area attaches what the
     # participant's calendar is owed (invitations for a seat, cancellations for the rest).
     signals.registrant_notified.send(registration, message=message)
-    mail.queue(db.session, message)
+    outbox.queue(db.session, message, dialogue_id=dialogue.id)
 
 
 def send_invitation(invitation: Invitation, code: str) -> None:
     dialogue = invitation.dialogue
-    mail.queue(
+    outbox.queue(
         db.session,
         mail.compose(
             invitation.name,
@@ -60,4 +61,5 @@ def send_invitation(invitation: Invitation, code: str) -> None:
             register_url=external_url("registration.register", slug=dialogue.slug, code=code),
             programme_url=external_url("dialogues.programme", slug=dialogue.slug),
         ),
+        dialogue_id=dialogue.id,
     )

@@ -28,6 +28,7 @@ from ip4dialogue.dialogues.models import (
 from ip4dialogue.dialogues.queries import released_agenda, released_breakouts, visible_dialogue
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import db
+from ip4dialogue.jobs import outbox
 from ip4dialogue.people.directory import person_with_email
 from ip4dialogue.people.models import Participant, Profile
 from ip4dialogue.registration import emails, seating
@@ -427,6 +428,7 @@ def withdraw_erased(person: Participant) -> None:
     sent_to_them = select(Invitation).where(Invitation.email == person.email)
     for invitation in db.session.scalars(sent_to_them):
         invitation.forget()
+    outbox.forget_address(person.email)
 
 
 # Organisers' decisions
