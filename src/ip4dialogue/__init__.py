@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from ip4dialogue.calendar.views import updates_bp as calendar_updates_bp
     from ip4dialogue.dialogues.organise import bp as organise_bp
     from ip4dialogue.dialogues.views import bp as dialogues_bp
+    from ip4dialogue.registration.messages import bp as messages_bp
     from ip4dialogue.registration.organise import bp as registrations_bp
     from ip4dialogue.registration.views import bp as registration_bp
 
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organise_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(calendar_updates_bp)
     app.register_blueprint(audit_bp)

@@ -33,6 +33,7 @@ from ip4dialogue.dialogues.queries import latest_release
 from ip4dialogue.dialogues.releases import describe
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
+from ip4dialogue.jobs.queries import failures
 from ip4dialogue.people.directory import people_to_choose
 from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
@@ -147,6 +148,7 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
         preview=services.preview(dialogue, utcnow()),
         release=latest_release(dialogue),
         describe=describe,
+        failed_messages=failures(dialogue.id),
     )
 
 

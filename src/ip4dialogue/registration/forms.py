@@ -20,6 +20,7 @@ from ip4dialogue.forms import (
     grouped_choices,
     labelled_choices,
 )
+from ip4dialogue.jobs.models import Delivery
 from ip4dialogue.people.models import Sector
 from ip4dialogue.registration.models import RegistrationStatus
 from ip4dialogue.timezones import zone_choices
@@ -122,5 +123,19 @@ class RegistrantFilterForm(BaseForm):
     sector = SelectField(
         "Sector",
         choices=[*choices([("", "Any sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
+        validators=[Optional()],
+    )
+
+
+class MessageFilterForm(BaseForm):
+    """The messages page's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    state = SelectField(
+        "State",
+        choices=[*choices([("", "Any state")]), *labelled_choices(Delivery)],
         validators=[Optional()],
     )
