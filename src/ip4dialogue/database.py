@@ -5,7 +5,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, event, text
+from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, event, func, or_, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
@@ -52,6 +52,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def contains_words(words: str, *columns: Any) -> ColumnElement[bool]:
+    """Any of `columns` contains `words`, whatever the case: the search box of a list."""
+    pattern = f"%{words.lower()}%"
+    return or_(*(func.lower(column).like(pattern) for column in columns))
 
 
 def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:

@@ -207,7 +207,7 @@ def test_what_a_delivery_error_means(error, permanent, reason):
         assert judged.reason == reason
 
 
-def test_an_refused_login_is_temporary_and_says_so():
+def test_a_refused_login_is_temporary_and_says_so():
     judged = outbox.failure(smtplib.SMTPAuthenticationError(535, b"Bad credentials"))
     assert not judged.permanent
     assert judged.reason == "The SMTP server refused our login: 535 Bad credentials"

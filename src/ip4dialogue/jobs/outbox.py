@@ -82,8 +82,12 @@ def queue(
                 for part in message.attachments
             ],
         )
-    session.info.setdefault(COMMITTED_KEY, []).append(row)
+    _hand_on_after_commit(session, row)
     return row
+
+
+def _hand_on_after_commit(session: Session, row: OutgoingMessage) -> None:
+    session.info.setdefault(COMMITTED_KEY, []).append(row)
 
 
 def committed_ids(session: Session) -> list[int]:
@@ -296,7 +300,7 @@ def hand_on(message_ids: Iterable[int]) -> None:
 def resend(message: OutgoingMessage) -> None:
     """A failed message queued again, to be handed on when this transaction commits."""
     message.resend()
-    db.session.info.setdefault(COMMITTED_KEY, []).append(message)
+    _hand_on_after_commit(db.session, message)
     db.session.flush()
 
 

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
+from ip4dialogue.database import contains_words
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 
@@ -28,12 +29,12 @@ def _filtered(dialogue_id: int, filters: Filters) -> Select:
     if filters.state:
         query = query.where(OutgoingMessage.state == Delivery(filters.state))
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
         query = query.where(
-            or_(
-                func.lower(OutgoingMessage.to_address).like(pattern),
-                func.lower(OutgoingMessage.to_name).like(pattern),
-                func.lower(OutgoingMessage.subject).like(pattern),
+            contains_words(
+                filters.q,
+                OutgoingMessage.to_address,
+                OutgoingMessage.to_name,
+                OutgoingMessage.subject,
             )
         )
     return query

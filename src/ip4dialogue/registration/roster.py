@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ip4dialogue.countries.models import Country, CountryGroup
+from ip4dialogue.database import contains_words
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant, Sector
@@ -45,13 +46,8 @@ def _filtered(dialogue: Dialogue, filters: Filters):
     if filters.sector in set(Sector):
         query = query.where(Participant.sector == Sector(filters.sector))
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
         query = query.where(
-            or_(
-                func.lower(Participant.name).like(pattern),
-                func.lower(Participant.email).like(pattern),
-                func.lower(Participant.affiliation).like(pattern),
-            )
+            contains_words(filters.q, Participant.name, Participant.email, Participant.affiliation)
         )
     return query
 
