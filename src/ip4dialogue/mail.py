@@ -30,6 +30,7 @@ from ip4dialogue.database import utcnow
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+MAX_LINE = 998  # characters in a line of a message, without its CRLF (RFC 5321 4.5.3.1.6)
 
 
 def header_text(value: str) -> str:
@@ -83,9 +84,11 @@ def _address(name: str, address: str) -> str:
 
 
 def _text(body: str, subtype: str) -> MIMEText:
-    """7-bit when plain ASCII, so an .eml in the outbox reads as it is (links included);
-    quoted-printable UTF-8 otherwise."""
-    return MIMEText(body, subtype, "us-ascii" if body.isascii() else _UTF8)
+    """7-bit when plain ASCII in lines SMTP carries as they are, so an .eml in the outbox
+    reads as it is (links included); quoted-printable UTF-8 otherwise, which also folds a
+    line too long for SMTP (a summary typed as one paragraph) that a server would refuse."""
+    plain = body.isascii() and all(len(line) <= MAX_LINE for line in body.splitlines())
+    return MIMEText(body, subtype, "us-ascii" if plain else _UTF8)
 
 
 def _attachment(attachment: Attachment) -> MIMEBase:

@@ -86,6 +86,19 @@ def test_with_an_smtp_server_the_message_goes_there(app, smtp):
     assert outbox_folder(app) == []
 
 
+def test_a_paragraph_longer_than_an_smtp_line_still_arrives_whole(app, smtp):
+    """A summary or note typed as one paragraph: SMTP refuses lines over 998 characters, so
+    such a body goes quoted-printable, folded, and reads back as it was."""
+    paragraph = "The dialogue turns the report's recommendations into work. " * 60
+    long = mail.Message("Dr Kim", "kim@example.org", "Hello", paragraph, f"<p>{paragraph}</p>")
+    outbox.queue(db.session, long)
+    db.session.commit()
+    [received] = smtp.received
+    assert received.get_body(("plain",)).get_content().strip() == paragraph.strip()
+    assert received.get_body(("html",)).get_content().strip() == f"<p>{paragraph}</p>"
+    assert [row.state for row in rows()] == [Delivery.SENT]
+
+
 def test_an_unreachable_server_keeps_the_change_and_the_message_for_later(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_RETRY_SECONDS=30)
     outbox.queue(db.session, message(subject="First"))
