@@ -160,6 +160,7 @@ def test_a_change_refused_half_way_shows_its_reason_and_leaves_nothing_behind(
         "timezone": "Europe/Brussels",  # where 02:30 on 28 March is skipped
         "format": "in_person",
         "registration_mode": "invitation",
+        "invitation_reminder_limit": "2",
     }
 
     with nothing_changes(app):

@@ -17,6 +17,7 @@ from ip4dialogue.accounts.services import create_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
+from ip4dialogue.jobs import schedule
 from ip4dialogue.registration import services as registration_services
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.rules import RuleViolation
@@ -125,6 +126,20 @@ def send_updates_command(slug: str | None, dry_run: bool) -> None:
     click.echo("Nothing sent (dry run)." if dry_run else "Done.")
 
 
+@click.command("run-scheduled")
+def run_scheduled_command() -> None:
+    """Run the scheduled work once: invitation reminders, "registration closes soon",
+    day-before schedules, the organisers' digest. A worker's beat does it every
+    IP4DIALOGUE_SCHEDULE_SECONDS; without a broker, run this from cron."""
+    failed = []
+    for name, sent in schedule.run_all().items():
+        click.echo(f"{name}: " + ("failed (see the log)" if sent is None else f"{sent} sent"))
+        if sent is None:
+            failed.append(name)
+    if failed:
+        raise click.ClickException(f"{len(failed)} scheduled task(s) failed: {', '.join(failed)}.")
+
+
 @click.command("purge")
 @click.option(
     "--before",
@@ -187,6 +202,7 @@ def register(app: Flask) -> None:
     commands.add_command(backup_command)
     commands.add_command(restore_command)
     commands.add_command(worker_command)
+    commands.add_command(run_scheduled_command)
     app.cli = commands
 
 

@@ -55,6 +55,7 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "MAIL_RETRY_SECONDS": int,
     "OUTBOX_SWEEP_SECONDS": int,
     "OUTBOX_LEASE_SECONDS": int,
+    "SCHEDULE_SECONDS": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -82,6 +83,8 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_SWEEP_SECONDS": 60,
     # A message "sending" for longer than this belongs to a worker that died: send it again.
     "OUTBOX_LEASE_SECONDS": 600,
+    # How often beat runs the scheduled work (reminders, day-before schedules, digests).
+    "SCHEDULE_SECONDS": 600,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -33,6 +33,7 @@ DIALOGUE_FORM = {
     "chatham_house": "y",
     "registration_mode": "invitation",
     "capacity": "50",
+    "invitation_reminder_limit": "2",
 }
 
 
@@ -557,3 +558,51 @@ def test_a_new_time_zone_alone_is_a_release_of_an_empty_agenda(organiser_client,
     assert db.session.scalar(select(Release.timezone).where(Release.number == 2)) == (
         "Pacific/Auckland"
     )
+
+
+def test_what_the_dialogue_sends_by_the_clock_is_set_on_its_form(organiser_client, make):
+    dialogue = make.dialogue(slug="wellington-2028")
+    db.session.commit()
+    edit = f"/organise/dialogues/{dialogue.id}/edit"
+    page = organiser_client.get(edit).get_data(as_text=True)
+    for setting in ("send_updates_on_release", "day_before_schedule", "pending_digest"):
+        assert re.search(f'<input[^>]* checked id="{setting}"', page), setting
+    form = DIALOGUE_FORM | {
+        "contact_email": " dialogue@ussc.example.org ",
+        "send_updates_on_release": "y",
+        "invitation_reminder_days": "5",
+        "invitation_reminder_limit": "3",
+        "registration_closes": "2028-03-01T18:00",
+        "closing_notice_days": "2",
+        "pending_digest": "y",
+    }
+    assert organiser_client.post(edit, data=form).status_code == 302
+    db.session.expire_all()
+    assert (dialogue.contact_email, dialogue.send_updates_on_release) == (
+        "dialogue@ussc.example.org",
+        True,
+    )
+    assert (dialogue.invitation_reminder_days, dialogue.invitation_reminder_limit) == (5, 3)
+    assert (dialogue.closing_notice_days, dialogue.day_before_schedule) == (2, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"closing_notice_days": "2"}, "Give the time registration closes, or leave the notice"),
+        ({"invitation_reminder_days": "0"}, "Number must be between 1 and 90."),
+        ({"invitation_reminder_limit": ""}, "Give a number."),
+        ({"contact_email": "organisers"}, "is not a valid email address"),
+    ],
+)
+def test_bad_settings_of_what_is_sent_are_explained_and_nothing_is_saved(
+    organiser_client, make, changes, message
+):
+    dialogue = make.dialogue(slug="wellington-2028", title="Kept")
+    db.session.commit()
+    edit = f"/organise/dialogues/{dialogue.id}/edit"
+    response = organiser_client.post(edit, data=DIALOGUE_FORM | changes)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (dialogue.title, dialogue.closing_notice_days) == ("Kept", None)

@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 
 from ip4dialogue import mail
 from ip4dialogue.config import PREFIX
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox, worker
@@ -221,6 +223,20 @@ def test_rabbitmq_works_as_the_broker_too(app, smtp, rabbitmq_broker, start_work
         "Message 0",
         "Message 1",
         "Message 2",
+    ]
+
+
+def test_the_beat_runs_the_scheduled_work_once(app, make, smtp, redis_broker, start_worker):
+    dialogue = make.dialogue(title="Seoul 2027", invitation_reminder_days=1)
+    make.invitation(
+        dialogue=dialogue, email="kim@example.org", sent_at=utcnow() - timedelta(days=2)
+    )
+    db.session.commit()
+    running = start_worker(SCHEDULE_SECONDS=1)
+    wait_for(lambda: smtp.to("kim@example.org"), "the reminder", running.log)
+    time.sleep(3)  # the beat's next rounds find nothing more to send
+    assert [message["Subject"] for message in smtp.received] == [
+        "Reminder: your invitation to Seoul 2027"
     ]
 
 

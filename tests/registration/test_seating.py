@@ -132,6 +132,7 @@ def test_a_larger_capacity_seats_those_waiting_in_order(
         "format": "in_person",
         "registration_mode": "open",
         "capacity": "2",
+        "invitation_reminder_limit": "2",
     }
     response = organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=form)
 

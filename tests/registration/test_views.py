@@ -318,6 +318,7 @@ def test_raising_the_capacity_on_the_form_seats_the_waitlist(app, organiser_clie
         "format": "in_person",
         "registration_mode": "open",
         "capacity": "1",
+        "invitation_reminder_limit": "2",
     }
     assert (
         organiser_client.post(f"/organise/dialogues/{dialogue.id}/edit", data=form).status_code

@@ -118,6 +118,35 @@ class DialogueForm(BaseForm):
         default=True,
         description="Otherwise they go when you send them from the Calendar updates page.",
     )
+    contact_email = StringField(
+        "Contact address",
+        validators=[Optional(), Length(max=254)],
+        description="Named in what participants are sent; the organisers' digest goes here.",
+    )
+    invitation_reminder_days = IntegerField(
+        "Remind unanswered invitees after (days)",
+        validators=[Optional(), NumberRange(min=1, max=90)],
+        description="Leave empty for no reminders.",
+    )
+    invitation_reminder_limit = IntegerField(
+        "At most (reminders)",
+        default=2,
+        validators=[InputRequired(message="Give a number."), NumberRange(min=1, max=10)],
+    )
+    closing_notice_days = IntegerField(
+        'Tell unanswered invitees "registration closes soon" (days before)',
+        validators=[Optional(), NumberRange(min=1, max=60)],
+        description="Leave empty for no notice.",
+    )
+    day_before_schedule = BooleanField(
+        "Send each participant their schedule the day before each day",
+        default=True,
+        description="At noon in the dialogue's time zone, in each participant's own zone.",
+    )
+    pending_digest = BooleanField(
+        "Send the contact address a daily digest of registrations waiting for a decision",
+        default=True,
+    )
 
     def validate_end_date(self, field: DateField) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -127,6 +156,10 @@ class DialogueForm(BaseForm):
         opens = self.registration_opens.data
         if opens and field.data and field.data <= opens:
             raise ValidationError("Registration must close after it opens.")
+
+    def validate_closing_notice_days(self, field: IntegerField) -> None:
+        if field.data and not self.registration_closes.data:
+            raise ValidationError("Give the time registration closes, or leave the notice empty.")
 
 
 class NoteForm(BaseForm):

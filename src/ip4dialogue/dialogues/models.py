@@ -111,6 +111,15 @@ class Dialogue(db.Model):
     )
     conveners: Mapped[str] = mapped_column(String(300), default="")
     send_updates_on_release: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Who experts write to, named in what the dialogue sends; the organisers' digest goes there.
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Work done by the clock (see jobs.schedule); what could surprise an invitee is off unless set.
+    invitation_reminder_days: Mapped[int | None]  # remind unanswered invitees after as many days
+    invitation_reminder_limit: Mapped[int] = mapped_column(default=2, server_default="2")
+    closing_notice_days: Mapped[int | None]  # "registration closes soon", as many days before
+    day_before_schedule: Mapped[bool] = mapped_column(default=True, server_default=true())
+    pending_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    pending_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -90,6 +90,12 @@ DIALOGUE_FIELDS = [
     "registration_closes",
     "conveners",
     "send_updates_on_release",
+    "contact_email",
+    "invitation_reminder_days",
+    "invitation_reminder_limit",
+    "closing_notice_days",
+    "day_before_schedule",
+    "pending_digest",
 ]
 
 

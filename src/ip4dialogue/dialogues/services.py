@@ -82,6 +82,8 @@ def save_dialogue(
     if taken is not None and (dialogue is None or taken != dialogue.id):
         raise RuleViolation("slug", "Another dialogue already uses this web address.")
     values = dict(values)
+    if "contact_email" in values:
+        values["contact_email"] = _contact_address(values["contact_email"] or "")
     zone = ZoneInfo(values["timezone"])
     values["registration_opens_at"] = _local_instant(
         values.pop("registration_opens"), zone, "registration_opens"
@@ -98,6 +100,16 @@ def save_dialogue(
     if dialogue.capacity != capacity:
         signals.capacity_changed.send(dialogue)
     return dialogue
+
+
+def _contact_address(raw: str) -> str:
+    """The address checked and in its canonical form; empty for none."""
+    if not raw.strip():
+        return ""
+    try:
+        return canonical_email(raw)
+    except RuleViolation as problem:
+        raise RuleViolation("contact_email", problem.message) from None
 
 
 def _keep_local_times(dialogue: Dialogue, zone: ZoneInfo, organiser: "Organiser") -> None:

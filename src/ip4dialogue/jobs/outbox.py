@@ -86,6 +86,15 @@ def queue(
     return row
 
 
+def keys_taken(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of these keys a message was already written under, in one query: what is
+    sent once (a day-before schedule, a digest) is keyed, and never written twice."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    return set(session.scalars(select(OutgoingMessage.key).where(OutgoingMessage.key.in_(wanted))))
+
+
 def _hand_on_after_commit(session: Session, row: OutgoingMessage) -> None:
     session.info.setdefault(COMMITTED_KEY, []).append(row)
 

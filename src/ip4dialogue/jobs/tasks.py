@@ -1,9 +1,9 @@
-"""The outbox's tasks: deliver one message, and sweep up what was missed."""
+"""The worker's tasks: deliver one message, sweep up what was missed, and the scheduled work."""
 
 from celery import Task, shared_task
 from flask import current_app
 
-from ip4dialogue.jobs import outbox
+from ip4dialogue.jobs import outbox, schedule
 
 
 @shared_task(name=outbox.DELIVER_TASK, bind=True, max_retries=None)
@@ -20,3 +20,8 @@ def deliver(task: Task, message_id: int) -> None:
 @shared_task(name="ip4dialogue.jobs.sweep")
 def sweep() -> None:
     outbox.hand_on(outbox.sweep(grace_seconds=current_app.config["OUTBOX_SWEEP_SECONDS"]))
+
+
+@shared_task(name=schedule.RUN_TASK)
+def run_scheduled() -> None:
+    schedule.run_all()

@@ -11,13 +11,18 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
+from ip4dialogue.jobs import schedule
+
 # Modules whose tasks the worker runs (named, not imported: the web process only sends).
 TASK_MODULES = ("ip4dialogue.jobs.tasks",)
 
 
-def beat_schedule(sweep_seconds: int) -> dict[str, dict[str, Any]]:
-    """What runs by the clock: the outbox sweep."""
-    return {"sweep-outbox": {"task": "ip4dialogue.jobs.sweep", "schedule": float(sweep_seconds)}}
+def beat_schedule(sweep_seconds: int, schedule_seconds: int) -> dict[str, dict[str, Any]]:
+    """What runs by the clock: the outbox sweep, and the areas' scheduled work."""
+    return {
+        "sweep-outbox": {"task": "ip4dialogue.jobs.sweep", "schedule": float(sweep_seconds)},
+        "scheduled-work": {"task": schedule.RUN_TASK, "schedule": float(schedule_seconds)},
+    }
 
 
 def init_app(app: Flask) -> Celery | None:
@@ -46,7 +51,9 @@ def init_app(app: Flask) -> Celery | None:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         timezone="UTC",
-        beat_schedule=beat_schedule(app.config["OUTBOX_SWEEP_SECONDS"]),
+        beat_schedule=beat_schedule(
+            app.config["OUTBOX_SWEEP_SECONDS"], app.config["SCHEDULE_SECONDS"]
+        ),
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
     )
     app.extensions["celery"] = celery

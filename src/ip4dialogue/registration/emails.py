@@ -1,6 +1,7 @@
 """The emails experts receive, composed from templates and queued to go after commit."""
 
 from ip4dialogue import mail, signals
+from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
 from ip4dialogue.registration.models import Invitation, Registration
@@ -47,19 +48,50 @@ def send_to_registrant(kind: str, registration: Registration, token: str | None 
     outbox.queue(db.session, message, dialogue_id=dialogue.id)
 
 
-def send_invitation(invitation: Invitation, code: str) -> None:
+INVITATION_SUBJECTS = {
+    "invitation": "Invitation: {title}",
+    "invitation_reminder": "Reminder: your invitation to {title}",
+    "closing_soon": "Registration for {title} closes soon",
+}
+
+
+def send_invitation(
+    invitation: Invitation, code: str, kind: str = "invitation", key: str | None = None
+) -> None:
+    """Queue an invitation, or a reminder of one, with the link its `code` opens."""
     dialogue = invitation.dialogue
     outbox.queue(
         db.session,
         mail.compose(
             invitation.name,
             invitation.email,
-            f"Invitation: {dialogue.title}",
-            "registration/email/invitation",
+            INVITATION_SUBJECTS[kind].format(title=dialogue.title),
+            f"registration/email/{kind}",
             invitation=invitation,
             dialogue=dialogue,
             register_url=external_url("registration.register", slug=dialogue.slug, code=code),
             programme_url=external_url("dialogues.programme", slug=dialogue.slug),
         ),
         dialogue_id=dialogue.id,
+        key=key,
+    )
+
+
+def send_to_organisers(
+    dialogue: Dialogue, kind: str, subject: str, key: str, **context: object
+) -> None:
+    """Queue a message to the dialogue's contact address, sent once under `key`."""
+    outbox.queue(
+        db.session,
+        mail.compose(
+            "",
+            dialogue.contact_email,
+            subject,
+            f"registration/email/{kind}",
+            dialogue=dialogue,
+            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+            **context,
+        ),
+        dialogue_id=dialogue.id,
+        key=key,
     )

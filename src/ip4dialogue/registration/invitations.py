@@ -68,6 +68,15 @@ def resend(invitation: Invitation) -> None:
     emails.send_invitation(invitation, code)
 
 
+def remind(
+    invitation: Invitation, now: datetime, kind: str = "invitation_reminder", key: str | None = None
+) -> None:
+    """A reminder by email, with a new code that replaces the old one."""
+    code, code_hash = new_secret()
+    invitation.remind(code_hash, now)
+    emails.send_invitation(invitation, code, kind, key)
+
+
 def revoke(invitation: Invitation) -> None:
     invitation.revoke(utcnow())
 

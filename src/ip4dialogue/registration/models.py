@@ -6,7 +6,7 @@ codes) are stored only as SHA-256 digests: a leaked database lets nobody act as 
 """
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -240,6 +240,8 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dialogue: Mapped[Dialogue] = relationship()
 
@@ -288,6 +290,24 @@ class Invitation(db.Model):
             )
         self.state, self.code_hash, self.sent_at = InvitationState.PENDING, code_hash, now
         self.expires_at = max(self.expires_at, expires_at)
+
+    def reminder_due(self, now: datetime, every: timedelta, limit: int) -> bool:
+        """Still unanswered `every` after the last message it was sent, and reminded fewer than
+        `limit` times."""
+        last = max(filter(None, (self.sent_at, self.reminded_at)), default=self.created_at)
+        return (
+            self.state_at(now) == InvitationState.PENDING
+            and self.reminders_sent < limit
+            and now - last >= every
+        )
+
+    def remind(self, code_hash: str, now: datetime) -> None:
+        """A reminder carries a new code (codes are kept only hashed, so the old one cannot be
+        sent again), which replaces the old one."""
+        if self.state_at(now) != InvitationState.PENDING:
+            raise RuleViolation(None, f"This invitation is {self.state_at(now).value}.")
+        self.code_hash, self.reminded_at = code_hash, now
+        self.reminders_sent += 1
 
     def forget(self) -> None:
         """The invitee is erased: their name and address go, and the link with them; the
