@@ -2,7 +2,9 @@
 same settings, that does what a registration must do and nothing else. It answers the same
 three requests (the form, its POST, the page after it); the POST takes the same seat lock,
 decides the seat the same way and inserts the same rows: the person, the registration, and a
-calendar delivery for each session on their schedule. No forms, templates, mail or sessions.
+calendar delivery for each session on their schedule, and the confirmation in the outbox: a
+message row and a calendar part for each of those sessions. No forms, templates, calendar
+building, broker or sessions.
 
 Served as `benchmarks.floor:create_floor_app()`.
 """
@@ -18,6 +20,10 @@ from ip4dialogue.config import engine_options
 from ip4dialogue.database import utcnow
 from ip4dialogue.tokens import new_secret
 
+# About the size of the app's confirmation and of one of its calendar parts.
+MESSAGE_TEXT = "Dear colleague, your place is confirmed. " * 30
+MESSAGE_HTML = f"<p>{MESSAGE_TEXT}</p>" * 2
+CALENDAR_PART = b"BEGIN:VCALENDAR\r\n" + b"X" * 900 + b"\r\nEND:VCALENDAR\r\n"
 FORM = '<form method="post"><input name="csrf_token" type="hidden" value="floor"></form>'
 
 
@@ -28,6 +34,7 @@ def create_floor_app() -> Flask:
     dialogues, items = tables["dialogues"], tables["agenda_items"]
     people, registrations = tables["participants"], tables["registrations"]
     deliveries = tables["calendar_deliveries"]
+    messages, parts = tables["outgoing_messages"], tables["outgoing_attachments"]
     app = Flask(__name__)
 
     @app.get("/healthz")
@@ -120,6 +127,36 @@ def create_floor_app() -> Flask:
                             "sent_at": now,
                         }
                         for uid, title, starts_at, ends_at in schedule
+                    ],
+                )
+            message_id = connection.execute(
+                insert(messages)
+                .values(
+                    dialogue_id=dialogue_id,
+                    kind="confirmed" if confirmed else "waitlisted",
+                    to_name=request.form["name"],
+                    to_address=request.form["email"],
+                    subject="Your place is confirmed",
+                    text=MESSAGE_TEXT,
+                    html=MESSAGE_HTML,
+                    message_id=f"<{new_secret()[0]}@floor>",
+                    created_at=now,
+                )
+                .returning(messages.c.id)
+            ).scalar_one()
+            if confirmed and schedule:
+                connection.execute(
+                    insert(parts),
+                    [
+                        {
+                            "message_id": message_id,
+                            "filename": f"{uid[:12]}.ics",
+                            "maintype": "text",
+                            "subtype": "calendar",
+                            "params": {"method": "REQUEST"},
+                            "content": CALENDAR_PART,
+                        }
+                        for uid, *_ in schedule
                     ],
                 )
         return redirect(f"/dialogues/{slug}/register/sent")

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -158,9 +158,14 @@ class Served(NamedTuple):
 
 @contextmanager
 def gunicorn(
-    database_url: str, workers: int, instance: Path, app: str = "ip4dialogue:create_app()"
+    database_url: str,
+    workers: int,
+    instance: Path,
+    app: str = "ip4dialogue:create_app()",
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[Served]:
-    """`app` served by gunicorn with the production settings (ip4dialogue.gunicorn_conf)."""
+    """`app` served by gunicorn with the production settings (ip4dialogue.gunicorn_conf), and
+    any IP4DIALOGUE_ `settings` more."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("IP4DIALOGUE_")}
     env |= {
@@ -172,6 +177,7 @@ def gunicorn(
         "IP4DIALOGUE_WORKERS": str(workers),
         "PYTHONPATH": str(ROOT),
     }
+    env |= {f"IP4DIALOGUE_{name}": value for name, value in (settings or {}).items()}
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
         [
             sys.executable,
