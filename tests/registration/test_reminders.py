@@ -4,13 +4,15 @@ the organisers' digest. Each run is given its `now`; mail goes through the real 
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import schedule
+from ip4dialogue.people.models import Participant
 from ip4dialogue.registration import invitations, services
-from ip4dialogue.registration.models import InvitationState, RegistrationStatus
+from ip4dialogue.registration.models import InvitationState, Registration, RegistrationStatus
 from tests.helpers import committed, link_in, outbox, register, text_body
 
 DAY = timedelta(days=1)
@@ -134,10 +136,22 @@ def approval(make, now):
     )
 
 
+def arrived(email: str, when) -> None:
+    """Date a registration as if it had arrived `when`."""
+    registration = db.session.scalars(
+        select(Registration).join(Registration.participant).where(Participant.email == email)
+    ).one()
+    registration.created_at = when
+    db.session.commit()
+
+
 def test_organisers_get_a_daily_digest_of_new_registrations_waiting_for_them(app, approval):
-    register(approval, "kim@example.org", name="Dr Kim")
-    register(approval, "lee@example.org", name="Dr Lee")
-    first = utcnow()
+    first = utcnow() + timedelta(hours=1)
+    for email, name in (("kim@example.org", "Dr Kim"), ("lee@example.org", "Dr Lee")):
+        register(approval, email, name=name)
+        arrived(email, first - timedelta(minutes=10))
+    register(approval, "park@example.org", name="Dr Park")
+    arrived("park@example.org", first - timedelta(seconds=20))  # still being committed, maybe
     assert schedule.run_all(first)["registration.pending-digest"] == 1
     assert schedule.run_all(first + timedelta(hours=1))["registration.pending-digest"] == 0
     digest = outbox(app)[-1]
@@ -145,10 +159,9 @@ def test_organisers_get_a_daily_digest_of_new_registrations_waiting_for_them(app
     assert digest["Subject"] == "2 new registration(s) to decide for Canberra 2027"
     assert "Dr Kim" in text_body(digest)
     assert "Dr Lee" in text_body(digest)
+    assert "Dr Park" not in text_body(digest)  # in the next digest, not lost
     assert "status=pending" in link_in(digest, "/organise/dialogues/")
 
-    register(approval, "park@example.org", name="Dr Park")
-    assert schedule.run_all(first + timedelta(hours=2))["registration.pending-digest"] == 0
     schedule.run_all(first + DAY)
     digest = outbox(app)[-1]
     assert digest["Subject"] == "1 new registration(s) to decide for Canberra 2027"
@@ -198,3 +211,27 @@ def test_the_command_runs_everything_once_and_says_what_it_sent(app, dialogue, o
     assert "calendar.day-before: 0 sent" in result.output
     assert kim.state == InvitationState.PENDING
     assert sent_to(app, "Reminder") == ["kim@example.org"]
+
+
+def test_an_invitee_who_registered_without_the_code_is_not_reminded(app, make, organiser, now):
+    open_dialogue = make.dialogue(
+        start_date=(now + 40 * DAY).date(),
+        registration_mode=RegistrationMode.OPEN,
+        invitation_reminder_days=3,
+    )
+    committed(invitations.invite, open_dialogue, "kim@example.org", "", "", organiser)
+    register(open_dialogue, "kim@example.org")  # from the public form, not the invitation
+    schedule.run_all(now + 4 * DAY)
+    assert sent_to(app, "Reminder") == []
+
+
+def test_no_closing_notice_right_after_a_message_whose_link_it_would_undo(
+    app, dialogue, organiser, now
+):
+    dialogue.closing_notice_days = 2
+    db.session.commit()
+    kim = committed(invitations.invite, dialogue, "kim@example.org", "", "", organiser)
+    kim.sent_at = now + 18 * DAY + timedelta(hours=1)  # sent again inside the notice's days
+    db.session.commit()
+    schedule.run_all(now + 18 * DAY + timedelta(hours=2))
+    assert sent_to(app, "closes soon") == []

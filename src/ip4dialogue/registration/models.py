@@ -289,17 +289,22 @@ class Invitation(db.Model):
                 None, f"This invitation was {self.state.value}; it cannot be re-sent."
             )
         self.state, self.code_hash, self.sent_at = InvitationState.PENDING, code_hash, now
+        self.reminders_sent = 0  # the reminders count from the organisers' latest sending
         self.expires_at = max(self.expires_at, expires_at)
 
     def reminder_due(self, now: datetime, every: timedelta, limit: int) -> bool:
         """Still unanswered `every` after the last message it was sent, and reminded fewer than
         `limit` times."""
-        last = max(filter(None, (self.sent_at, self.reminded_at)), default=self.created_at)
         return (
             self.state_at(now) == InvitationState.PENDING
             and self.reminders_sent < limit
-            and now - last >= every
+            and now - self.last_sent_at >= every
         )
+
+    @property
+    def last_sent_at(self) -> datetime:
+        """When the invitee was last written to: the invitation, a resend or a reminder."""
+        return max(filter(None, (self.sent_at, self.reminded_at)), default=self.created_at)
 
     def remind(self, code_hash: str, now: datetime) -> None:
         """A reminder carries a new code (codes are kept only hashed, so the old one cannot be

@@ -16,6 +16,7 @@ from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
 from ip4dialogue.jobs.schedule import chore
+from ip4dialogue.people.models import Participant
 from ip4dialogue.registration import emails, invitations, services
 from ip4dialogue.registration.models import (
     Invitation,
@@ -26,6 +27,9 @@ from ip4dialogue.registration.models import (
 from ip4dialogue.templating import external_url
 
 DIGEST_EVERY = timedelta(days=1)
+# A registration is listed once it has surely been committed: one being written while the
+# digest runs, stamped a moment before it, waits for the next digest instead of being missed.
+SETTLED = timedelta(minutes=1)
 
 
 def taking_registrations(dialogue: Dialogue, now: datetime) -> bool:
@@ -34,18 +38,35 @@ def taking_registrations(dialogue: Dialogue, now: datetime) -> bool:
     return services.window_problem(dialogue, now) is None and not over
 
 
+def notice_from(dialogue: Dialogue) -> datetime | None:
+    """When the dialogue's "closes soon" notice is due, if it asks for one."""
+    closes, days = dialogue.registration_closes_at, dialogue.closing_notice_days
+    return None if closes is None or days is None else closes - timedelta(days=days)
+
+
 def closing_soon(dialogue: Dialogue, now: datetime) -> bool:
     """Within the days before registration closes that the dialogue's notice asks for."""
-    closes, days = dialogue.registration_closes_at, dialogue.closing_notice_days
-    return closes is not None and days is not None and closes - timedelta(days=days) <= now
+    starts = notice_from(dialogue)
+    return starts is not None and starts <= now
 
 
 def _unanswered(*conditions: object) -> Select[tuple[Invitation]]:
-    """Invitations still open at `now`, with their dialogues, in the order they were sent."""
+    """Open invitations whose invitee has not registered (in an open dialogue, one may register
+    without the code), with their dialogues, in the order they were sent."""
+    registered = (
+        select(Registration.id)
+        .join(Registration.participant)
+        .where(
+            Registration.dialogue_id == Invitation.dialogue_id,
+            Participant.email == Invitation.email,
+            Registration.status.in_([status for status in RegistrationStatus if status.active]),
+        )
+        .exists()
+    )
     return (
         select(Invitation)
         .join(Invitation.dialogue)
-        .where(Invitation.state == InvitationState.PENDING, *conditions)
+        .where(Invitation.state == InvitationState.PENDING, ~registered, *conditions)
         .options(contains_eager(Invitation.dialogue))
         .order_by(Invitation.id)
     )
@@ -85,7 +106,8 @@ def _closing_key(invitation: Invitation) -> str:
 
 @chore("registration.closing-soon")
 def warn_closing(now: datetime) -> int:
-    """Tell each unanswered invitee, once, that registration closes soon."""
+    """Tell each unanswered invitee, once, that registration closes soon; not those written to
+    since the notice became due (its new code would undo the link they were just sent)."""
     candidates = db.session.scalars(
         _unanswered(
             Dialogue.closing_notice_days.is_not(None),
@@ -96,7 +118,9 @@ def warn_closing(now: datetime) -> int:
     due = [
         invitation
         for invitation in candidates
-        if taking_registrations(invitation.dialogue, now) and closing_soon(invitation.dialogue, now)
+        if taking_registrations(invitation.dialogue, now)
+        and closing_soon(invitation.dialogue, now)
+        and invitation.last_sent_at < (notice_from(invitation.dialogue) or now)
     ]
     sent = outbox.keys_taken(db.session, map(_closing_key, due))
     due = [invitation for invitation in due if _closing_key(invitation) not in sent]
@@ -109,7 +133,7 @@ def warn_closing(now: datetime) -> int:
 def digest_pending(now: datetime) -> int:
     """Once a day at most, tell the organisers (at the dialogue's contact address) who has
     registered since the last digest and waits for their decision."""
-    last = Dialogue.pending_digest_at
+    last, cutoff = Dialogue.pending_digest_at, now - SETTLED
     new = db.session.scalars(
         select(Registration)
         .join(Registration.dialogue)
@@ -119,6 +143,7 @@ def digest_pending(now: datetime) -> int:
             Dialogue.contact_email != "",
             or_(last.is_(None), last <= now - DIGEST_EVERY),
             or_(last.is_(None), Registration.created_at > last),
+            Registration.created_at <= cutoff,
             Registration.status == RegistrationStatus.PENDING,
         )
         .options(contains_eager(Registration.dialogue), joinedload(Registration.participant))
@@ -127,6 +152,7 @@ def digest_pending(now: datetime) -> int:
     sent = 0
     for dialogue, arrivals in groupby(new, key=lambda registration: registration.dialogue):
         _send_digest(dialogue, list(arrivals), now)
+        dialogue.pending_digest_at = cutoff
         sent += 1
     return sent
 
@@ -149,5 +175,3 @@ def _send_digest(dialogue: Dialogue, arrivals: list[Registration], now: datetime
         waiting=waiting,
         list_url=external_url("registrations.index", dialogue_id=dialogue.id, status="pending"),
     )
-    # Up to the last one listed, even if its clock ran ahead of ours: nobody is listed twice.
-    dialogue.pending_digest_at = max(now, arrivals[-1].created_at)
