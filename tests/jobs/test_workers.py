@@ -87,6 +87,9 @@ class Worker:
         env = os.environ | {PREFIX + name: str(value) for name, value in environment.items()}
         command = [str(Path(sys.executable).parent / "ip4dialogue"), "worker", "--pool", "solo"]
         command += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+        # A node name of its own: on RabbitMQ a node's control queue is exclusive, so two
+        # workers named alike on one machine (two test runs at once) lock each other out.
+        command += ["--hostname", f"ip4test-{secrets.token_hex(4)}@%h"]
         self.log = log
         with log.open("ab") as output:
             self.process = subprocess.Popen(
