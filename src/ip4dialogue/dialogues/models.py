@@ -141,7 +141,10 @@ class Dialogue(db.Model):
     @property
     def ended(self) -> bool:
         """Over, in its own time zone: nobody is given a seat in a dialogue of the past."""
-        return self.end_date < utcnow().astimezone(self.zone).date()
+        return self.over_at(utcnow())
+
+    def over_at(self, now: datetime) -> bool:
+        return self.end_date < now.astimezone(self.zone).date()
 
     def __repr__(self) -> str:
         return f"<Dialogue {self.slug}>"

@@ -33,10 +33,6 @@ def chore(name: str) -> Callable[[Chore], Chore]:
     return register
 
 
-def chores() -> dict[str, Chore]:
-    return dict(_chores)
-
-
 def run_all(now: datetime | None = None) -> dict[str, int | None]:
     """Run every chore, each in its own transaction; a failed one is logged and counted as
     None, and the others still run."""

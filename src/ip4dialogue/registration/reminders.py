@@ -34,8 +34,7 @@ SETTLED = timedelta(minutes=1)
 
 def taking_registrations(dialogue: Dialogue, now: datetime) -> bool:
     """Registration is open at `now`, and the dialogue is not over."""
-    over = dialogue.end_date < now.astimezone(dialogue.zone).date()
-    return services.window_problem(dialogue, now) is None and not over
+    return services.window_problem(dialogue, now) is None and not dialogue.over_at(now)
 
 
 def notice_from(dialogue: Dialogue) -> datetime | None:
