@@ -1,7 +1,9 @@
 """The floor for registration throughput: a minimal Flask app, served by gunicorn with the
 same settings, that does what a registration must do and nothing else. It answers the same
-three requests (the form, its POST, the page after it); the POST takes the same seat lock,
-decides the seat the same way and inserts the same rows: the person, the registration, and a
+requests (the form, its POST, the page after it, the confirmation link and its POST). The
+form's POST inserts the same rows: the person, the unconfirmed registration, its confirmation
+link and the message that carries it. The confirmation takes the same seat lock, decides the
+seat the same way and writes the same rows: the registration's status, its private link, a
 calendar delivery for each session on their schedule, and the confirmation in the outbox: a
 message row and a calendar part for each of those sessions. No forms, templates, calendar
 building, broker or sessions.
@@ -10,15 +12,16 @@ Served as `benchmarks.floor:create_floor_app()`.
 """
 
 import os
+from datetime import timedelta
 
 from flask import Flask, redirect, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, delete, func, insert, select, text, update
 
 from ip4dialogue import models
 from ip4dialogue.config import engine_options
 from ip4dialogue.database import utcnow
-from ip4dialogue.tokens import new_secret
+from ip4dialogue.tokens import digest, new_secret
 
 # About the size of the app's confirmation and of one of its calendar parts.
 MESSAGE_TEXT = "Dear colleague, your place is confirmed. " * 30
@@ -33,6 +36,7 @@ def create_floor_app() -> Flask:
     tables = models.Dialogue.metadata.tables
     dialogues, items = tables["dialogues"], tables["agenda_items"]
     people, registrations = tables["participants"], tables["registrations"]
+    links = tables["registration_links"]
     deliveries = tables["calendar_deliveries"]
     messages, parts = tables["outgoing_messages"], tables["outgoing_attachments"]
     app = Flask(__name__)
@@ -52,8 +56,66 @@ def create_floor_app() -> Flask:
     @app.post("/dialogues/<slug>/register")
     def register(slug: str) -> ResponseReturnValue:
         now = utcnow()
+        token, token_hash = new_secret()
         with engine.begin() as connection:
             dialogue_id = connection.scalar(select(dialogues.c.id).where(dialogues.c.slug == slug))
+            person_id = connection.execute(
+                insert(people)
+                .values(
+                    name=request.form["name"],
+                    email=request.form["email"],
+                    affiliation="",
+                    position="",
+                    consent_to_be_listed=False,
+                    created_at=now,
+                )
+                .returning(people.c.id)
+            ).scalar_one()
+            registration_id = connection.execute(
+                insert(registrations)
+                .values(
+                    participant_id=person_id,
+                    dialogue_id=dialogue_id,
+                    status="unconfirmed",
+                    consent_data_processing_at=now,
+                    access_needs="",
+                    dietary_needs="",
+                    submitted_profile=dict(request.form),
+                    created_at=now,
+                    status_changed_at=now,
+                )
+                .returning(registrations.c.id)
+            ).scalar_one()
+            connection.execute(
+                insert(links).values(
+                    registration_id=registration_id,
+                    purpose="confirm",
+                    token_hash=token_hash,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=48),
+                )
+            )
+            _queue(connection, dialogue_id, "confirm_address", request.form["email"], token, now)
+        return redirect(f"/dialogues/{slug}/register/sent")
+
+    @app.get("/registrations/confirm/<token>")
+    def confirmation(token: str) -> ResponseReturnValue:
+        return FORM
+
+    @app.get("/registrations/<token>")
+    def manage(token: str) -> ResponseReturnValue:
+        return "yours"
+
+    @app.post("/registrations/confirm/<token>")
+    def confirm(token: str) -> ResponseReturnValue:
+        now = utcnow()
+        with engine.begin() as connection:
+            registration_id, dialogue_id, email = connection.execute(
+                select(registrations.c.id, registrations.c.dialogue_id, people.c.email)
+                .join(links, links.c.registration_id == registrations.c.id)
+                .join(people, people.c.id == registrations.c.participant_id)
+                .where(links.c.token_hash == digest(token), links.c.expires_at > now)
+            ).one()
             schedule = connection.execute(
                 select(items.c.uid, items.c.title, items.c.starts_at, items.c.ends_at).where(
                     items.c.dialogue_id == dialogue_id, ~items.c.signup_required
@@ -81,36 +143,27 @@ def create_floor_app() -> Flask:
                     )
                 )
                 position = (last or 0) + 1
-            person_id = connection.execute(
-                insert(people)
+            connection.execute(
+                update(registrations)
+                .where(registrations.c.id == registration_id)
                 .values(
-                    name=request.form["name"],
-                    email=request.form["email"],
-                    affiliation=request.form["affiliation"],
-                    position="",
-                    country_code=request.form["country_code"],
-                    sector=request.form["sector"],
-                    consent_to_be_listed=False,
-                    created_at=now,
-                )
-                .returning(people.c.id)
-            ).scalar_one()
-            registration_id = connection.execute(
-                insert(registrations)
-                .values(
-                    participant_id=person_id,
-                    dialogue_id=dialogue_id,
                     status="confirmed" if confirmed else "waitlisted",
                     waitlist_position=position,
-                    consent_data_processing_at=now,
-                    access_needs="",
-                    dietary_needs="",
-                    manage_token_hash=new_secret()[1],
-                    created_at=now,
+                    joined_at=now,
+                    submitted_profile=None,
                     status_changed_at=now,
                 )
-                .returning(registrations.c.id)
-            ).scalar_one()
+            )
+            connection.execute(delete(links).where(links.c.registration_id == registration_id))
+            manage_token, manage_hash = new_secret()
+            connection.execute(
+                insert(links).values(
+                    registration_id=registration_id,
+                    purpose="manage",
+                    token_hash=manage_hash,
+                    created_at=now,
+                )
+            )
             if confirmed and schedule:
                 connection.execute(
                     insert(deliveries),
@@ -129,21 +182,8 @@ def create_floor_app() -> Flask:
                         for uid, title, starts_at, ends_at in schedule
                     ],
                 )
-            message_id = connection.execute(
-                insert(messages)
-                .values(
-                    dialogue_id=dialogue_id,
-                    kind="confirmed" if confirmed else "waitlisted",
-                    to_name=request.form["name"],
-                    to_address=request.form["email"],
-                    subject="Your place is confirmed",
-                    text=MESSAGE_TEXT,
-                    html=MESSAGE_HTML,
-                    message_id=f"<{new_secret()[0]}@floor>",
-                    created_at=now,
-                )
-                .returning(messages.c.id)
-            ).scalar_one()
+            kind = "confirmed" if confirmed else "waitlisted"
+            message_id = _queue(connection, dialogue_id, kind, email, manage_token, now)
             if confirmed and schedule:
                 connection.execute(
                     insert(parts),
@@ -159,6 +199,25 @@ def create_floor_app() -> Flask:
                         for uid, *_ in schedule
                     ],
                 )
-        return redirect(f"/dialogues/{slug}/register/sent")
+        return redirect(f"/registrations/{manage_token}")
+
+    def _queue(connection, dialogue_id, kind: str, to: str, token: str, now) -> int:
+        """A message in the outbox, with the link it carries."""
+        path = "/registrations/confirm/" if kind == "confirm_address" else "/registrations/"
+        return connection.execute(
+            insert(messages)
+            .values(
+                dialogue_id=dialogue_id,
+                kind=kind,
+                to_name="",
+                to_address=to,
+                subject=kind,
+                text=f"{MESSAGE_TEXT}\nhttp://floor{path}{token}\n",
+                html=MESSAGE_HTML,
+                message_id=f"<{new_secret()[0]}@floor>",
+                created_at=now,
+            )
+            .returning(messages.c.id)
+        ).scalar_one()
 
     return app

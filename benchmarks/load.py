@@ -18,10 +18,13 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.pool import NullPool
 
 from ip4dialogue import create_app
 from ip4dialogue.countries.models import Country, CountryGroup
@@ -212,17 +215,53 @@ def gunicorn(
 # Clients
 
 
-def register_one(base_url: str, slug: str, email: str) -> int:
-    """One expert's visit: load the form (session cookie and CSRF token), submit it, and land
-    on the page that says an email is on its way. Returns the final status (599: elsewhere)."""
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/registrations/confirm/[\w-]+)")
+
+
+class Mailbox(NamedTuple):
+    """Where a load client reads its mail: the outbox table, where messages wait for a
+    broker's worker, else the .eml files the app wrote to the instance folder itself."""
+
+    database_url: str
+    instance: Path
+
+    def confirmation_link(self, email: str, slug: str) -> str:
+        """The path of the confirmation link in the message to `email` about `slug`."""
+        for body in (*self._waiting(email), *self._written(email)):
+            if f"/dialogues/{slug}" in body and (found := CONFIRM_LINK.search(body)):
+                return found.group(1)
+        raise LookupError(f"no confirmation link for {email} at {slug}")
+
+    def _waiting(self, email: str) -> list[str]:
+        engine = create_engine(self.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return list(
+                    connection.execute(
+                        text("SELECT text FROM outgoing_messages WHERE to_address = :to"),
+                        {"to": email},
+                    ).scalars()
+                )
+        finally:
+            engine.dispose()
+
+    def _written(self, email: str) -> Iterator[str]:
+        for path in sorted((self.instance / "outbox").glob("*.eml"), reverse=True):
+            message = BytesParser(policy=default).parsebytes(path.read_bytes())
+            if message["To"] and email in message["To"]:
+                yield message.get_body(("plain",)).get_content()
+
+
+def register_one(base_url: str, slug: str, email: str, mailbox: Mailbox) -> int:
+    """One expert's visit: load the form (session cookie and CSRF token), submit it, land on
+    the page that says an email is on its way, then open the link in that email and
+    confirm. Returns the final status (599:
+    elsewhere)."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     form_url = f"{base_url}/dialogues/{slug}/register"
-    with opener.open(form_url, timeout=60) as response:
-        token = html.unescape(CSRF.search(response.read().decode()).group(1))
     form = {
-        "csrf_token": token,
         "name": email.split("@")[0],
         "email": email,
         "affiliation": "Institute",
@@ -231,15 +270,26 @@ def register_one(base_url: str, slug: str, email: str) -> int:
         "consent_data_processing": "y",
         "consent_chatham_house": "y",
     }
-    data = urllib.parse.urlencode(form).encode()
     try:
-        with opener.open(form_url, data=data, timeout=60) as response:
-            return response.status if "/register/sent" in response.geturl() else 599
+        if "/register/sent" not in _submit(opener, form_url, form).geturl():
+            return 599
+        confirm_url = base_url + mailbox.confirmation_link(email, slug)
+        return _submit(opener, confirm_url, {}).status
     except urllib.error.HTTPError as error:
         return error.code
 
 
-def register_batch(base_url: str, slug: str, emails: list[str]) -> list[int]:
+def _submit(opener: urllib.request.OpenerDirector, url: str, form: dict[str, str]):
+    """GET a form page, then POST `form` to it with the page's CSRF token."""
+    with opener.open(url, timeout=60) as response:
+        token = html.unescape(CSRF.search(response.read().decode()).group(1))
+    data = urllib.parse.urlencode(form | {"csrf_token": token}).encode()
+    with opener.open(url, data=data, timeout=60) as response:
+        response.read()
+        return response
+
+
+def register_batch(base_url: str, slug: str, emails: list[str], mailbox: Mailbox) -> list[int]:
     """A client process firing its registrations all at once, on threads."""
     with ThreadPoolExecutor(max_workers=len(emails)) as pool:
-        return list(pool.map(lambda email: register_one(base_url, slug, email), emails))
+        return list(pool.map(lambda email: register_one(base_url, slug, email, mailbox), emails))

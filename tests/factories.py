@@ -22,7 +22,13 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 from ip4dialogue.people.models import Participant
-from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
+from ip4dialogue.registration.models import (
+    Invitation,
+    LinkPurpose,
+    Registration,
+    RegistrationLink,
+    RegistrationStatus,
+)
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 
@@ -119,7 +125,8 @@ class Factories:
         defaults = {
             "status": RegistrationStatus.CONFIRMED,
             "consent_data_processing_at": datetime.now(UTC),
-            "manage_token_hash": token_hash(),
+            "joined_at": datetime.now(UTC),
+            "links": [RegistrationLink(purpose=LinkPurpose.MANAGE, token_hash=token_hash())],
         }
         fields.setdefault("participant", self.participant())
         fields.setdefault("dialogue", self.dialogue())

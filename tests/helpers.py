@@ -84,6 +84,16 @@ def link_in(message: EmailMessage, path_start: str) -> str:
     return match.group(1)
 
 
+def confirm_from(client: Any, message: EmailMessage) -> str:
+    """Confirm an address with the link a message carries, as the expert would (the page,
+    then its button); returns the path of their private page."""
+    link = link_in(message, "/registrations/confirm/")
+    assert "Confirm my registration" in client.get(link).get_data(as_text=True)
+    response = client.post(link)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.location
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,12 +123,22 @@ def application(email: str, **overrides: Any) -> services.Application:
 
 
 def register(
-    dialogue: Any, email: str, *, code: str | None = None, **overrides: Any
+    dialogue: Any,
+    email: str,
+    *,
+    code: str | None = None,
+    confirm: bool = True,
+    **overrides: Any,
 ) -> services.Outcome:
-    """An expert registers at a dialogue's desk, as the registration form would have them."""
+    """An expert registers at a dialogue's desk, as the registration form would have them,
+    and (unless `confirm` is false) confirms the address from the email; the outcome then
+    carries the private link the confirmation gave."""
     now = utcnow()
     desk = services.desk(dialogue.slug, code, now)
-    return committed(services.register, desk, application(email, **overrides), now)
+    outcome = committed(services.register, desk, application(email, **overrides), now)
+    if confirm and outcome.confirmation:
+        return services.Outcome(token=committed(services.confirm, outcome.confirmation, now))
+    return outcome
 
 
 def release(dialogue: Any, note: str = "") -> Any:

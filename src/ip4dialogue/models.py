@@ -8,7 +8,12 @@ from ip4dialogue.countries.models import Country
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
 from ip4dialogue.jobs.models import OutgoingAttachment, OutgoingMessage
 from ip4dialogue.people.models import Participant
-from ip4dialogue.registration.models import Invitation, Registration, SessionSignup
+from ip4dialogue.registration.models import (
+    Invitation,
+    Registration,
+    RegistrationLink,
+    SessionSignup,
+)
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "Participant",
     "Recommendation",
     "Registration",
+    "RegistrationLink",
     "Report",
     "Room",
     "SessionSignup",

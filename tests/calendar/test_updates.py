@@ -51,7 +51,8 @@ def confirmed(make, organiser, smtp):
 
 
 def test_the_confirmation_carries_an_invitation_for_each_session(confirmed, smtp):
-    [confirmation] = smtp.received
+    [asked, confirmation] = smtp.received
+    assert calendar_parts(asked) == []  # nothing before the address is confirmed
     parts = calendar_parts(confirmation)
     assert [kind for kind, _ in parts] == ["text/calendar;method=REQUEST"]  # not the breakout
     [(_, invite)] = parts
@@ -66,11 +67,11 @@ def test_edits_reach_nobody_until_released_then_one_message_per_person(confirmed
     committed(agenda.move_item, opening, date(2027, 5, 11), time(11), 0, organiser)
     committed(agenda.apply_item_changes, opening, {"title": "Opening, renamed"}, organiser)
     assert calendar.pending_updates(confirmed.id) == []
-    assert len(smtp.received) == 1  # the confirmation
+    assert len(smtp.received) == 2  # the request to confirm the address, the confirmation
 
     release(confirmed, "The opening moves to 11:00.")
 
-    [update] = smtp.received[1:]
+    [update] = smtp.received[2:]
     assert update["Subject"] == "Calendar update: Seoul"
     assert "release 2" in text_body(update)
     assert "The opening moves to 11:00." in text_body(update)
@@ -89,11 +90,11 @@ def test_organisers_who_send_updates_themselves_are_asked_first(confirmed, organ
     opening = confirmed.items[0]
     committed(agenda.move_item, opening, date(2027, 5, 11), time(10), 0, organiser)
     release(confirmed)
-    assert len(smtp.received) == 1
+    assert len(smtp.received) == 2
     [due] = calendar.pending_updates(confirmed.id)
     assert [item.title for item in due.requests] == ["Opening"]
     committed(calendar.send_updates, confirmed.id)
-    assert len(smtp.received) == 2
+    assert len(smtp.received) == 3
     assert calendar.pending_updates(confirmed.id) == []
 
 

@@ -12,14 +12,16 @@ from ip4dialogue.registration.models import (
     Decision,
     Invitation,
     InvitationState,
+    LinkPurpose,
     Registration,
+    RegistrationLink,
     RegistrationStatus,
     SessionSignup,
     SignupStatus,
 )
 from ip4dialogue.rules import RuleViolation
 
-PENDING, CONFIRMED, WAITLISTED, DECLINED, CANCELLED = RegistrationStatus
+UNCONFIRMED, PENDING, CONFIRMED, WAITLISTED, DECLINED, CANCELLED = RegistrationStatus
 
 
 def registration_in(status: RegistrationStatus, position: int | None = None) -> Registration:
@@ -140,10 +142,11 @@ def test_two_people_cannot_hold_the_same_place_on_a_waitlist(make):
         )
 
 
-def test_manage_tokens_are_stored_as_unique_hashes(make):
+def test_link_tokens_are_stored_as_unique_hashes(make):
     first = make.registration()
+    taken = first.links[0].token_hash
     with pytest.raises(IntegrityError):
-        make.registration(manage_token_hash=first.manage_token_hash)
+        make.registration(links=[RegistrationLink(purpose=LinkPurpose.MANAGE, token_hash=taken)])
 
 
 def test_deleting_a_participant_removes_their_registrations(make):

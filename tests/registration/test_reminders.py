@@ -141,7 +141,7 @@ def arrived(email: str, when) -> None:
     registration = db.session.scalars(
         select(Registration).join(Registration.participant).where(Participant.email == email)
     ).one()
-    registration.created_at = when
+    registration.created_at = registration.joined_at = when
     db.session.commit()
 
 

@@ -11,7 +11,7 @@ from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
 from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
-from tests.helpers import link_in, outbox, release, visible_text
+from tests.helpers import confirm_from, link_in, outbox, release, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -47,26 +47,54 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_an_expert_registers_and_finds_their_page_through_the_email(app, client, dialogue):
+def register_by_form(client, app, **changes: str) -> str:
+    """Register with the form, and confirm the address from the email: the path of the
+    expert's private page."""
+    response = client.post("/dialogues/seoul/register", data=FORM | changes)
+    assert response.location.startswith("/dialogues/seoul/register/sent"), response.text
+    return confirm_from(client, outbox(app)[-1])
+
+
+def test_an_expert_registers_confirms_the_address_and_finds_their_page(app, client, dialogue):
     response = client.post("/dialogues/seoul/register", data=FORM)
     assert response.status_code == 302
     assert response.location.startswith("/dialogues/seoul/register/sent")
-    assert "Check your email" in client.get(response.location).get_data(as_text=True)
+    sent = visible_text(client.get(response.location).get_data(as_text=True))
+    assert "Open it within 48 hours to confirm your address" in sent
 
-    [email] = outbox(app)
-    assert email["Subject"] == "Your place at Seoul Dialogue is confirmed"
-    page = visible_text(client.get(link_in(email, "/registrations/")).get_data(as_text=True))
+    [asking] = outbox(app)
+    assert asking["Subject"] == "Confirm your registration for Seoul Dialogue"
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.status == RegistrationStatus.UNCONFIRMED
+    assert registration.participant.affiliation == ""  # nothing is theirs until confirmed
+    link = link_in(asking, "/registrations/confirm/")
+    assert "Confirm my registration" in client.get(link).get_data(as_text=True)
+    assert db.session.scalars(select(Registration)).one().status == RegistrationStatus.UNCONFIRMED
+
+    page_path = client.post(link).location
+    page = visible_text(client.get(page_path).get_data(as_text=True))
     assert "Your registration, Dr Kim" in page
     assert "Status: Confirmed" in page
+    assert outbox(app)[-1]["Subject"] == "Your place at Seoul Dialogue is confirmed"
+    assert link_in(outbox(app)[-1], "/registrations/") == page_path
+    again = client.post(link)
+    assert again.status_code == 404
+    assert "expired or was used already" in again.get_data(as_text=True)
 
 
-def test_registering_again_looks_exactly_the_same(app, client, dialogue):
+def test_registering_again_looks_exactly_the_same_and_breaks_no_link(app, client, dialogue):
     first = client.post("/dialogues/seoul/register", data=FORM)
-    second = client.post("/dialogues/seoul/register", data=FORM | {"name": "Impostor"})
+    sent = client.get(first.location).data
+    kim_page = confirm_from(client, outbox(app)[-1])
+    stranger = app.test_client()
+    second = stranger.post("/dialogues/seoul/register", data=FORM | {"name": "Impostor"})
     assert first.location == second.location
-    assert client.get(first.location).data == client.get(second.location).data
+    assert stranger.get(second.location).data == sent
     assert outbox(app)[-1]["Subject"] == "Your link to your registration for Seoul Dialogue"
     assert count(Registration) == 1
+    assert client.get(kim_page).status_code == 200  # her link still works
+    assert client.get(kim_page + "/schedule.ics").status_code == 200
+    assert client.get(link_in(outbox(app)[-1], "/registrations/")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -161,13 +189,8 @@ def test_a_declined_invitation_can_be_re_sent_from_the_list(app, organiser_clien
     assert [m["Subject"] for m in outbox(app)] == [f"Invitation: {private.title}"] * 2
 
 
-def manage_link(app) -> str:
-    return link_in(outbox(app)[-1], "/registrations/")
-
-
 def test_the_private_page_edits_details_and_refuses_bad_ones(app, client, dialogue):
-    client.post("/dialogues/seoul/register", data=FORM)
-    link = manage_link(app)
+    link = register_by_form(client, app)
     edited = FORM | {"affiliation": "New Institute", "dietary_needs": "Vegetarian"}
     assert client.post(link, data=edited).status_code == 302
     assert 'value="New Institute"' in client.get(link).get_data(as_text=True)
@@ -178,17 +201,14 @@ def test_the_private_page_edits_details_and_refuses_bad_ones(app, client, dialog
 
 
 def test_cancelling_on_the_page_hands_the_seat_to_the_waitlist(app, client, dialogue):
-    client.post("/dialogues/seoul/register", data=FORM)
-    kim_link = manage_link(app)
-    client.post(
-        "/dialogues/seoul/register", data=FORM | {"email": "lee@example.org", "name": "Mr Lee"}
-    )
+    kim_link = register_by_form(client, app)
+    register_by_form(client, app, email="lee@example.org", name="Mr Lee")
     assert outbox(app)[-1]["Subject"] == "You are on the waitlist for Seoul Dialogue"
 
     asked = visible_text(client.get(kim_link + "/cancel").get_data(as_text=True))
     assert "Your seat goes to the next person on the waitlist, who is emailed." in asked
     assert "Status: Confirmed" in visible_text(client.get(kim_link).get_data(as_text=True))
-    assert len(outbox(app)) == 2
+    assert len(outbox(app)) == 4
 
     client.post(kim_link + "/cancel")
 
@@ -206,18 +226,14 @@ def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make
         dialogue, title="Breakout A", kind=ItemKind.BREAKOUT, capacity=1, signup_required=True
     )
     release(dialogue)
-    client.post("/dialogues/seoul/register", data=FORM | {"breakouts": str(breakout.id)})
-    client.post(
-        "/dialogues/seoul/register",
-        data=FORM | {"email": "lee@example.org", "breakouts": str(breakout.id)},
-    )
-    page = visible_text(client.get(manage_link(app)).get_data(as_text=True))
+    register_by_form(client, app, breakouts=str(breakout.id))
+    lee = register_by_form(client, app, email="lee@example.org", breakouts=str(breakout.id))
+    page = visible_text(client.get(lee).get_data(as_text=True))
     assert "Breakout A: waiting for a seat" in page
 
 
 def test_erasing_on_the_page_leaves_no_working_link(app, client, dialogue):
-    client.post("/dialogues/seoul/register", data=FORM)
-    link = manage_link(app)
+    link = register_by_form(client, app)
     asked = visible_text(client.get(link + "/erase").get_data(as_text=True))
     assert "Your seat becomes free for someone else." in asked
     assert "This cannot be undone." in asked
@@ -331,8 +347,7 @@ def test_raising_the_capacity_on_the_form_seats_the_waitlist(app, organiser_clie
 
 def test_organisers_can_replace_a_private_link(app, client, organiser_client, dialogue):
     anonymous = app.test_client()
-    anonymous.post("/dialogues/seoul/register", data=FORM)
-    old_link = link_in(outbox(app)[-1], "/registrations/")
+    old_link = register_by_form(anonymous, app)
     registration = db.session.scalars(select(Registration)).one()
     organiser_client.post(
         f"/organise/dialogues/{dialogue.id}/registrations/{registration.id}/relink"

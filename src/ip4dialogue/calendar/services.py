@@ -30,8 +30,8 @@ from ip4dialogue.registration.models import (
     SessionSignup,
     SignupStatus,
 )
+from ip4dialogue.registration.queries import holding
 from ip4dialogue.templating import external_url
-from ip4dialogue.tokens import digest
 
 
 def schedule_version(token: str) -> Version | None:
@@ -57,7 +57,7 @@ def schedule_version(token: str) -> Version | None:
             released_at,
         )
         .join(Registration.dialogue)
-        .where(Registration.manage_token_hash == digest(token))
+        .where(holding(token))
     ).first()
     if row is None:
         return None

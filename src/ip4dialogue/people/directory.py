@@ -3,9 +3,13 @@
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
+
+# The databases' own "insert unless the key exists" (ON CONFLICT DO NOTHING).
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def person_with_email(address: str) -> Participant | None:
@@ -14,11 +18,18 @@ def person_with_email(address: str) -> Participant | None:
 
 
 def person_for(address: str, name: str, affiliation: str = "") -> Participant:
-    """The person with this address, or a new one with these details, added to the session."""
-    person = person_with_email(address)
-    if person is None:
-        person = Participant(email=address, name=name.strip(), affiliation=affiliation.strip())
-        db.session.add(person)
+    """The person with this address, or a new one with these details. Two requests may add
+    the same new address at once (one person registering for two dialogues): the insert
+    leaves the conflict to the database, which makes the later one wait for the first and
+    then find its row, instead of failing on the unique address."""
+    if (person := person_with_email(address)) is None:
+        insert = _INSERTS[db.session.get_bind().dialect.name]
+        db.session.execute(
+            insert(Participant)
+            .values(email=address, name=name.strip(), affiliation=affiliation.strip())
+            .on_conflict_do_nothing(index_elements=["email"])
+        )
+        person = db.session.scalars(select(Participant).where(Participant.email == address)).one()
     return person
 
 

@@ -8,6 +8,7 @@ changes through signals: `person_changed` when what the public may see of them c
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +64,29 @@ class Profile:
     expertise: list[Theme] = field(default_factory=list)
     consent_to_be_listed: bool = False
 
+    def record(self) -> dict[str, Any]:
+        """The profile as JSON, kept until the person proves the address is theirs."""
+        fields = {name: getattr(self, name) for name in _RECORDED}
+        return fields | {"expertise": [theme.id for theme in self.expertise]}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], expertise: list[Theme]) -> "Profile":
+        """The profile a record keeps, with its themes of expertise (loaded by the caller)."""
+        fields = {name: record.get(name) for name in _RECORDED}
+        sector = Sector(fields["sector"]) if fields["sector"] else None
+        return cls(**fields | {"sector": sector, "expertise": expertise})
+
+
+_RECORDED = (
+    "name",
+    "affiliation",
+    "position",
+    "country_code",
+    "sector",
+    "home_timezone",
+    "consent_to_be_listed",
+)
+
 
 class Participant(db.Model):
     """An expert. Erasure clears the personal fields and keeps the row for anonymous counts."""
@@ -84,6 +108,9 @@ class Participant(db.Model):
     home_timezone: Mapped[str | None] = mapped_column(String(64))
     consent_to_be_listed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person first proved the address is theirs (a confirmation link, an
+    # invitation code); until then, anyone may have typed it.
+    address_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     country: Mapped[Country | None] = relationship()
@@ -95,6 +122,9 @@ class Participant(db.Model):
     def display_name(self) -> str:
         """The name to show organisers; an erased person is named as such."""
         return ERASED if self.erased_at else self.name
+
+    def confirm_address(self, now: datetime) -> None:
+        self.address_confirmed_at = self.address_confirmed_at or now
 
     def _public_face(self) -> tuple[str, str, bool]:
         return self.name, self.affiliation, self.consent_to_be_listed
@@ -123,7 +153,7 @@ class Participant(db.Model):
         self.expertise = []
         self.erased_at = utcnow()
         self.name = self.affiliation = self.position = ""
-        self.email = self.home_timezone = None
+        self.email = self.home_timezone = self.address_confirmed_at = None
         self.consent_to_be_listed = False
 
     def __repr__(self) -> str:

@@ -1,13 +1,16 @@
 """The emails experts receive, composed from templates and queued to go after commit."""
 
+from datetime import timedelta
+
 from ip4dialogue import mail, signals
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
-from ip4dialogue.registration.models import Invitation, Registration
+from ip4dialogue.registration.models import CONFIRMATION_LIFETIME, Invitation, Registration
 from ip4dialogue.templating import external_url
 
 SUBJECTS = {
+    "confirm_address": "Confirm your registration for {title}",
     "received": "We have your registration for {title}",
     "confirmed": "Your place at {title} is confirmed",
     "waitlisted": "You are on the waitlist for {title}",
@@ -17,6 +20,7 @@ SUBJECTS = {
     "cancelled": "Your registration for {title} is cancelled",
     "manage_link": "Your link to your registration for {title}",
     "new_link": "A new private link to your registration for {title}",
+    "link_replaced": "Your private link for {title} is replaced",
     "breakout_confirmed": "You have a seat in a break-out at {title}",
 }
 
@@ -25,13 +29,9 @@ def manage_url(token: str) -> str:
     return external_url("registration.manage", token=token)
 
 
-def send_to_registrant(kind: str, registration: Registration, token: str | None = None) -> None:
-    """Queue one of the registration emails. `token`, when known (it is only ever held in
-    memory), puts the private link in the message."""
+def _to_registrant(kind: str, registration: Registration, **context: object) -> mail.Message:
     participant, dialogue = registration.participant, registration.dialogue
-    if participant.email is None:  # erased: nobody left to write to
-        return
-    message = mail.compose(
+    return mail.compose(
         participant.name,
         participant.email,
         SUBJECTS[kind].format(title=dialogue.title),
@@ -39,16 +39,36 @@ def send_to_registrant(kind: str, registration: Registration, token: str | None 
         participant=participant,
         dialogue=dialogue,
         registration=registration,
-        manage_url=manage_url(token) if token else None,
         programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+        **context,
     )
+
+
+def send_to_registrant(kind: str, registration: Registration, token: str | None = None) -> None:
+    """Queue one of the registration emails. `token`, when known (it is only ever held in
+    memory), puts the private link in the message."""
+    if registration.participant.email is None:  # erased: nobody left to write to
+        return
+    message = _to_registrant(kind, registration, manage_url=manage_url(token) if token else None)
     # Whatever the news, listeners may add to it: the calendar area attaches what the
     # participant's calendar is owed (invitations for a seat, cancellations for the rest).
     signals.registrant_notified.send(registration, message=message)
-    outbox.queue(db.session, message, dialogue_id=dialogue.id)
+    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
+
+
+def send_confirmation(registration: Registration, token: str) -> None:
+    """Queue the message that asks to confirm the address, with the link that does."""
+    message = _to_registrant(
+        "confirm_address",
+        registration,
+        confirm_url=external_url("registration.confirm", token=token),
+        hours=CONFIRMATION_LIFETIME // timedelta(hours=1),
+    )
+    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
 
 
 INVITATION_SUBJECTS = {
+    "confirm_address": "Confirm your registration for {title}",
     "invitation": "Invitation: {title}",
     "invitation_reminder": "Reminder: your invitation to {title}",
     "closing_soon": "Registration for {title} closes soon",

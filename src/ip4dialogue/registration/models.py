@@ -7,8 +7,17 @@ codes) are stored only as SHA-256 digests: a leaked database lets nobody act as 
 
 import enum
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
@@ -18,6 +27,8 @@ from ip4dialogue.people.models import Participant
 from ip4dialogue.rules import RuleViolation
 
 TOKEN_HASH_LENGTH = 64  # hex SHA-256
+# A confirmation link works for this long; a registration left unconfirmed is then deleted.
+CONFIRMATION_LIFETIME = timedelta(hours=48)
 
 
 class Decision(enum.StrEnum):
@@ -30,6 +41,7 @@ class Decision(enum.StrEnum):
 
 
 class RegistrationStatus(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # the address is not confirmed yet: no seat, no review
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
@@ -52,9 +64,10 @@ class RegistrationStatus(enum.StrEnum):
         return _DECISIONS[self]
 
 
-_PENDING, _CONFIRMED, _WAITLISTED, _DECLINED, _CANCELLED = RegistrationStatus
+_UNCONFIRMED, _PENDING, _CONFIRMED, _WAITLISTED, _DECLINED, _CANCELLED = RegistrationStatus
 _ACTIVE = frozenset({_PENDING, _CONFIRMED, _WAITLISTED})
 _MOVES = {
+    _UNCONFIRMED: frozenset({_PENDING, _CONFIRMED, _WAITLISTED, _CANCELLED}),
     _PENDING: frozenset({_CONFIRMED, _WAITLISTED, _DECLINED, _CANCELLED}),
     _CONFIRMED: frozenset({_WAITLISTED, _DECLINED, _CANCELLED}),
     _WAITLISTED: frozenset({_CONFIRMED, _DECLINED, _CANCELLED}),
@@ -62,6 +75,7 @@ _MOVES = {
     _CANCELLED: frozenset(),
 }
 _DECISIONS = {
+    _UNCONFIRMED: (),
     _PENDING: (Decision.APPROVE, Decision.WAITLIST, Decision.DECLINE),
     _CONFIRMED: (Decision.WAITLIST, Decision.DECLINE),
     _WAITLISTED: (Decision.PROMOTE, Decision.DECLINE),
@@ -118,8 +132,12 @@ class Registration(db.Model):
     consent_chatham_house_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     access_needs: Mapped[str] = mapped_column(Text, default="")
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
-    manage_token_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
+    # What someone who has not proven the address told about the person: it becomes theirs
+    # only when the address is confirmed, so that no stranger can rewrite a person.
+    submitted_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the address was confirmed (or proven by an invitation) and it joined the dialogue.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship()
@@ -128,10 +146,39 @@ class Registration(db.Model):
     signups: Mapped[list["SessionSignup"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
     )
+    links: Mapped[list["RegistrationLink"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def seated(self) -> bool:
         return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.status == RegistrationStatus.UNCONFIRMED
+
+    def add_link(
+        self, purpose: "LinkPurpose", token_hash: str, expires_at: datetime | None = None
+    ) -> None:
+        link = RegistrationLink(purpose=purpose, token_hash=token_hash, expires_at=expires_at)
+        self.links.append(link)
+
+    def revoke_links(self, purpose: "LinkPurpose | None" = None) -> None:
+        """No link of this purpose (of any, for None) opens the registration any more."""
+        self.links = [
+            link for link in self.links if purpose is not None and link.purpose != purpose
+        ]
+
+    def join(self) -> None:
+        """The address is proven: the confirmation links are spent. The time is taken now,
+        under the seat lock, so that it follows the order in which people joined."""
+        self.joined_at, self.submitted_profile = utcnow(), None
+        self.revoke_links(LinkPurpose.CONFIRM)
+
+    def submit(self) -> None:
+        """Up for the organisers' review, the address confirmed."""
+        self._move(RegistrationStatus.PENDING)
 
     def confirm(self) -> None:
         """A seat in the dialogue."""
@@ -160,6 +207,29 @@ class Registration(db.Model):
             raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
         self.status, self.waitlist_position = status, position
         self.status_changed_at = utcnow()
+
+
+class LinkPurpose(enum.StrEnum):
+    MANAGE = "manage"  # the private page and personal calendar: works until replaced
+    CONFIRM = "confirm"  # confirms the address: once, before it expires
+
+
+class RegistrationLink(db.Model):
+    """A private link to a registration, kept as the digest of its token. A registration may
+    have several that work: sending a new one never breaks one its holder keeps."""
+
+    __tablename__ = "registration_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose))
+    token_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration] = relationship(back_populates="links")
 
 
 _SIGNUP_MOVES = {

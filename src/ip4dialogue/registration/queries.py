@@ -1,23 +1,44 @@
 """Finding registrations, for this area's pages and for the calendar's personal schedules."""
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
-from ip4dialogue.registration.models import Registration, SessionSignup
+from ip4dialogue.registration.models import (
+    LinkPurpose,
+    Registration,
+    RegistrationLink,
+    SessionSignup,
+)
 from ip4dialogue.tokens import digest
 
 
+def holding(token: str, purpose: LinkPurpose = LinkPurpose.MANAGE) -> ColumnElement[bool]:
+    """Where a registration is the one a link of `purpose` with this token opens. Only the
+    digest is compared, so neither timing nor a leaked database reveals a working token."""
+    return Registration.links.any(
+        (RegistrationLink.token_hash == digest(token)) & (RegistrationLink.purpose == purpose)
+    )
+
+
+def link_by_token(token: str, purpose: LinkPurpose) -> RegistrationLink | None:
+    if not token or len(token) > 100:
+        return None
+    query = select(RegistrationLink).where(
+        RegistrationLink.token_hash == digest(token), RegistrationLink.purpose == purpose
+    )
+    return db.session.scalars(query).one_or_none()
+
+
 def registration_by_token(token: str) -> Registration | None:
-    """The registration behind a private link, with its person, its dialogue and its sign-ups.
-    Only the digest is compared, so neither timing nor a leaked database reveals a working
-    token."""
+    """The registration behind a private link, with its person, its dialogue and its
+    sign-ups."""
     if not token or len(token) > 100:
         return None
     query = (
         select(Registration)
-        .where(Registration.manage_token_hash == digest(token))
+        .where(holding(token))
         .options(
             joinedload(Registration.participant).selectinload(Participant.expertise),
             joinedload(Registration.dialogue),

@@ -141,12 +141,12 @@ def digest_pending(now: datetime) -> int:
             Dialogue.pending_digest.is_(True),
             Dialogue.contact_email != "",
             or_(last.is_(None), last <= now - DIGEST_EVERY),
-            or_(last.is_(None), Registration.created_at > last),
-            Registration.created_at <= cutoff,
+            or_(last.is_(None), Registration.joined_at > last),
+            Registration.joined_at <= cutoff,
             Registration.status == RegistrationStatus.PENDING,
         )
         .options(contains_eager(Registration.dialogue), joinedload(Registration.participant))
-        .order_by(Registration.dialogue_id, Registration.created_at)
+        .order_by(Registration.dialogue_id, Registration.joined_at)
     ).all()
     sent = 0
     for dialogue, arrivals in groupby(new, key=lambda registration: registration.dialogue):
@@ -154,6 +154,12 @@ def digest_pending(now: datetime) -> int:
         dialogue.pending_digest_at = cutoff
         sent += 1
     return sent
+
+
+@chore("registration.unconfirmed-purge")
+def purge_unconfirmed(now: datetime) -> int:
+    """Registrations whose address nobody confirmed in time go, with what they held."""
+    return services.purge_unconfirmed(now)
 
 
 def _send_digest(dialogue: Dialogue, arrivals: list[Registration], now: datetime) -> None:

@@ -39,6 +39,8 @@ def _filtered(dialogue: Dialogue, filters: Filters):
     )
     if filters.status in set(RegistrationStatus):
         query = query.where(Registration.status == RegistrationStatus(filters.status))
+    else:  # anyone may type any address: it is a registration once someone confirmed it
+        query = query.where(Registration.status != RegistrationStatus.UNCONFIRMED)
     if filters.group in set(CountryGroup):
         query = query.where(Country.group == CountryGroup(filters.group))
     if filters.country:

@@ -29,17 +29,22 @@ from ip4dialogue.dialogues.queries import released_agenda, released_breakouts, v
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
-from ip4dialogue.people.directory import person_with_email
+from ip4dialogue.people.directory import person_for
 from ip4dialogue.people.models import Participant, Profile
 from ip4dialogue.registration import emails, seating
 from ip4dialogue.registration.models import (
+    CONFIRMATION_LIFETIME,
     Decision,
     Invitation,
+    LinkPurpose,
     Registration,
+    RegistrationLink,
     RegistrationStatus,
     SessionSignup,
     SignupStatus,
 )
+from ip4dialogue.registration.queries import link_by_token
+from ip4dialogue.report.queries import themes_with_ids
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.tokens import digest, new_secret
 
@@ -48,8 +53,23 @@ if TYPE_CHECKING:
 
 
 def issue_token(registration: Registration) -> str:
-    """A fresh private link for a registration; earlier links stop working."""
-    token, registration.manage_token_hash = new_secret()
+    """A further private link to a registration; the links its holder has keep working, so
+    nobody who types their address into the form can break them."""
+    token, token_hash = new_secret()
+    registration.add_link(LinkPurpose.MANAGE, token_hash)
+    return token
+
+
+def replace_links(registration: Registration) -> str:
+    """One new private link instead of all the others, which stop working: for a link that
+    was lost or seen by someone else."""
+    registration.revoke_links(LinkPurpose.MANAGE)
+    return issue_token(registration)
+
+
+def _confirmation_token(registration: Registration, now: datetime) -> str:
+    token, token_hash = new_secret()
+    registration.add_link(LinkPurpose.CONFIRM, token_hash, now + CONFIRMATION_LIFETIME)
     return token
 
 
@@ -78,6 +98,18 @@ def seat_those_waiting(dialogue: Dialogue) -> seating.Seated:
 def seats_left(dialogue: Dialogue) -> int | None:
     """Free seats, or None when the dialogue has no limit."""
     return seating.dialogue_pool(dialogue).free()
+
+
+def availability(free: int | None, capacity: int | None) -> str:
+    """Seats as the public sees them: coarse, so that nobody can follow the count to tell
+    one person's registration."""
+    if free is None or capacity is None:
+        return ""
+    if free == 0:
+        return "full: you would join the waitlist"
+    if free <= max(2, capacity // 10):
+        return "few seats left"
+    return "seats available"
 
 
 @dataclass(frozen=True)
@@ -160,9 +192,12 @@ class Application:
 @dataclass
 class Outcome:
     """`token` is set when the applicant may go straight to their page: they proved they own
-    the address with an invitation code. Otherwise they are told to check their email."""
+    the address with an invitation code. Otherwise they are told to check their email, and
+    `confirmation` holds the token the email carries to confirm the address, for the mail
+    only (a page that showed it would prove nothing)."""
 
     token: str | None
+    confirmation: str | None = None
 
 
 def window_problem(dialogue: Dialogue, now: datetime) -> str | None:
@@ -271,9 +306,7 @@ def _likely_seated(dialogue: Dialogue) -> bool:
     )
 
 
-def _registration_of(person: Participant | None, dialogue: Dialogue) -> Registration | None:
-    if person is None:
-        return None
+def _registration_of(person: Participant, dialogue: Dialogue) -> Registration | None:
     return db.session.scalars(
         select(Registration).where(
             Registration.participant_id == person.id, Registration.dialogue_id == dialogue.id
@@ -282,10 +315,12 @@ def _registration_of(person: Participant | None, dialogue: Dialogue) -> Registra
 
 
 def register(desk: Desk, application: Application, now: datetime) -> Outcome:
-    """Register an expert at a desk, or, when the address is registered already, send its
-    owner their link again: the answer looks the same either way, so nobody learns who is
-    registered. Everything is checked before the seat lock; under it, who is who is read
-    afresh and the seat decided."""
+    """Register an expert at a desk. With an invitation code, which proves the address, the
+    registration joins the dialogue at once; otherwise it holds nothing until the address is
+    confirmed from the email (`confirm`). An address registered already is sent a link
+    instead: the answer looks the same either way, so nobody learns who is registered.
+    The person is found or added, and everything checked, before the seat lock; under it,
+    their registration is looked for afresh."""
     dialogue, invitation = desk.dialogue, desk.invitation
     if desk.closed:
         raise RuleViolation(None, desk.closed)
@@ -297,49 +332,151 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     _check_consents(dialogue, application)
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
     profile = application.details.profile
-    if _likely_seated(dialogue):
+    if invitation is not None and _likely_seated(dialogue):
         released_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
+
+    participant = person_for(email, profile.name)
+    if invitation is not None:  # the code proves the address: the details are theirs
+        participant.describe(profile)
 
     seating.lock(dialogue)
     _still_open(desk, now)
-    participant = person_with_email(email)
     if existing := _registration_of(participant, dialogue):
-        emails.send_to_registrant("manage_link", existing, issue_token(existing))
+        _remind_holder(existing, now)
         return Outcome(token=None)
-    if participant is None:
-        participant = Participant(email=email, name=profile.name)
-        db.session.add(participant)
-    if participant.id is None or invitation is not None:  # a code proves who they are
-        participant.describe(profile)
-    token, token_hash = new_secret()
     registration = Registration(
         participant=participant,
         dialogue=dialogue,
         invitation=invitation,
-        status=RegistrationStatus.PENDING,
-        manage_token_hash=token_hash,
+        status=RegistrationStatus.UNCONFIRMED,
         consent_data_processing_at=now,
         consent_chatham_house_at=now if application.consent_chatham_house else None,
         access_needs=application.details.access_needs.strip(),
         dietary_needs=application.details.dietary_needs.strip(),
         signups=[],
+        links=[],
     )
     db.session.add(registration)
-    if invitation is not None:
-        invitation.accept(now)
-    if dialogue.registration_mode == RegistrationMode.APPROVAL:
-        kind = "received"
+    if invitation is None:
+        registration.submitted_profile = profile.record()
+        for item in chosen:  # wishes, placed in the order of confirmation
+            registration.signups.append(SessionSignup(item=item, status=SignupStatus.CANCELLED))
         db.session.flush()
+        confirmation = _confirmation_token(registration, now)
+        emails.send_confirmation(registration, confirmation)
+        return Outcome(token=None, confirmation=confirmation)
+    invitation.accept(now)
+    token = issue_token(registration)
+    emails.send_to_registrant(_join(registration, chosen, now), registration, token)
+    return Outcome(token=token)
+
+
+def _remind_holder(registration: Registration, now: datetime) -> None:
+    """Someone typed a registered address: its holder is sent a further link (to confirm,
+    if they have not yet), and every link they hold goes on working."""
+    if registration.unconfirmed:
+        emails.send_confirmation(registration, _confirmation_token(registration, now))
     else:
-        seated = seating.admit(seating.dialogue_pool(dialogue), registration)
+        emails.send_to_registrant("manage_link", registration, issue_token(registration))
+
+
+def _join(registration: Registration, breakouts: Iterable[AgendaItem], now: datetime) -> str:
+    """The address proven, the registration joins the dialogue: for review, or a seat while
+    seats last, else the end of the line; then its break-outs. Returns the news to send."""
+    registration.participant.confirm_address(now)
+    registration.join()
+    if registration.dialogue.registration_mode == RegistrationMode.APPROVAL:
+        registration.submit()
+        db.session.flush()
+        kind = "received"
+    else:
+        seated = seating.admit(seating.dialogue_pool(registration.dialogue), registration)
         kind = "confirmed" if seated else "waitlisted"
-    for item in chosen:
+    for item in breakouts:
         seating.join_breakout(registration, item)
-    emails.send_to_registrant(kind, registration, token)
-    return Outcome(token=token if invitation is not None else None)
+    return kind
+
+
+EXPIRED_CONFIRMATION = (
+    "This confirmation link has expired or was used already. If your registration is "
+    "confirmed, the link to it is in the email that said so; otherwise, register again."
+)
+
+
+def confirmation(token: str, now: datetime) -> Registration:
+    """The unconfirmed registration a confirmation link opens, while the link works."""
+    link = link_by_token(token, LinkPurpose.CONFIRM)
+    if link is None or link.expires_at is None or link.expires_at <= now:
+        raise RuleViolation(None, EXPIRED_CONFIRMATION)
+    return link.registration
+
+
+def confirm(token: str, now: datetime) -> str:
+    """Confirm an address from the emailed link: the registration joins the dialogue, in the
+    order of confirmation, and is sent its private link, which is returned."""
+    registration = confirmation(token, now)
+    dialogue = registration.dialogue
+    _adopt_submitted_profile(registration)
+    released_agenda(dialogue)  # for the calendar the news carries: read before the lock
+    taking = {item.id for item in seating.open_breakouts(dialogue)}
+    seating.lock_registration(registration)
+    if not registration.unconfirmed:
+        raise RuleViolation(None, EXPIRED_CONFIRMATION)
+    if dialogue.status != DialogueStatus.PUBLISHED:  # the link outlives a closing date
+        raise RuleViolation(None, "Registration is not open for this dialogue.")
+    wishes = [signup.item for signup in registration.signups if signup.item_id in taking]
+    token = issue_token(registration)
+    emails.send_to_registrant(_join(registration, wishes, now), registration, token)
+    return token
+
+
+def _adopt_submitted_profile(registration: Registration) -> None:
+    """The details given with the registration become the person's, unless someone proved
+    the address before (and keeps the details they gave)."""
+    person, submitted = registration.participant, registration.submitted_profile
+    if submitted is not None and person.address_confirmed_at is None:
+        expertise = themes_with_ids(submitted.get("expertise", []))
+        person.describe(Profile.from_record(submitted, expertise))
+
+
+def purge_unconfirmed(now: datetime) -> int:
+    """Delete the registrations nobody confirmed in time, and the people who were only
+    ever the address typed into them. Returns how many registrations went."""
+    live = select(RegistrationLink.id).where(
+        RegistrationLink.registration_id == Registration.id,
+        RegistrationLink.purpose == LinkPurpose.CONFIRM,
+        RegistrationLink.expires_at > now,
+    )
+    stale = db.session.scalars(
+        select(Registration)
+        .where(Registration.status == RegistrationStatus.UNCONFIRMED, ~live.exists())
+        .options(selectinload(Registration.participant))
+    ).all()
+    people = {registration.participant for registration in stale}
+    for registration in stale:
+        db.session.delete(registration)
+    db.session.flush()
+    for person in people:
+        if person.address_confirmed_at is None and not _taking_part(person):
+            db.session.delete(person)
+    return len(stale)
+
+
+def _taking_part(person: Participant) -> bool:
+    """Registered for any dialogue, or with a role on an agenda."""
+    registered = select(Registration.id).where(Registration.participant_id == person.id)
+    speaking = select(AgendaRole.id).where(AgendaRole.participant_id == person.id)
+    return any(db.session.scalar(select(query.exists())) for query in (registered, speaking))
 
 
 # The participant's own page
+
+
+def replace_own_link(registration: Registration) -> str:
+    """The holder replaces their link from their page; the new one is mailed to them too."""
+    token = replace_links(registration)
+    emails.send_to_registrant("link_replaced", registration, token)
+    return token
 
 
 def update_details(registration: Registration, details: Details) -> None:
@@ -424,7 +561,7 @@ def withdraw_erased(person: Participant) -> None:
             seating.lock_registration(registration)
             _withdraw(registration)  # of a dialogue that is over, the record stays, anonymous
         registration.forget_needs()
-        issue_token(registration)  # no link works any more
+        registration.revoke_links()  # no link works any more
     sent_to_them = select(Invitation).where(Invitation.email == person.email)
     for invitation in db.session.scalars(sent_to_them):
         invitation.forget()
@@ -484,8 +621,10 @@ def _seat_or_queue(registration: Registration, decision: Decision, dialogue: Dia
 
 
 def send_new_link(registration: Registration, organiser: "Organiser | None") -> None:
-    """Replace a private link an expert lost or exposed: the old one stops working."""
-    emails.send_to_registrant("new_link", registration, issue_token(registration))
+    """Replace a private link an expert lost or exposed: the old ones stop working."""
+    if registration.unconfirmed:
+        raise RuleViolation(None, "Nobody has confirmed this address yet: there is no link.")
+    emails.send_to_registrant("new_link", registration, replace_links(registration))
     record(
         "registration.new_link",
         registration,
@@ -506,7 +645,7 @@ def purge(before: date) -> int:
     ).all()
     for registration in old:
         registration.forget_needs()
-        issue_token(registration)
+        registration.revoke_links()
     staying = _taking_part_later(before)
     for person in {registration.participant for registration in old}:
         if person.id not in staying:

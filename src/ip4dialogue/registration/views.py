@@ -1,5 +1,7 @@
 """Experts' pages: register, and their own private page reached by the emailed link."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -19,7 +21,11 @@ from ip4dialogue.registration.forms import (
     ParticipantDetailsForm,
     RegistrationForm,
 )
-from ip4dialogue.registration.models import Registration, RegistrationStatus
+from ip4dialogue.registration.models import (
+    CONFIRMATION_LIFETIME,
+    Registration,
+    RegistrationStatus,
+)
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
@@ -35,13 +41,11 @@ def _registration_or_404(token: str) -> Registration:
     return registration_by_token(token) or abort(404)
 
 
-def breakout_label(item: ReleasedItem, seats_left: int | None) -> str:
+def breakout_label(item: ReleasedItem, seats_left: int | None, seats: int | None) -> str:
     starts = item.starts_at.astimezone(item.zone)
     ends = item.ends_at.astimezone(item.zone)
-    seats = (
-        "" if seats_left is None else f", {seats_left} seat{'s' if seats_left != 1 else ''} left"
-    )
-    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M}{seats})"
+    available = services.availability(seats_left, seats)
+    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M}{available and ', '}{available})"
 
 
 def _fill_choices(form: ParticipantDetailsForm) -> None:
@@ -57,7 +61,10 @@ def _fill_breakout_choices(
     seats: dict[int, int | None],
 ) -> None:
     form.breakouts.choices = choices(
-        (breakout.item.id, breakout_label(breakout.shown, seats[breakout.item.id]))
+        (
+            breakout.item.id,
+            breakout_label(breakout.shown, seats[breakout.item.id], breakout.item.seats),
+        )
         for breakout in offered
     )
 
@@ -134,7 +141,31 @@ def sent(slug: str) -> ResponseReturnValue:
     """The same answer for a new registration and for an address registered already."""
     dialogue = visible_dialogue(slug) or abort(404)
     to = session.get("registration_sent_to", "")
-    return render_template("registration/sent.html", dialogue=dialogue, to=to)
+    hours = CONFIRMATION_LIFETIME // timedelta(hours=1)
+    return render_template("registration/sent.html", dialogue=dialogue, to=to, hours=hours)
+
+
+@bp.route("/registrations/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> ResponseReturnValue:
+    """The link in the email asks before it confirms: mail scanners open links, and must not
+    spend a single-use link nor take a seat for anybody."""
+    now = utcnow()
+    try:
+        registration = services.confirmation(token, now)
+    except RuleViolation as violation:
+        return render_template("registration/unconfirmed.html", message=violation.message), 404
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            manage_token = attempt(services.confirm, token, now)
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+        else:
+            flash("Your registration is confirmed. This page is yours: bookmark it.", "success")
+            return redirect(url_for(".manage", token=manage_token))
+    return render_template(
+        "registration/confirm.html", form=form, dialogue=registration.dialogue, token=token
+    )
 
 
 @bp.route("/dialogues/<slug>/register/decline", methods=["GET", "POST"])
@@ -204,6 +235,29 @@ def manage(token: str) -> ResponseReturnValue:
         flash("Your details are saved.", "success")
         return redirect(url_for(".manage", token=token))
     return _manage_page(registration, details=form)
+
+
+@bp.route("/registrations/<token>/link", methods=["GET", "POST"])
+def replace_link(token: str) -> ResponseReturnValue:
+    """The holder replaces the private link, when it was forwarded or seen by someone else."""
+    registration = _registration_or_404(token)
+    if not FlaskForm().validate_on_submit():
+        return ask(
+            Confirmation(
+                question="Replace the link to this page?",
+                consequences=[
+                    "Every link to this page we have sent you stops working, and so does "
+                    "the calendar subscription made from one.",
+                    "This page reopens at a new address, which we also email to you.",
+                ],
+                confirm="Replace my link",
+                back=url_for(".manage", token=token),
+                keep="Keep my link",
+            )
+        )
+    new_token = services.replace_own_link(registration)
+    flash("Your link is replaced: the old ones no longer work. Bookmark this page.", "success")
+    return redirect(url_for(".manage", token=new_token))
 
 
 @bp.post("/registrations/<token>/breakouts")
