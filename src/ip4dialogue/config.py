@@ -56,6 +56,8 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "OUTBOX_SWEEP_SECONDS": int,
     "OUTBOX_LEASE_SECONDS": int,
     "SCHEDULE_SECONDS": int,
+    "ORGANISER_IDLE_MINUTES": int,
+    "ORGANISER_SESSION_HOURS": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -85,6 +87,9 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_LEASE_SECONDS": 600,
     # How often beat runs the scheduled work (reminders, day-before schedules, digests).
     "SCHEDULE_SECONDS": 600,
+    # An organiser's session ends after this long without a request, and this long after login.
+    "ORGANISER_IDLE_MINUTES": 120,
+    "ORGANISER_SESSION_HOURS": 12,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

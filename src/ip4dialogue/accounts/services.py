@@ -1,5 +1,7 @@
 """Organiser accounts. Passwords are hashed with werkzeug's scrypt."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -53,3 +55,31 @@ def authenticate(email: str, password: str) -> Organiser | None:
         return None
     organiser.last_login_at = utcnow()
     return organiser
+
+
+@dataclass(frozen=True)
+class SessionStamp:
+    """What an organiser's session cookie says about it: whose, under which version of their
+    sessions, when it began and when it was last used (POSIX seconds)."""
+
+    organiser_id: int
+    version: int
+    began: float
+    seen: float
+
+
+def session_problem(
+    organiser: Organiser | None, stamp: SessionStamp, now: float, idle: float, lifetime: float
+) -> str | None:
+    """Why the session no longer lets its holder in, if it does not: the account is gone or
+    disabled, the sessions were ended (logout, a new password), or it was idle, or open,
+    for too long."""
+    if organiser is None or not organiser.active:
+        return "account"
+    if stamp.version != organiser.session_version:
+        return "ended"
+    if now - stamp.seen > idle:
+        return "idle"
+    if now - stamp.began > lifetime:
+        return "lifetime"
+    return None

@@ -1,6 +1,18 @@
-"""Organiser login and logout."""
+"""Organiser login and logout, and the sessions they open: each one ends at logout (on
+every device that holds a copy of its cookie), after an idle time and after a lifetime."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
@@ -8,9 +20,28 @@ from werkzeug import Response
 from ip4dialogue.access import local_path
 from ip4dialogue.accounts import services
 from ip4dialogue.accounts.forms import LoginForm
-from ip4dialogue.extensions import limiter, submitted_email
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.extensions import db, limiter, login_manager, submitted_email
 
 bp = Blueprint("accounts", __name__)
+STAMP = "organiser_session"  # [version, began, seen] in the signed session cookie
+
+
+@login_manager.user_loader
+def load_organiser(organiser_id: str) -> Organiser | None:
+    """The organiser a session names, while the session holds; each use of it is activity."""
+    if not organiser_id.isdigit() or len(organiser_id) > 10:
+        return None
+    organiser = db.session.get(Organiser, int(organiser_id))
+    version, began, seen = session.get(STAMP) or (None, 0.0, 0.0)
+    stamp = services.SessionStamp(int(organiser_id), version, began, seen)
+    now, config = time.time(), current_app.config
+    idle, lifetime = config["ORGANISER_IDLE_MINUTES"] * 60, config["ORGANISER_SESSION_HOURS"] * 3600
+    if services.session_problem(organiser, stamp, now, idle, lifetime):
+        session.clear()
+        return None
+    session[STAMP] = [version, began, now]
+    return organiser
 
 
 def _failed(response: Response) -> bool:
@@ -34,6 +65,7 @@ def login() -> ResponseReturnValue:
         if organiser is not None:
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(organiser)
+            session[STAMP] = [organiser.session_version, time.time(), time.time()]
             flash(f"Welcome, {organiser.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Wrong email or password.")
@@ -42,6 +74,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """Ends every session of the organiser, not only this browser's: a copied cookie dies too."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
+    session.clear()
     flash("You have logged out.", "info")
     return redirect(url_for("dialogues.index"))

@@ -17,9 +17,10 @@ from ip4dialogue.tokens import digest
 def holding(token: str, purpose: LinkPurpose = LinkPurpose.MANAGE) -> ColumnElement[bool]:
     """Where a registration is the one a link of `purpose` with this token opens. Only the
     digest is compared, so neither timing nor a leaked database reveals a working token."""
-    return Registration.links.any(
-        (RegistrationLink.token_hash == digest(token)) & (RegistrationLink.purpose == purpose)
+    held = select(RegistrationLink.registration_id).where(
+        RegistrationLink.token_hash == digest(token), RegistrationLink.purpose == purpose
     )
+    return Registration.id == held.scalar_subquery()  # by the token's unique index
 
 
 def link_by_token(token: str, purpose: LinkPurpose) -> RegistrationLink | None:
