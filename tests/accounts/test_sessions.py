@@ -53,14 +53,20 @@ def test_an_idle_session_ends(app, organiser):
 @pytest.mark.parametrize(
     ("stamp", "problem"),
     [
-        (SessionStamp(1, 3, 1000.0, 1000.0), None),
-        (SessionStamp(1, 2, 1000.0, 1000.0), "ended"),
-        (SessionStamp(1, None, 1000.0, 1000.0), "ended"),
-        (SessionStamp(1, 3, 1000.0, 1000.0 - 7201), "idle"),
-        (SessionStamp(1, 3, 1000.0 - 43201, 1000.0), "lifetime"),
+        (SessionStamp(3, 1000.0, 1000.0), None),
+        (SessionStamp(2, 1000.0, 1000.0), "ended"),
+        (SessionStamp(None, 1000.0, 1000.0), "ended"),
+        (SessionStamp(3, 1000.0, 1000.0 - 7201), "idle"),
+        (SessionStamp(3, 1000.0 - 43201, 1000.0), "lifetime"),
     ],
 )
 def test_why_a_session_no_longer_holds(make, stamp, problem):
     organiser = make.organiser(session_version=3)
     assert session_problem(organiser, stamp, 1000.0, 7200, 43200) == problem
     assert session_problem(None, stamp, 1000.0, 7200, 43200) == "account"
+
+
+def test_a_session_cookie_is_written_again_only_when_its_use_is_news():
+    stamp = SessionStamp(3, 1000.0, 1000.0)
+    assert stamp.touched(1030.0) is None
+    assert stamp.touched(1060.0) == SessionStamp(3, 1000.0, 1060.0)

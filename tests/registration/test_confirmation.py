@@ -15,7 +15,7 @@ from ip4dialogue.registration import services
 from ip4dialogue.registration.models import Registration, RegistrationStatus
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.rules import RuleViolation
-from tests.helpers import committed, register
+from tests.helpers import committed, confirm_address, register
 
 UNCONFIRMED, CONFIRMED, WAITLISTED = (
     RegistrationStatus.UNCONFIRMED,
@@ -56,7 +56,7 @@ def test_an_unconfirmed_registration_holds_no_seat_and_moves_no_count(dialogue):
 def test_the_line_is_in_the_order_of_confirmation(dialogue):
     early = [register(dialogue, f"{n}@example.org", confirm=False) for n in ("a", "b", "c", "d")]
     for outcome in reversed(early):  # d confirms first, a last
-        committed(services.confirm, outcome.confirmation, utcnow())
+        confirm_address(outcome.confirmation, utcnow())
     assert [status_of(f"{n}@example.org") for n in "dcba"] == [
         CONFIRMED,
         CONFIRMED,
@@ -76,13 +76,13 @@ def test_a_confirmation_link_works_once_and_not_after_it_expires(dialogue):
     outcome = register(dialogue, "kim@example.org", confirm=False)
     later = utcnow() + timedelta(hours=49)
     with pytest.raises(RuleViolation, match="expired or was used"):
-        committed(services.confirm, outcome.confirmation, later)
+        confirm_address(outcome.confirmation, later)
     assert status_of("kim@example.org") == UNCONFIRMED
 
-    token = committed(services.confirm, outcome.confirmation, utcnow())
+    token = confirm_address(outcome.confirmation, utcnow())
     assert registration_by_token(token).status == CONFIRMED
     with pytest.raises(RuleViolation, match="expired or was used"):
-        committed(services.confirm, outcome.confirmation, utcnow())
+        confirm_address(outcome.confirmation, utcnow())
 
 
 def test_a_stranger_typing_an_address_changes_nobody_until_it_is_confirmed(dialogue, make):
@@ -92,7 +92,7 @@ def test_a_stranger_typing_an_address_changes_nobody_until_it_is_confirmed(dialo
     db.session.refresh(speaker)
     assert (speaker.name, speaker.affiliation) == ("Dr Kim", "KIDA")
 
-    committed(services.confirm, outcome.confirmation, utcnow())  # Dr Kim confirms it
+    confirm_address(outcome.confirmation, utcnow())  # Dr Kim confirms it
     db.session.refresh(speaker)
     assert speaker.name == "Impostor"  # what was confirmed is what she sent
     assert speaker.address_confirmed_at is not None
@@ -103,7 +103,7 @@ def test_registering_again_before_confirming_sends_a_further_link_and_both_work(
     second = register(dialogue, "kim@example.org", confirm=False)
     assert second.confirmation is None  # the answer reveals nothing; the mail has the link
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
-    committed(services.confirm, first.confirmation, utcnow())
+    confirm_address(first.confirmation, utcnow())
     assert status_of("kim@example.org") == CONFIRMED
 
 
@@ -125,7 +125,7 @@ def test_unconfirmed_registrations_are_purged_with_the_people_only_they_made(dia
     assert db.session.get(Participant, speaker.id) is not None
     assert status_of("real@example.org") == CONFIRMED
     with pytest.raises(RuleViolation):
-        committed(services.confirm, fresh.confirmation, utcnow())
+        confirm_address(fresh.confirmation, utcnow())
 
 
 def test_private_links_are_stable_until_their_holder_replaces_them(app, dialogue):

@@ -1,6 +1,6 @@
 """Organiser accounts. Passwords are hashed with werkzeug's scrypt."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -57,15 +57,27 @@ def authenticate(email: str, password: str) -> Organiser | None:
     return organiser
 
 
+# How finely idle time is counted: a session's cookie is written again at most this often.
+TOUCH_EVERY = 60.0
+
+
 @dataclass(frozen=True)
 class SessionStamp:
-    """What an organiser's session cookie says about it: whose, under which version of their
-    sessions, when it began and when it was last used (POSIX seconds)."""
+    """What an organiser's session cookie says about it: under which version of their
+    sessions it began, when, and when it was last used (POSIX seconds)."""
 
-    organiser_id: int
-    version: int
+    version: int | None
     began: float
     seen: float
+
+    @classmethod
+    def opened(cls, organiser: Organiser, now: float) -> "SessionStamp":
+        return cls(organiser.session_version, now, now)
+
+    def touched(self, now: float) -> "SessionStamp | None":
+        """The stamp to write back for a use at `now`, or None when it would change too little
+        to be worth a new cookie."""
+        return replace(self, seen=now) if now - self.seen >= TOUCH_EVERY else None
 
 
 def session_problem(

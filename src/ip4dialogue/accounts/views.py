@@ -2,6 +2,7 @@
 every device that holds a copy of its cookie), after an idle time and after a lifetime."""
 
 import time
+from dataclasses import astuple
 
 from flask import (
     Blueprint,
@@ -33,15 +34,19 @@ def load_organiser(organiser_id: str) -> Organiser | None:
     if not organiser_id.isdigit() or len(organiser_id) > 10:
         return None
     organiser = db.session.get(Organiser, int(organiser_id))
-    version, began, seen = session.get(STAMP) or (None, 0.0, 0.0)
-    stamp = services.SessionStamp(int(organiser_id), version, began, seen)
+    stamp = services.SessionStamp(*session.get(STAMP, (None, 0.0, 0.0)))
     now, config = time.time(), current_app.config
     idle, lifetime = config["ORGANISER_IDLE_MINUTES"] * 60, config["ORGANISER_SESSION_HOURS"] * 3600
     if services.session_problem(organiser, stamp, now, idle, lifetime):
         session.clear()
         return None
-    session[STAMP] = [version, began, now]
+    if touched := stamp.touched(now):
+        _write(touched)
     return organiser
+
+
+def _write(stamp: services.SessionStamp) -> None:
+    session[STAMP] = list(astuple(stamp))
 
 
 def _failed(response: Response) -> bool:
@@ -65,7 +70,7 @@ def login() -> ResponseReturnValue:
         if organiser is not None:
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(organiser)
-            session[STAMP] = [organiser.session_version, time.time(), time.time()]
+            _write(services.SessionStamp.opened(organiser, time.time()))
             flash(f"Welcome, {organiser.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Wrong email or password.")

@@ -411,10 +411,10 @@ def confirmation(token: str, now: datetime) -> Registration:
     return link.registration
 
 
-def confirm(token: str, now: datetime) -> str:
-    """Confirm an address from the emailed link: the registration joins the dialogue, in the
-    order of confirmation, and is sent its private link, which is returned."""
-    registration = confirmation(token, now)
+def confirm(registration: Registration, now: datetime) -> str:
+    """Confirm the address of the registration a working link opened (see `confirmation`):
+    it joins the dialogue, in the order of confirmation, and is sent its private link, which
+    is returned."""
     dialogue = registration.dialogue
     _adopt_submitted_profile(registration)
     released_agenda(dialogue)  # for the calendar the news carries: read before the lock

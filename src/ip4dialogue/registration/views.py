@@ -157,7 +157,7 @@ def confirm(token: str) -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit():
         try:
-            manage_token = attempt(services.confirm, token, now)
+            manage_token = attempt(services.confirm, registration, now)
         except RuleViolation as violation:
             flash(violation.message, "error")
         else:
