@@ -12,7 +12,6 @@ Served as `benchmarks.floor:create_floor_app()`.
 """
 
 import os
-from datetime import timedelta
 
 from flask import Flask, redirect, request
 from flask.typing import ResponseReturnValue
@@ -21,6 +20,7 @@ from sqlalchemy import create_engine, delete, func, insert, select, text, update
 from ip4dialogue import models
 from ip4dialogue.config import engine_options
 from ip4dialogue.database import utcnow
+from ip4dialogue.registration.models import CONFIRMATION_LIFETIME
 from ip4dialogue.tokens import digest, new_secret
 
 # About the size of the app's confirmation and of one of its calendar parts.
@@ -92,7 +92,7 @@ def create_floor_app() -> Flask:
                     purpose="confirm",
                     token_hash=token_hash,
                     created_at=now,
-                    expires_at=now + timedelta(hours=48),
+                    expires_at=now + CONFIRMATION_LIFETIME,
                 )
             )
             _queue(connection, dialogue_id, "confirm_address", request.form["email"], token, now)

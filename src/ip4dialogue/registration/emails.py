@@ -1,12 +1,10 @@
 """The emails experts receive, composed from templates and queued to go after commit."""
 
-from datetime import timedelta
-
 from ip4dialogue import mail, signals
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
-from ip4dialogue.registration.models import CONFIRMATION_LIFETIME, Invitation, Registration
+from ip4dialogue.registration.models import CONFIRMATION_HOURS, Invitation, Registration
 from ip4dialogue.templating import external_url
 
 SUBJECTS = {
@@ -62,7 +60,7 @@ def send_confirmation(registration: Registration, token: str) -> None:
         "confirm_address",
         registration,
         confirm_url=external_url("registration.confirm", token=token),
-        hours=CONFIRMATION_LIFETIME // timedelta(hours=1),
+        hours=CONFIRMATION_HOURS,
     )
     outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
 

@@ -28,7 +28,8 @@ from ip4dialogue.rules import RuleViolation
 
 TOKEN_HASH_LENGTH = 64  # hex SHA-256
 # A confirmation link works for this long; a registration left unconfirmed is then deleted.
-CONFIRMATION_LIFETIME = timedelta(hours=48)
+CONFIRMATION_HOURS = 48
+CONFIRMATION_LIFETIME = timedelta(hours=CONFIRMATION_HOURS)
 
 
 class Decision(enum.StrEnum):

@@ -17,19 +17,18 @@ from ip4dialogue.tokens import digest
 def holding(token: str, purpose: LinkPurpose = LinkPurpose.MANAGE) -> ColumnElement[bool]:
     """Where a registration is the one a link of `purpose` with this token opens. Only the
     digest is compared, so neither timing nor a leaked database reveals a working token."""
-    held = select(RegistrationLink.registration_id).where(
-        RegistrationLink.token_hash == digest(token), RegistrationLink.purpose == purpose
-    )
+    held = select(RegistrationLink.registration_id).where(_opens(token, purpose))
     return Registration.id == held.scalar_subquery()  # by the token's unique index
 
 
 def link_by_token(token: str, purpose: LinkPurpose) -> RegistrationLink | None:
     if not token or len(token) > 100:
         return None
-    query = select(RegistrationLink).where(
-        RegistrationLink.token_hash == digest(token), RegistrationLink.purpose == purpose
-    )
-    return db.session.scalars(query).one_or_none()
+    return db.session.scalars(select(RegistrationLink).where(_opens(token, purpose))).one_or_none()
+
+
+def _opens(token: str, purpose: LinkPurpose) -> ColumnElement[bool]:
+    return (RegistrationLink.token_hash == digest(token)) & (RegistrationLink.purpose == purpose)
 
 
 def registration_by_token(token: str) -> Registration | None:

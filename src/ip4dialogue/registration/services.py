@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ip4dialogue.addresses import canonical_email
@@ -448,25 +448,24 @@ def purge_unconfirmed(now: datetime) -> int:
         RegistrationLink.expires_at > now,
     )
     stale = db.session.scalars(
-        select(Registration)
-        .where(Registration.status == RegistrationStatus.UNCONFIRMED, ~live.exists())
-        .options(selectinload(Registration.participant))
+        select(Registration).where(
+            Registration.status == RegistrationStatus.UNCONFIRMED, ~live.exists()
+        )
     ).all()
-    people = {registration.participant for registration in stale}
+    typed = {registration.participant_id for registration in stale}
     for registration in stale:
         db.session.delete(registration)
     db.session.flush()
-    for person in people:
-        if person.address_confirmed_at is None and not _taking_part(person):
-            db.session.delete(person)
+    taking_part = or_(
+        select(Registration.id).where(Registration.participant_id == Participant.id).exists(),
+        select(AgendaRole.id).where(AgendaRole.participant_id == Participant.id).exists(),
+    )
+    nobody = select(Participant).where(
+        Participant.id.in_(typed), Participant.address_confirmed_at.is_(None), ~taking_part
+    )
+    for person in db.session.scalars(nobody):
+        db.session.delete(person)
     return len(stale)
-
-
-def _taking_part(person: Participant) -> bool:
-    """Registered for any dialogue, or with a role on an agenda."""
-    registered = select(Registration.id).where(Registration.participant_id == person.id)
-    speaking = select(AgendaRole.id).where(AgendaRole.participant_id == person.id)
-    return any(db.session.scalar(select(query.exists())) for query in (registered, speaking))
 
 
 # The participant's own page
@@ -554,7 +553,11 @@ def withdraw_erased(person: Participant) -> None:
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.participant_id == person.id)
-        .options(selectinload(Registration.dialogue), selectinload(Registration.signups))
+        .options(
+            selectinload(Registration.dialogue),
+            selectinload(Registration.signups),
+            selectinload(Registration.links),
+        )
     ).all()
     for registration in registrations:
         if registration.status.active and not registration.dialogue.ended:
@@ -641,7 +644,7 @@ def purge(before: date) -> int:
         select(Registration)
         .join(Registration.dialogue)
         .where(Dialogue.end_date < before)
-        .options(selectinload(Registration.participant))
+        .options(selectinload(Registration.participant), selectinload(Registration.links))
     ).all()
     for registration in old:
         registration.forget_needs()

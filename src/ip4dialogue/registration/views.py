@@ -1,7 +1,5 @@
 """Experts' pages: register, and their own private page reached by the emailed link."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -22,7 +20,7 @@ from ip4dialogue.registration.forms import (
     RegistrationForm,
 )
 from ip4dialogue.registration.models import (
-    CONFIRMATION_LIFETIME,
+    CONFIRMATION_HOURS,
     Registration,
     RegistrationStatus,
 )
@@ -141,8 +139,9 @@ def sent(slug: str) -> ResponseReturnValue:
     """The same answer for a new registration and for an address registered already."""
     dialogue = visible_dialogue(slug) or abort(404)
     to = session.get("registration_sent_to", "")
-    hours = CONFIRMATION_LIFETIME // timedelta(hours=1)
-    return render_template("registration/sent.html", dialogue=dialogue, to=to, hours=hours)
+    return render_template(
+        "registration/sent.html", dialogue=dialogue, to=to, hours=CONFIRMATION_HOURS
+    )
 
 
 @bp.route("/registrations/confirm/<token>", methods=["GET", "POST"])
