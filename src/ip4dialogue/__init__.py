@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
 from ip4dialogue import cli
 from ip4dialogue import config as settings
+from ip4dialogue.bounds import BoundedInteger
 from ip4dialogue.resources import resource_dir
 
 
@@ -35,15 +35,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _connect_listeners()
     _register_blueprints(app)
     return app
-
-
-class BoundedInteger(IntegerConverter):
-    """Ids in URLs stop at what the databases' integers hold: a longer number is a 404, not
-    an overflow error."""
-
-    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_extensions(app: Flask) -> None:

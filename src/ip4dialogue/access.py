@@ -23,8 +23,15 @@ def organisers_only(blueprint: Blueprint) -> Blueprint:
 
 
 def local_path(target: str | None, default: str) -> str:
-    """`target` when it is a path on this site, else `default`: redirects never leave us."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """`target` when it is a path on this site, else `default`: redirects never leave us,
+    and never carry a control character (a CR/LF would split the Location header)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

@@ -58,6 +58,7 @@ SETTINGS: dict[str, Callable[[str], Any]] = {
     "SCHEDULE_SECONDS": int,
     "ORGANISER_IDLE_MINUTES": int,
     "ORGANISER_SESSION_HOURS": int,
+    "MAX_CONTENT_LENGTH": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -90,6 +91,11 @@ DEFAULTS: dict[str, Any] = {
     # An organiser's session ends after this long without a request, and this long after login.
     "ORGANISER_IDLE_MINUTES": 120,
     "ORGANISER_SESSION_HOURS": 12,
+    # No form here uploads files: a request body larger than this (bytes) is refused with 413
+    # before it is read or spooled, as is a form of more parts or a longer field than below.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_PARTS": 1000,
+    "MAX_FORM_MEMORY_SIZE": 500_000,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

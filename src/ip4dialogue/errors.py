@@ -12,6 +12,7 @@ MESSAGES = {
     403: "You do not have permission to see this page.",
     404: "There is no page at this address. It may have moved, or the link may be mistyped.",
     405: "This page does not accept that kind of request.",
+    413: "What was sent is larger than any form here takes. Please shorten it and try again.",
     429: "Too many attempts in a short time. Please wait a minute and try again.",
     500: "Something went wrong on our side. The problem has been logged; please try again.",
 }

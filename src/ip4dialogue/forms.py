@@ -1,5 +1,5 @@
-"""Form helpers every area uses: choices in the shape WTForms wants, grouped options, and a
-list of checkboxes for many-to-many choices."""
+"""Form helpers every area uses: the checks every field gets, choices in the shape WTForms
+wants, grouped options, and a list of checkboxes for many-to-many choices."""
 
 import enum
 import re
@@ -9,12 +9,21 @@ from typing import Any, ParamSpec
 from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, Form, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    Field,
+    Form,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
+from ip4dialogue.bounds import within_calendar
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
 
@@ -30,28 +39,39 @@ def no_control_characters(form: Form, field: Field) -> None:
         raise ValidationError("Remove the invisible control characters from this text.")
 
 
-class SafeTextMeta(DefaultMeta):
-    """Gives every text field of a form the control-character check (without touching the
-    field's declaration, which all instances of the form share)."""
+SHARED_CHECKS = (
+    (StringField, no_control_characters),
+    ((DateField, DateTimeField), within_calendar),
+)
+
+
+class SafeInputMeta(DefaultMeta):
+    """Gives every text field of a form the control-character check, and every date field the
+    calendar window (without touching the field's declaration, which all instances of the
+    form share)."""
 
     def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
-        if issubclass(unbound_field.field_class, StringField):
-            validators = [*(unbound_field.kwargs.get("validators") or []), no_control_characters]
+        shared = [
+            check for kind, check in SHARED_CHECKS if issubclass(unbound_field.field_class, kind)
+        ]
+        if shared:
+            validators = [*(unbound_field.kwargs.get("validators") or []), *shared]
             return unbound_field.bind(form=form, **options, validators=validators)
         return unbound_field.bind(form=form, **options)
 
 
 class BaseForm(FlaskForm):
-    """The app's forms: CSRF-protected, and text fields that refuse control characters."""
+    """The app's forms: CSRF-protected, text fields that refuse control characters and dates
+    within the calendar window."""
 
-    class Meta(SafeTextMeta):
+    class Meta(SafeInputMeta):
         pass
 
 
 class BaseSubform(Form):
-    """A form nested in another (a FieldList entry), with the same text check."""
+    """A form nested in another (a FieldList entry), with the same checks."""
 
-    Meta = SafeTextMeta
+    Meta = SafeInputMeta
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

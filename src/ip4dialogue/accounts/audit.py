@@ -6,13 +6,14 @@ person appears as such without the log ever being rewritten.
 
 from collections.abc import Sequence
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue.access import organisers_only
 from ip4dialogue.audit import AuditEvent
+from ip4dialogue.bounds import query_id, query_page
 from ip4dialogue.dialogues.models import AgendaItem
 from ip4dialogue.extensions import db
 from ip4dialogue.people.directory import display_names
@@ -50,11 +51,9 @@ def index() -> ResponseReturnValue:
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .options(selectinload(AuditEvent.organiser))
     )
-    if dialogue_id := request.args.get("dialogue", type=int):
+    if dialogue_id := query_id("dialogue"):
         query = query.where(AuditEvent.dialogue_id == dialogue_id)
-    page = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False
-    )
+    page = db.paginate(query, page=query_page(), per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "accounts/audit.html",
         page=page,

@@ -31,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ip4dialogue.bounds import identifier
 from ip4dialogue.dialogues.models import (
     DialogueFormat,
     ItemKind,
@@ -49,6 +50,7 @@ from ip4dialogue.forms import (
 from ip4dialogue.timezones import zone_choices, zone_or_none
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+MAX_ROLES = 100  # people on one item: more rows in a request are ignored, not looked up
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LABELS = {
     DialogueFormat.IN_PERSON: "In person",
@@ -190,7 +192,7 @@ class RoomForm(BaseForm):
 class RoleEntryForm(BaseSubform):
     """One person's part in an item: someone already known, or someone added on the spot."""
 
-    participant_id = SelectField("Person", coerce=int, validate_choice=False, default=0)
+    participant_id = SelectField("Person", coerce=identifier, validate_choice=False, default=0)
     role = EnumField("Role", Role, LABELS, default=Role.SPEAKER)
     new_name = StringField("Or a new person: name", validators=[Optional(), Length(max=200)])
     new_email = StringField(
@@ -222,7 +224,7 @@ class AgendaItemForm(BaseForm):
     start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])
     end = TimeField("Ends", validators=[InputRequired(message="Give the end time.")])
     ends_next_day = BooleanField("Ends after midnight, on the next day")
-    room_id = SelectField("Room", coerce=int, default=0)
+    room_id = SelectField("Room", coerce=identifier, default=0)
     status = EnumField("Status", ItemStatus, LABELS, default=ItemStatus.CONFIRMED)
     capacity = IntegerField(
         "Seats in this session",
@@ -230,9 +232,9 @@ class AgendaItemForm(BaseForm):
         description="For break-outs; leave empty to use the room's size.",
     )
     signup_required = BooleanField("Participants sign up for this session")
-    themes = MultiCheckboxField("Themes", coerce=int)
-    recommendations = MultiCheckboxField("Recommendations", coerce=int)
-    roles = FieldList(FormField(RoleEntryForm), min_entries=0)
+    themes = MultiCheckboxField("Themes", coerce=identifier)
+    recommendations = MultiCheckboxField("Recommendations", coerce=identifier)
+    roles = FieldList(FormField(RoleEntryForm), min_entries=0, max_entries=MAX_ROLES)
 
 
 class MoveItemForm(BaseForm):
@@ -240,4 +242,4 @@ class MoveItemForm(BaseForm):
 
     day = DateField("Day", validators=[InputRequired(message="Give the day.")])
     start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])
-    room_id = SelectField("Room", coerce=int, default=0)
+    room_id = SelectField("Room", coerce=identifier, default=0)

@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ip4dialogue.bounds import identifier
 from ip4dialogue.forms import (
     BaseForm,
     EnumField,
@@ -52,7 +53,7 @@ class ParticipantDetailsForm(BaseForm):
         validators=[Optional()],
         description="So we can show the programme in your time as well.",
     )
-    expertise = MultiCheckboxField("Your expertise among the report's themes", coerce=int)
+    expertise = MultiCheckboxField("Your expertise among the report's themes", coerce=identifier)
     access_needs = TextAreaField("Access needs", validators=[Optional(), Length(max=2000)])
     dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=2000)])
     consent_to_be_listed = BooleanField(
@@ -66,7 +67,7 @@ class RegistrationForm(ParticipantDetailsForm):
         validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)],
         description="Your private link to manage your place is sent here.",
     )
-    breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
+    breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
     consent_chatham_house = BooleanField(
         "I will respect the Chatham House Rule: I may use what is said, but not reveal who "
         "said it or who else took part"
@@ -79,7 +80,7 @@ class RegistrationForm(ParticipantDetailsForm):
 
 
 class BreakoutsForm(BaseForm):
-    breakouts = MultiCheckboxField("Break-out sessions", coerce=int)
+    breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
 
 
 class InvitationForm(BaseForm):

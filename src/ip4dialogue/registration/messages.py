@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ip4dialogue import audit
 from ip4dialogue.access import organisers_only
+from ip4dialogue.bounds import query_page
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import attempt_and_say
@@ -24,12 +25,11 @@ def index(dialogue_id: int) -> ResponseReturnValue:
         state="" if form.state.errors else form.state.data or "",
         q=(form.q.data or "").strip(),
     )
-    page = max(request.args.get("page", 1, type=int), 1)
     return render_template(
         "registration/organise/messages.html",
         dialogue=dialogue,
         form=form,
-        page=queries.messages(dialogue.id, filters, page),
+        page=queries.messages(dialogue.id, filters, query_page()),
         failures=queries.failures(dialogue.id),
         query={key: value for key, value in request.args.items() if key != "page"},
     )

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ip4dialogue.access import local_path, organisers_only
+from ip4dialogue.bounds import query_page
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.countries.queries import grouped_countries
@@ -46,12 +47,11 @@ def _filters(form: RegistrantFilterForm) -> roster.Filters:
 def index(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = _filter_form()
-    page = request.args.get("page", 1, type=int)
     return render_template(
         "registration/organise/index.html",
         dialogue=dialogue,
         form=form,
-        page=roster.registrants(dialogue, _filters(form), max(page, 1)),
+        page=roster.registrants(dialogue, _filters(form), query_page()),
         balance=roster.balance(dialogue),
         seats_left=services.seats_left(dialogue),
         query={key: value for key, value in request.args.items() if key != "page"},

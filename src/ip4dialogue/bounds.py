@@ -1,0 +1,62 @@
+"""The ranges input must fall in before it reaches the database.
+
+A number or a date a person could never mean (an id beyond what an integer column holds, a
+page past any list, the year 1 or 9999) is answered as "no such thing" or as a field error,
+never passed on to overflow in SQLite, PostgreSQL or a time-zone conversion.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
+
+ID_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
+PAGE_MAX = 100_000  # further than any list goes: shown as an empty page
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+class BoundedInteger(IntegerConverter):
+    """Ids in URLs stop at what the databases' integers hold: a longer number is a 404, not
+    an overflow error."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def identifier(value: Any) -> int:
+    """Coerce a form's id choice; out of range is as invalid as not a number (WTForms turns
+    the ValueError into "not a valid choice")."""
+    number = int(value)
+    if not 0 <= number <= ID_MAX:
+        raise ValueError(f"{number} is not an id")
+    return number
+
+
+def query_id(name: str) -> int | None:
+    """An id from the query string, or None when it is missing, not a number or no id."""
+    try:
+        return identifier(request.args[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def query_page() -> int:
+    """`?page=` clamped to the pages a list can have: nonsense shows the first page, a number
+    past the end an empty one."""
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        return 1
+    return min(max(page, 1), PAGE_MAX)
+
+
+def within_calendar(form: Form, field: Field) -> None:
+    """Dates and times a dialogue could be held on: the year 1 or 9999 is a typing slip, and
+    would overflow when moved between time zones."""
+    value = field.data
+    if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
