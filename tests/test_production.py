@@ -10,7 +10,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import create_engine, text
 
-from ip4dialogue import create_app
+from ip4dialogue import create_app, gunicorn_conf
+from ip4dialogue.database import SQLITE_BUSY_TIMEOUT_MS
 from ip4dialogue.extensions import db
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -95,6 +96,8 @@ def test_health_says_503_while_the_database_is_down_and_200_when_it_is_back(tmp_
     app = worker(f"sqlite:///{database}")
     assert app.test_client().get("/healthz").status_code == 503  # its folder does not exist
     database.parent.mkdir()
+    with app.app_context():
+        db.create_all()
     assert app.test_client().get("/healthz").status_code == 200
 
 
@@ -102,9 +105,13 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'tuned.sqlite'}")
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_a_request_waiting_for_the_sqlite_lock_gives_up_well_before_its_worker_is_killed():
+    assert gunicorn_conf.timeout >= SQLITE_BUSY_TIMEOUT_MS / 1000 * 3
 
 
 def test_postgresql_pools_ping_and_are_sized_for_several_workers(worker):

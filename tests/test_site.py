@@ -6,7 +6,7 @@ from ip4dialogue import create_app
 def test_health_is_ok_while_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "late_mail": 0}
 
 
 def test_health_is_unavailable_when_the_database_is_down(monkeypatch, tmp_path):

@@ -5,8 +5,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 
-from ip4dialogue import cli
+from ip4dialogue import cli, unit_of_work
 from ip4dialogue import config as settings
 from ip4dialogue.bounds import BoundedInteger
 from ip4dialogue.resources import resource_dir
@@ -15,7 +16,7 @@ from ip4dialogue.resources import resource_dir
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance `settings.py`, IP4DIALOGUE_* variables, then `config`."""
     instance_path = settings.default_instance_path()
-    app = Flask(
+    app = Application(
         __name__,
         instance_path=str(instance_path),
         instance_relative_config=True,
@@ -35,6 +36,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _connect_listeners()
     _register_blueprints(app)
     return app
+
+
+class Application(Flask):
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Each view, run once more if the database dropped its connection before it wrote."""
+        return unit_of_work.once_more_if_cut_off(super().dispatch_request)
 
 
 def _register_extensions(app: Flask) -> None:
@@ -68,7 +75,7 @@ def _connect_listeners() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ip4dialogue import errors, health, security, templating, unit_of_work
+    from ip4dialogue import errors, health, security, templating
     from ip4dialogue.accounts.audit import bp as audit_bp
     from ip4dialogue.accounts.views import bp as accounts_bp
     from ip4dialogue.calendar.views import bp as calendar_bp

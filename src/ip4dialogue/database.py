@@ -87,12 +87,15 @@ def lock_row(session: Session, instance: Any, fresh: list[str]) -> None:
     session.refresh(instance, fresh, with_for_update=True)
 
 
+# Several workers: wait this long for the write lock rather than fail at once, but well
+# within a worker's timeout (gunicorn_conf), so a lock held too long is a 503 to retry, not
+# a killed worker.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = (
     # ON DELETE rules are part of the schema, and SQLite ignores foreign keys unless asked.
     "PRAGMA foreign_keys = ON",
-    # Several workers: wait for the write lock rather than fail at once...
-    "PRAGMA busy_timeout = 30000",
-    # ...and let readers go on while one of them writes.
+    f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
+    # Let readers go on while one of them writes.
     "PRAGMA journal_mode = WAL",
 )
 

@@ -1,11 +1,32 @@
 """Error pages in the site's layout, so a visitor who hits one can find their way on."""
 
-from flask import Flask, render_template
+from contextlib import suppress
+
+from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ip4dialogue.extensions import db
+from ip4dialogue.extensions import db, login_manager
+
+# The database is down, refuses connections, lost ours, is locked for too long, has no free
+# connection or takes no writes (a standby): a bad moment, not a bug, and it passes.
+OUTAGES = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+READ_ONLY_TRANSACTION = "25006"  # PostgreSQL's SQLSTATE for a write to a read-only server
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """Whether a database error is the database's bad moment. Errors in what we asked of it
+    (integrity, data) are bugs, and stay 500s."""
+    if isinstance(error, OUTAGES):
+        return True
+    return isinstance(error, exc.DBAPIError) and (
+        error.connection_invalidated
+        or getattr(error.orig, "sqlstate", None) == READ_ONLY_TRANSACTION
+    )
+
 
 MESSAGES = {
     400: "The request could not be understood. Please check what you sent and try again.",
@@ -15,6 +36,8 @@ MESSAGES = {
     413: "What was sent is larger than any form here takes. Please shorten it and try again.",
     429: "Too many attempts in a short time. Please wait a minute and try again.",
     500: "Something went wrong on our side. The problem has been logged; please try again.",
+    503: "The site cannot reach its database for a moment. Nothing you sent was saved; "
+    "please try again in a minute.",
 }
 
 
@@ -25,8 +48,32 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def _internal_error(error: InternalServerError) -> ResponseReturnValue:
+    """A bug is a 500; an outage met where no handler sees it first (the commit after the
+    response was built) is still a 503."""
+    if is_outage(error.original_exception):
+        return _unavailable(error.original_exception)
     db.session.rollback()
     return render_error(error)
+
+
+def _database_error(error: exc.SQLAlchemyError) -> ResponseReturnValue:
+    if not is_outage(error):
+        raise error  # a bug: on to the 500 page, logged with its traceback
+    return _unavailable(error)
+
+
+def _unavailable(error: BaseException) -> ResponseReturnValue:
+    """503 with a retry hint, drawn without the database: the session is given up (its
+    rollback may fail on a connection already gone: there is nothing left to undo), and an
+    organiser not yet loaded is not looked up but shown the public navigation."""
+    current_app.logger.warning("database unavailable: %s", error)
+    with suppress(exc.SQLAlchemyError):
+        db.session.rollback()
+    if "_login_user" not in g:  # where Flask-Login keeps the request's user
+        g._login_user = login_manager.anonymous_user()
+    title, message = "Service unavailable", MESSAGES[503]
+    page = render_template("error.html", code=503, title=title, message=message)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -37,5 +84,6 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(exc.SQLAlchemyError, _database_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InternalServerError, _internal_error)

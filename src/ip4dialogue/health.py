@@ -1,21 +1,84 @@
-"""A health check for load balancers and uptime monitors."""
+"""A health check for load balancers and uptime monitors.
+
+A database that answers reads can still refuse every write (a read-only file or disk, a
+standby, a full disk), and then every form fails while a `SELECT 1` says all is well. So the
+check writes: one row of its own table, in a transaction of its own.
+"""
+
+from datetime import datetime, timedelta
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 
+from ip4dialogue.database import Base, UTCDateTime, utcnow
+from ip4dialogue.errors import RETRY_AFTER_SECONDS
 from ip4dialogue.extensions import db
+from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 
 bp = Blueprint("health", __name__)
 
+# Mail queued this long is late: worth a look, though the site itself still works.
+MAIL_LATE_AFTER = timedelta(minutes=15)
 
-@bp.get("/healthz")
-def healthz() -> ResponseReturnValue:
-    """200 while the database answers, 503 otherwise, so a balancer can route around us."""
+
+class Heartbeat(Base):
+    """The row the health check rewrites: proof that the database takes writes."""
+
+    __tablename__ = "heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def _database_state() -> str:
+    """ "ok", "read-only" (answers, but refuses the write) or "unreachable". The write is
+    committed here rather than by the request's unit of work: whether a commit succeeds is
+    what is being checked."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        return "unreachable"
+    try:
+        beat = db.session.execute(
+            update(Heartbeat).where(Heartbeat.id == 1).values(beat_at=utcnow())
+        )
+        if not beat.rowcount:
+            db.session.add(Heartbeat(id=1, beat_at=utcnow()))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "unwritable"
+    return "ok"
+
+
+def _late_mail() -> int:
+    """Messages still queued well after they were written: a worker or SMTP server down."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutgoingMessage)
+            .where(
+                OutgoingMessage.state == Delivery.QUEUED,
+                OutgoingMessage.created_at < utcnow() - MAIL_LATE_AFTER,
+            )
+        )
+        or 0
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """503 when the database cannot read or write, so a balancer routes around us; 200 and
+    "degraded" when the site works but mail is late, so a monitor can say so."""
+    database = _database_state()
+    if database != "ok":
+        response = jsonify(status="unavailable", database=database)
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    late = _late_mail()
+    return jsonify(status="degraded" if late else "ok", database="ok", late_mail=late)

@@ -6,6 +6,7 @@ from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
 from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
+from ip4dialogue.health import Heartbeat
 from ip4dialogue.jobs.models import OutgoingAttachment, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
@@ -23,6 +24,7 @@ __all__ = [
     "CalendarDelivery",
     "Country",
     "Dialogue",
+    "Heartbeat",
     "Invitation",
     "Organiser",
     "OutgoingAttachment",

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ip4dialogue.extensions import db
@@ -84,6 +84,20 @@ def attempt(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     except RuleViolation:
         db.session.rollback()
         raise
+
+
+def once_more_if_cut_off(dispatch: Callable[[], T]) -> T:
+    """Run a request's view, and run it once more on a fresh connection if the database
+    dropped ours (restarted, failed over, killed it) before the view wrote or changed
+    anything: nothing is lost and nothing done twice, and the visitor never sees the blip.
+    A view that had written gets the outage page instead (see errors)."""
+    try:
+        return dispatch()
+    except exc.DBAPIError as error:
+        if not error.connection_invalidated or has_changes(db.session):
+            raise
+    db.session.rollback()
+    return dispatch()
 
 
 def register(app: Flask) -> None:
