@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# `make run` is for your own machine: development settings unless you say otherwise.
-RUN_ENV := IP4DIALOGUE_ENV=$${IP4DIALOGUE_ENV:-development}
+# `make run` is for your own machine: development settings unless you say otherwise, and
+# links in mails and calendar files that point at the port it serves, unless you set them.
+RUN_ENV := IP4DIALOGUE_ENV=$${IP4DIALOGUE_ENV:-development} \
+	IP4DIALOGUE_BASE_URL=$${IP4DIALOGUE_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint format install clean bench
+.PHONY: run test lint format install clean bench organiser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +29,13 @@ run: install
 	$(RUN_ENV) $(BIN)/flask --app ip4dialogue db upgrade
 	$(RUN_ENV) $(BIN)/flask --app ip4dialogue seed
 	$(RUN_ENV) $(BIN)/flask --app ip4dialogue run --host $(HOST) --port $(PORT)
+
+# An organiser account on the database `make run` serves; the password is asked for.
+organiser: install
+	@test -n "$(EMAIL)" && test -n "$(NAME)" || \
+		{ echo 'Usage: make organiser EMAIL=you@example.org NAME="Your Name"'; exit 2; }
+	$(RUN_ENV) $(BIN)/flask --app ip4dialogue organiser create "$(EMAIL)" --name "$(NAME)" \
+		$(if $(PASSWORD),--password "$(PASSWORD)")
 
 test: install
 	$(BIN)/ruff check .

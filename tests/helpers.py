@@ -5,6 +5,9 @@ import email.policy
 import html
 import re
 import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -153,3 +156,23 @@ def release(dialogue: Any, note: str = "") -> Any:
     from ip4dialogue.dialogues.services import publish
 
     return committed(publish, dialogue, None, note, utcnow())
+
+
+def get(url: str) -> tuple[int, str]:
+    """GET a page from a server the test started, as a browser would."""
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+        return response.status, response.read().decode()
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait for a server the test started to answer `url`, failing early if it exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with {server.returncode}")
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")

@@ -5,20 +5,13 @@ import os
 import site
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port
+from tests.helpers import free_port, get, wait_until_serving
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
-        return response.status, response.read().decode()
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +111,8 @@ def test_the_wheel_serves_the_sample_dialogue_from_another_folder(installed, use
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                status, home = get(base + "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the installed app did not start serving")
+        wait_until_serving(base + "/", server)
+        status, home = get(base + "/")
         assert status == 200
         assert "Second Indo-Pacific Security Dialogue" in home
         assert get(base + "/dialogues/seoul-2027")[0] == 200
