@@ -1,6 +1,9 @@
 """Site-wide behaviour: the health check, error pages, static files."""
 
+import pytest
+
 from ip4dialogue import create_app
+from ip4dialogue.errors import wait_in_words
 
 
 def test_health_is_ok_while_the_database_answers(client):
@@ -53,3 +56,11 @@ def test_the_stylesheet_is_served_locally(client):
     page = client.get("/").get_data(as_text=True)
     assert "http://" not in page.split("<body")[0].replace("http://127.0.0.1", "")
     assert "https://" not in page.split("<body")[0]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(5, "a minute"), (600, "10 minutes"), (3601, "60 minutes"), (7200, "2 hours")],
+)
+def test_a_wait_is_said_as_a_person_would(seconds, words):
+    assert wait_in_words(seconds) == words

@@ -74,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER": "IP4 Dialogue <dialogue@localhost>",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429, so clients know the wait
     "CACHE_URL": None,
     "PROXY_COUNT": 0,
     "DATABASE_POOL_SIZE": 5,

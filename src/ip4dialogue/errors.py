@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ip4dialogue.extensions import db, login_manager
+from ip4dialogue.extensions import db, login_manager, seconds_until_allowed
 
 # The database is down, refuses connections, lost ours, is locked for too long, has no free
 # connection or takes no writes (a standby): a bad moment, not a bug, and it passes.
@@ -34,7 +34,7 @@ MESSAGES = {
     404: "There is no page at this address. It may have moved, or the link may be mistyped.",
     405: "This page does not accept that kind of request.",
     413: "What was sent is larger than any form here takes. Please shorten it and try again.",
-    429: "Too many attempts in a short time. Please wait a minute and try again.",
+    429: "Too many attempts in a short time. Please wait {wait} and try again.",
     500: "Something went wrong on our side. The problem has been logged; please try again.",
     503: "The site cannot reach its database for a moment. Nothing you sent was saved; "
     "please try again in a minute.",
@@ -45,6 +45,26 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     message = MESSAGES.get(code, error.description)
     return render_template("error.html", code=code, title=error.name, message=message), code
+
+
+def wait_in_words(seconds: int) -> str:
+    """e.g. "a minute", "12 minutes", "2 hours", to the nearest: what a person would say."""
+    minutes = max(1, round(seconds / 60))
+    if minutes == 1:
+        return "a minute"
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{round(minutes / 60)} hours"
+
+
+def too_many_attempts() -> str:
+    """What a throttled visitor reads: how long to wait, truly."""
+    return MESSAGES[429].format(wait=wait_in_words(seconds_until_allowed()))
+
+
+def throttled_page(error: HTTPException) -> ResponseReturnValue:
+    title, message = "Too many attempts", too_many_attempts()
+    return render_template("error.html", code=429, title=title, message=message), 429
 
 
 def _internal_error(error: InternalServerError) -> ResponseReturnValue:
@@ -84,6 +104,7 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(429, throttled_page)
     app.register_error_handler(exc.SQLAlchemyError, _database_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InternalServerError, _internal_error)

@@ -1,5 +1,8 @@
 """Extension objects, created unbound so that create_app() can bind them to each app."""
 
+import math
+import time
+
 from flask import request
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -26,3 +29,11 @@ limiter = Limiter(key_func=get_remote_address)
 def submitted_email() -> str:
     """Limits per email address typed into a form, whatever the addresses it comes from."""
     return "email:" + request.form.get("email", "").strip().lower()
+
+
+def seconds_until_allowed() -> int:
+    """How long the request's breached rate limit lasts: the true wait, to say on the page."""
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return 60
+    return max(1, math.ceil(max(limit.reset_at for limit in breached) - time.time()))

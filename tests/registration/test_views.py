@@ -296,11 +296,22 @@ def test_inviting_an_address_twice_is_explained_next_to_the_field(organiser_clie
     assert 'value="Dr Kim"' in page
 
 
-def test_registrations_are_throttled_per_email(app, client, dialogue):
+def test_registrations_are_throttled_per_email_but_corrections_cost_nothing(app, client, dialogue):
     app.config["RATELIMIT_ENABLED"] = True
+    for _ in range(8):  # a form sent back to be corrected, again and again
+        assert (
+            client.post("/dialogues/seoul/register", data=FORM | {"country_code": ""}).status_code
+            == 200
+        )
     for _ in range(5):
         assert client.post("/dialogues/seoul/register", data=FORM).status_code == 302
-    assert client.post("/dialogues/seoul/register", data=FORM).status_code == 429
+    response = client.post("/dialogues/seoul/register", data=FORM | {"position": "Typed again"})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 3500
+    text = visible_text(response.text)
+    assert "Too many attempts in a short time. Please wait 60 minutes and try again." in text
+    assert 'value="Typed again"' in response.text  # the form, as it was filled in
+    assert 'value="kim@example.org"' in response.text
 
 
 def test_an_address_mail_cannot_carry_is_refused_on_the_form(client, dialogue):

@@ -1,8 +1,21 @@
 """Experts' pages: register, and their own private page reached by the emailed link."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import TooManyRequests
 
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
@@ -10,6 +23,7 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import visible_dialogue
 from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.errors import throttled_page, too_many_attempts
 from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
 from ip4dialogue.people.models import Profile
@@ -97,21 +111,24 @@ def _application(form: RegistrationForm) -> services.Application:
     )
 
 
+def _registered(response: Response) -> bool:
+    """Only registrations made count against an address's limit: a form sent back to be
+    corrected costs nothing."""
+    return response.status_code == 302
+
+
 @bp.route("/dialogues/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute;200 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email)
+@limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email, deduct_when=_registered)
 def register(slug: str) -> ResponseReturnValue:
     """Throttled per address and per email, so nobody can flood an inbox or fill the room
     with invented experts."""
     now, code = utcnow(), request.values.get("code") or None
-    desk = services.desk(slug, code, now) or abort(404)
-    form = RegistrationForm()
+    desk, form = _registration_form(slug, code, now)
     if request.method == "GET" and desk.invitation is not None:
         invitation = desk.invitation
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
-    _fill_choices(form)
-    _fill_breakout_choices(form, desk.breakouts, desk.breakout_seats)
     if not desk.closed and form.validate_on_submit():
         try:
             outcome = attempt(services.register, desk, _application(form), now)
@@ -124,6 +141,21 @@ def register(slug: str) -> ResponseReturnValue:
                 return redirect(url_for(".manage", token=outcome.token))
             session["registration_sent_to"] = form.email.data
             return redirect(url_for(".sent", slug=slug))
+    return _registration_page(desk, form)
+
+
+def _registration_form(
+    slug: str, code: str | None, now: datetime
+) -> tuple[services.Desk, RegistrationForm]:
+    """The dialogue's desk and its form, with what was sent (if anything) and the choices."""
+    desk = services.desk(slug, code, now) or abort(404)
+    form = RegistrationForm()
+    _fill_choices(form)
+    _fill_breakout_choices(form, desk.breakouts, desk.breakout_seats)
+    return desk, form
+
+
+def _registration_page(desk: services.Desk, form: RegistrationForm) -> str:
     return render_template(
         "registration/register.html",
         dialogue=desk.dialogue,
@@ -132,6 +164,17 @@ def register(slug: str) -> ResponseReturnValue:
         invitation=None if desk.closed else desk.invitation,
         seats_left=desk.seats_left,
     )
+
+
+@bp.errorhandler(429)
+def _throttled(error: TooManyRequests) -> ResponseReturnValue:
+    """A throttled registration comes back with everything typed, and the true wait."""
+    if request.endpoint != "registration.register":
+        return throttled_page(error)
+    slug = (request.view_args or {})["slug"]
+    desk, form = _registration_form(slug, request.values.get("code") or None, utcnow())
+    flash(too_many_attempts(), "error")
+    return _registration_page(desk, form), 429
 
 
 @bp.get("/dialogues/<slug>/register/sent")
