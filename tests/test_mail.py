@@ -29,6 +29,13 @@ def test_a_message_has_both_bodies_its_own_id_and_the_sender():
     assert received["Message-ID"] == composed.message_id
     assert text_body(received).strip() == "Plain words."
     assert received.get_body(("html",)).get_content().strip() == "<p>Rich words.</p>"
+    assert received["Reply-To"] is None  # none given: answers go to the sender
+
+
+def test_answers_go_to_the_reply_to_address_which_cannot_add_headers():
+    received = as_received(message(reply_to="desk@ussc.example\r\nBcc: spy@evil.example"))
+    assert received["Bcc"] is None
+    assert as_received(message(reply_to="desk@ussc.example"))["Reply-To"] == "desk@ussc.example"
 
 
 def test_names_and_subjects_cannot_add_headers():

@@ -57,11 +57,20 @@ class Message:
     html: str
     attachments: list[Attachment] = field(default_factory=list)
     kind: str = "message"  # what it is, for the organisers' list: "confirmed", "invitation"...
+    reply_to: str = ""  # where answers go: the dialogue's contact, not the sending robot
     message_id: str = field(default_factory=lambda: make_msgid(domain="ip4dialogue"))
     date: datetime = field(default_factory=utcnow)
 
 
-def compose(to_name: str, to_address: str, subject: str, template: str, **context: Any) -> Message:
+def compose(
+    to_name: str,
+    to_address: str,
+    subject: str,
+    template: str,
+    *,
+    reply_to: str | None = None,
+    **context: Any,
+) -> Message:
     """A message from `template`.txt and `template`.html, rendered with `context`; its kind
     is the template's name."""
     return Message(
@@ -71,6 +80,7 @@ def compose(to_name: str, to_address: str, subject: str, template: str, **contex
         text=render_template(f"{template}.txt", **context),
         html=render_template(f"{template}.html", **context),
         kind=template.rsplit("/", 1)[-1],
+        reply_to=reply_to or "",
     )
 
 
@@ -118,6 +128,8 @@ def to_email(message: Message, sender: str) -> MIMEMultipart:
     email["Subject"] = _header(header_text(message.subject))
     email["Date"] = format_datetime(message.date)
     email["Message-ID"] = message.message_id
+    if message.reply_to:
+        email["Reply-To"] = header_text(message.reply_to)
     return email
 
 

@@ -82,6 +82,17 @@ def test_an_expert_registers_confirms_the_address_and_finds_their_page(app, clie
     assert "expired or was used already" in again.get_data(as_text=True)
 
 
+def test_every_mail_to_the_expert_can_be_answered_to_the_dialogues_contact(app, client, make):
+    make.dialogue(
+        slug="desk", registration_mode=RegistrationMode.OPEN, contact_email="desk@ussc.example"
+    )
+    db.session.commit()
+    client.post("/dialogues/desk/register", data=FORM)
+    confirm_from(client, outbox(app)[-1])
+    asked, confirmed = outbox(app)
+    assert asked["Reply-To"] == confirmed["Reply-To"] == "desk@ussc.example"
+
+
 def test_registering_again_looks_exactly_the_same_and_breaks_no_link(app, client, dialogue):
     first = client.post("/dialogues/seoul/register", data=FORM)
     sent = client.get(first.location).data

@@ -112,6 +112,7 @@ def _schedule_message(
         participant.email or "",
         f"Your schedule for {long_date(day)}: {dialogue.title}",
         "calendar/email/day_before",
+        reply_to=dialogue.contact_email,
         participant=participant,
         dialogue=dialogue,
         day=day,

@@ -252,6 +252,7 @@ def send_updates(dialogue_id: int) -> list[Owed]:
             participant.email,
             f"Calendar update: {due.registration.dialogue.title}",
             "calendar/email/update",
+            reply_to=due.registration.dialogue.contact_email,
             participant=participant,
             dialogue=due.registration.dialogue,
             release=released_agenda(due.registration.dialogue).release,

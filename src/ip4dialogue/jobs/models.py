@@ -43,6 +43,7 @@ class OutgoingMessage(db.Model):
     key: Mapped[str | None] = mapped_column(String(120), unique=True)
     to_name: Mapped[str] = mapped_column(String(200))
     to_address: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)

@@ -59,6 +59,7 @@ def queue(
         key=key,
         to_name=message.to_name[:200],
         to_address=message.to_address,
+        reply_to=message.reply_to,
         subject=mail.header_text(message.subject)[:300],
         text=message.text,
         html=message.html,
@@ -193,6 +194,7 @@ def _message(row: OutgoingMessage) -> mail.Message:
     return mail.Message(
         to_name=row.to_name,
         to_address=row.to_address,
+        reply_to=row.reply_to,
         subject=row.subject,
         text=row.text,
         html=row.html,
