@@ -324,6 +324,7 @@ def _read_dialogue(file: _File) -> DialogueSpec:
     fields |= {
         "timezone": zone.key,
         "summary": file.value(data, "summary", str, default=""),
+        "contact_email": file.value(data, "contact_email", str, default=""),
         "edition": file.value(data, "edition", int, default=None),
         "start_date": file.value(data, "start_date", date),
         "end_date": file.value(data, "end_date", date),

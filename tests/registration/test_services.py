@@ -184,7 +184,7 @@ def test_an_invitation_code_lets_its_invitee_register_and_go_straight_to_their_p
 @pytest.mark.parametrize(
     ("email", "code", "message"),
     [
-        ("kim@example.org", None, "not valid for this dialogue"),
+        ("kim@example.org", None, "is by invitation"),
         ("kim@example.org", "made-up-code", "not valid for this dialogue"),
         ("someone.else@example.org", "GOOD", "sent to another address"),
     ],

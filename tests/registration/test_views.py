@@ -144,8 +144,8 @@ def test_a_closed_window_says_when_it_closed(client, make):
 def test_invitation_only_without_a_code_explains_and_offers_no_form(client, make):
     make.dialogue(slug="private", registration_mode=RegistrationMode.INVITATION)
     page = client.get("/dialogues/private/register").get_data(as_text=True)
-    assert "not valid for this dialogue" in page
-    assert 'name="email"' not in page
+    assert "Participation in this dialogue is by invitation." in page
+    assert 'name="email"' not in page  # no contact address to ask: no form at all
 
 
 def test_an_invited_expert_lands_on_their_page_straight_away(app, client, make, organiser):

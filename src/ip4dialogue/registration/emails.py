@@ -98,9 +98,14 @@ def send_invitation(
 
 
 def send_to_organisers(
-    dialogue: Dialogue, kind: str, subject: str, key: str, **context: object
+    dialogue: Dialogue,
+    kind: str,
+    subject: str,
+    key: str | None = None,
+    reply_to: str | None = None,
+    **context: object,
 ) -> None:
-    """Queue a message to the dialogue's contact address, sent once under `key`."""
+    """Queue a message to the dialogue's contact address; sent once under `key`, if given."""
     outbox.queue(
         db.session,
         mail.compose(
@@ -108,6 +113,7 @@ def send_to_organisers(
             dialogue.contact_email,
             subject,
             f"registration/email/{kind}",
+            reply_to=reply_to,
             dialogue=dialogue,
             programme_url=external_url("dialogues.programme", slug=dialogue.slug),
             **context,

@@ -61,6 +61,23 @@ class ParticipantDetailsForm(BaseForm):
     )
 
 
+class InvitationRequestForm(BaseForm):
+    """Someone not invited asks the organisers of an invitation-only dialogue for a place."""
+
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)],
+        description="The organisers answer here.",
+    )
+    affiliation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
+    message = TextAreaField(
+        "Why you would like to take part",
+        validators=[Optional(), Length(max=1000)],
+        description="Your expertise and what you would bring; at most 1,000 characters.",
+    )
+
+
 class RegistrationForm(ParticipantDetailsForm):
     email = EmailField(
         "Email",

@@ -10,17 +10,51 @@ from sqlalchemy import select
 
 from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.models import Dialogue, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
 from ip4dialogue.registration.models import Invitation
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.templating import external_url
 from ip4dialogue.tokens import new_secret
 
 if TYPE_CHECKING:
     from ip4dialogue.accounts.models import Organiser
 
 DEFAULT_VALIDITY = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class InvitationRequest:
+    """Someone not invited, asking for an invitation."""
+
+    name: str
+    email: str
+    affiliation: str
+    message: str
+
+
+def takes_requests(dialogue: Dialogue) -> bool:
+    """An invitation-only dialogue whose organisers have a contact address to be asked at."""
+    return dialogue.registration_mode == RegistrationMode.INVITATION and bool(
+        dialogue.contact_email
+    )
+
+
+def request_invitation(dialogue: Dialogue, request: InvitationRequest) -> None:
+    """Pass the request on to the organisers, with Reply-To the person asking, so that their
+    answer goes straight back; nothing of it is kept but the message."""
+    if not takes_requests(dialogue):
+        raise RuleViolation(None, "This dialogue does not take requests for invitations.")
+    email = canonical_email(request.email)
+    emails.send_to_organisers(
+        dialogue,
+        "invitation_request",
+        f"A request for an invitation to {dialogue.title}",
+        reply_to=email,
+        request=InvitationRequest(request.name, email, request.affiliation, request.message),
+        invitations_url=external_url("registrations.invitation_list", dialogue_id=dialogue.id),
+    )
 
 
 def expiry(dialogue: Dialogue, now: datetime) -> datetime:

@@ -214,6 +214,8 @@ def window_problem(dialogue: Dialogue, now: datetime) -> str | None:
 
 
 INVALID_CODE = "This invitation code is not valid for this dialogue. Check the link in your email."
+BY_INVITATION = "Participation in this dialogue is by invitation."
+INVITATION_MISSING = (BY_INVITATION, INVALID_CODE)
 
 
 @dataclass
@@ -254,7 +256,10 @@ def desk(slug: str, code: str | None, now: datetime) -> Desk | None:
     invitation = invitation_by_code(dialogue, code)
     closed = window_problem(dialogue, now)
     if closed is None and (dialogue.registration_mode == RegistrationMode.INVITATION or code):
-        closed = INVALID_CODE if invitation is None else invitation.unusable_reason(now)
+        if invitation is not None:
+            closed = invitation.unusable_reason(now)
+        else:
+            closed = INVALID_CODE if code else BY_INVITATION
     return Desk(dialogue, breakouts(dialogue), invitation, closed)
 
 

@@ -30,6 +30,7 @@ from ip4dialogue.people.models import Profile
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
     BreakoutsForm,
+    InvitationRequestForm,
     ParticipantDetailsForm,
     RegistrationForm,
 )
@@ -111,15 +112,15 @@ def _application(form: RegistrationForm) -> services.Application:
     )
 
 
-def _registered(response: Response) -> bool:
-    """Only registrations made count against an address's limit: a form sent back to be
-    corrected costs nothing."""
+def _done(response: Response) -> bool:
+    """Only what was done (a registration made, a request sent) counts against an address's
+    limit: a form sent back to be corrected costs nothing."""
     return response.status_code == 302
 
 
 @bp.route("/dialogues/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute;200 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email, deduct_when=_registered)
+@limiter.limit("5 per hour", methods=["POST"], key_func=submitted_email, deduct_when=_done)
 def register(slug: str) -> ResponseReturnValue:
     """Throttled per address and per email, so nobody can flood an inbox or fill the room
     with invented experts."""
@@ -155,7 +156,13 @@ def _registration_form(
     return desk, form
 
 
-def _registration_page(desk: services.Desk, form: RegistrationForm) -> str:
+def _registration_page(
+    desk: services.Desk, form: RegistrationForm, request_form: InvitationRequestForm | None = None
+) -> str:
+    """The form, or why there is none; where an invitation is what is missing, a request
+    for one."""
+    if request_form is None and desk.closed and invitations.takes_requests(desk.dialogue):
+        request_form = InvitationRequestForm(formdata=None)
     return render_template(
         "registration/register.html",
         dialogue=desk.dialogue,
@@ -163,7 +170,32 @@ def _registration_page(desk: services.Desk, form: RegistrationForm) -> str:
         blocked=desk.closed,
         invitation=None if desk.closed else desk.invitation,
         seats_left=desk.seats_left,
+        request_form=request_form if desk.closed in services.INVITATION_MISSING else None,
     )
+
+
+@bp.post("/dialogues/<slug>/register/ask")
+@limiter.limit("5 per hour", key_func=submitted_email, deduct_when=_done)
+@limiter.limit("10 per hour")
+def request_invitation(slug: str) -> ResponseReturnValue:
+    """Throttled per address and per email: the organisers' inbox is not a free channel."""
+    desk, form = _registration_form(slug, None, utcnow())
+    request_form = InvitationRequestForm()
+    if request_form.validate_on_submit():
+        asked = invitations.InvitationRequest(
+            request_form.name.data.strip(),
+            request_form.email.data,
+            request_form.affiliation.data.strip(),
+            (request_form.message.data or "").strip(),
+        )
+        if attempt_and_say(
+            "Your request has gone to the organisers; they will answer you by email.",
+            invitations.request_invitation,
+            desk.dialogue,
+            asked,
+        ):
+            return redirect(url_for("dialogues.programme", slug=slug))
+    return _registration_page(desk, form, request_form)
 
 
 @bp.errorhandler(429)
