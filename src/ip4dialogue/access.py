@@ -1,5 +1,6 @@
 """Who may see what: the wall around organisers' pages."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -7,6 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ip4dialogue.extensions import login_manager
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def organisers_only(blueprint: Blueprint) -> Blueprint:
@@ -30,7 +34,7 @@ def local_path(target: str | None, default: str) -> str:
         and target.startswith("/")
         and not target.startswith("//")
         and "\\" not in target
-        and target.isprintable()
+        and not _CONTROL.search(target)
     ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:

@@ -92,11 +92,12 @@ DEFAULTS: dict[str, Any] = {
     # An organiser's session ends after this long without a request, and this long after login.
     "ORGANISER_IDLE_MINUTES": 120,
     "ORGANISER_SESSION_HOURS": 12,
-    # No form here uploads files: a request body larger than this (bytes) is refused with 413
-    # before it is read or spooled, as is a form of more parts or a longer field than below.
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # A request body larger than this (bytes) is refused with 413 before it is read: room for
+    # the largest form, the invitation list with its CSV file of up to 2 MB. Multipart forms
+    # are also held to 1,000 parts and 1 MB a field (a 200,000-character paste in Hangul).
+    "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
     "MAX_FORM_PARTS": 1000,
-    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "MAX_FORM_MEMORY_SIZE": 1_000_000,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,6 +14,7 @@ from wtforms import (
     DateTimeField,
     Field,
     Form,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -39,6 +40,11 @@ def no_control_characters(form: Form, field: Field) -> None:
         raise ValidationError("Remove the invisible control characters from this text.")
 
 
+def stripped(value: Any) -> Any:
+    """Text without the spaces around it: "  " is no answer, and " KR" is "KR"."""
+    return value.strip() if isinstance(value, str) else value
+
+
 SHARED_CHECKS = (
     (StringField, no_control_characters),
     ((DateField, DateTimeField), within_calendar),
@@ -46,18 +52,19 @@ SHARED_CHECKS = (
 
 
 class SafeInputMeta(DefaultMeta):
-    """Gives every text field of a form the control-character check, and every date field the
-    calendar window (without touching the field's declaration, which all instances of the
-    form share)."""
+    """Gives every text field of a form the control-character check, every date field the
+    calendar window, and every text and single choice its value without surrounding spaces
+    (passwords excepted), without touching the field's declaration, which all instances of
+    the form share."""
 
     def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
-        shared = [
-            check for kind, check in SHARED_CHECKS if issubclass(unbound_field.field_class, kind)
-        ]
-        if shared:
-            validators = [*(unbound_field.kwargs.get("validators") or []), *shared]
-            return unbound_field.bind(form=form, **options, validators=validators)
-        return unbound_field.bind(form=form, **options)
+        kind, declared = unbound_field.field_class, unbound_field.kwargs
+        shared: dict[str, list[Any]] = {}
+        if checks := [check for kinds, check in SHARED_CHECKS if issubclass(kind, kinds)]:
+            shared["validators"] = [*(declared.get("validators") or []), *checks]
+        if issubclass(kind, StringField | SelectField) and not issubclass(kind, PasswordField):
+            shared["filters"] = [*(declared.get("filters") or []), stripped]
+        return unbound_field.bind(form=form, **options, **shared)
 
 
 class BaseForm(FlaskForm):
