@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from ip4dialogue import create_app
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import RegistrationMode
-from ip4dialogue.extensions import db
+from ip4dialogue.extensions import db, limiter
 from ip4dialogue.health import Heartbeat
 from ip4dialogue.jobs.models import Delivery
 from ip4dialogue.registration.models import Registration
@@ -94,6 +94,32 @@ def test_a_database_refusing_connections_is_a_503_in_the_layout(other_app):
     assert_unavailable_page(other_app(REFUSING).test_client().get("/"))
 
 
+def test_a_logged_in_organiser_meets_the_same_outage_and_health_stays_json(
+    organiser_client, other_app
+):
+    cut_off = other_app(REFUSING).test_client()
+    cut_off.set_cookie("session", organiser_client.get_cookie("session").value)
+    assert_unavailable_page(cut_off.get("/organise/"))
+    health = cut_off.get("/healthz")
+    assert health.status_code == 503
+    assert health.json == {"status": "unavailable", "database": "unreachable"}
+    with cut_off.get("/static/css/site.css") as stylesheet:
+        assert stylesheet.status_code == 200
+
+
+def test_a_mistake_in_the_sql_is_a_bug_not_an_outage(app, other_app, database_url):
+    broken = other_app(database_url)
+
+    @broken.get("/typo")
+    def typo() -> str:
+        db.session.execute(text("SELEC 1"))
+        return "never"
+
+    response = broken.test_client().get("/typo")
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
+
+
 def test_a_form_sent_to_a_database_that_takes_no_writes_is_a_503(
     app, make, database_url, other_app
 ):
@@ -132,6 +158,20 @@ def test_a_held_sqlite_lock_is_a_503_after_the_busy_timeout(app, database_url, o
     assert response.json["database"] == "unwritable"
 
 
+def test_a_row_locked_too_long_on_postgresql_is_a_503_before_the_worker_is_killed(
+    app, client, postgresql
+):
+    client.get("/healthz")  # the heartbeat row exists
+    holder = create_engine(postgresql)
+    with holder.connect() as connection:
+        connection.execute(text("SELECT * FROM heartbeats FOR UPDATE"))  # held, uncommitted
+        response = client.get("/healthz")
+        connection.rollback()
+    holder.dispose()
+    assert response.status_code == 503
+    assert response.json["database"] == "unwritable"
+
+
 def _cut_off(database_url: str) -> None:
     """The server ends the connection the request's session is using (a failover, a
     restart, an administrator's pg_terminate_backend)."""
@@ -145,7 +185,7 @@ def _cut_off(database_url: str) -> None:
 @pytest.fixture
 def postgresql(database_url: str) -> str:
     if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("connections a server can cut are PostgreSQL's")
+        pytest.skip("cut connections and row locks, as PostgreSQL has them")
     return database_url
 
 
@@ -163,6 +203,23 @@ def test_a_connection_lost_before_anything_was_written_is_retried_unseen(app, cl
     assert response.status_code == 200
     assert response.text == "42"
     assert len(runs) == 2
+
+
+def test_a_view_run_again_is_not_counted_again_by_its_rate_limit(app, client, postgresql):
+    app.config["RATELIMIT_ENABLED"] = True
+    runs = []
+
+    @app.get("/once-a-minute")
+    @limiter.limit("1 per minute")
+    def once_a_minute() -> str:
+        runs.append(1)
+        if len(runs) == 1:
+            _cut_off(postgresql)
+        return str(db.session.scalar(select(literal(1))))
+
+    assert client.get("/once-a-minute").status_code == 200
+    assert len(runs) == 2
+    assert client.get("/once-a-minute").status_code == 429  # the one visit was counted once
 
 
 def test_a_connection_lost_after_a_write_is_a_503_and_keeps_nothing(app, other_app, postgresql):

@@ -114,14 +114,25 @@ def test_a_request_waiting_for_the_sqlite_lock_gives_up_well_before_its_worker_i
     assert gunicorn_conf.timeout >= SQLITE_BUSY_TIMEOUT_MS / 1000 * 3
 
 
-def test_postgresql_pools_ping_and_are_sized_for_several_workers(worker):
+def test_postgresql_pools_ping_are_sized_for_several_workers_and_wait_less_than_a_worker(
+    worker,
+):
     app = worker("postgresql+psycopg://nobody@127.0.0.1:1/none", DATABASE_POOL_SIZE=4)
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
-        "pool_pre_ping": True,
-        "pool_size": 4,
-        "max_overflow": 4,
-        "pool_recycle": 1800,
-    }
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert (options["pool_size"], options["max_overflow"], options["pool_recycle"]) == (4, 4, 1800)
+    waits = [
+        options["pool_timeout"],
+        options["connect_args"]["connect_timeout"],
+        int(options["connect_args"]["options"].removeprefix("-c lock_timeout=")) / 1000,
+    ]
+    assert all(wait * 2 <= gunicorn_conf.timeout for wait in waits)
+
+
+def test_server_options_in_the_database_url_are_kept_beside_the_lock_timeout(worker):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?options=-c%20search_path%3Dip4"
+    options = worker(url).config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+    assert options == "-c search_path=ip4 -c lock_timeout=10000"
 
 
 def test_behind_a_proxy_the_forwarded_scheme_and_address_are_trusted(database_url, worker):

@@ -98,5 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)
+    # After-request functions run last registered first: the commit, then the headers; a
+    # commit that fails becomes the outage page, which gets them in its turn.
     security.register(app)
     unit_of_work.register(app)

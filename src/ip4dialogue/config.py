@@ -74,7 +74,6 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER": "IP4 Dialogue <dialogue@localhost>",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429, so clients know the wait
     "CACHE_URL": None,
     "PROXY_COUNT": 0,
     "DATABASE_POOL_SIZE": 5,
@@ -127,13 +126,26 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+LOCK_TIMEOUT = "-c lock_timeout=10000"  # added to any server options the URL gives
+
+
 def engine_options(url: str, pool_size: int) -> dict[str, Any]:
     """Connections that survive a database restart (pre-ping), and on PostgreSQL a pool per
     worker small enough that workers x (pool_size + max_overflow) stays under the server's
     max_connections (4 workers x 10 = 40 of PostgreSQL's default 100)."""
     options: dict[str, Any] = {"pool_pre_ping": True}
-    if make_url(url).get_backend_name() == "postgresql":
-        options |= {"pool_size": pool_size, "max_overflow": pool_size, "pool_recycle": 1800}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        server_options = " ".join(filter(None, [parsed.query.get("options"), LOCK_TIMEOUT]))
+        options |= {
+            "pool_size": pool_size,
+            "max_overflow": pool_size,
+            "pool_recycle": 1800,
+            # Every wait ends well within a worker's 30 s, as a 503 to retry: for a pool
+            # connection, for the server to answer, and for a row another holds locked.
+            "pool_timeout": 10,
+            "connect_args": {"connect_timeout": 5, "options": server_options},
+        }
     return options
 
 

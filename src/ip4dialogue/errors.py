@@ -1,5 +1,7 @@
 """Error pages in the site's layout, so a visitor who hits one can find their way on."""
 
+import re
+import sqlite3
 from contextlib import suppress
 
 from flask import Flask, current_app, g, render_template
@@ -17,9 +19,16 @@ READ_ONLY_TRANSACTION = "25006"  # PostgreSQL's SQLSTATE for a write to a read-o
 RETRY_AFTER_SECONDS = 30
 
 
+# SQLite reports a mistake in the SQL or the schema with the class it uses for a locked or
+# unwritable file: those are bugs (or a missed migration), not a bad moment.
+SQLITE_MISTAKES = re.compile(r"^(near \S+: syntax error|no such |table \S+ has no column)")
+
+
 def is_outage(error: BaseException | None) -> bool:
     """Whether a database error is the database's bad moment. Errors in what we asked of it
-    (integrity, data) are bugs, and stay 500s."""
+    (integrity, data, the SQL itself) are bugs, and stay 500s."""
+    if isinstance(error, exc.OperationalError) and isinstance(error.orig, sqlite3.Error):
+        return not SQLITE_MISTAKES.match(str(error.orig))
     if isinstance(error, OUTAGES):
         return True
     return isinstance(error, exc.DBAPIError) and (
@@ -57,14 +66,18 @@ def wait_in_words(seconds: int) -> str:
     return f"{round(minutes / 60)} hours"
 
 
-def too_many_attempts() -> str:
-    """What a throttled visitor reads: how long to wait, truly."""
-    return MESSAGES[429].format(wait=wait_in_words(seconds_until_allowed()))
+def too_many_attempts() -> tuple[str, dict[str, str]]:
+    """What a throttled visitor reads, how long to wait, truly, and the same for a client, in
+    the Retry-After header."""
+    seconds = seconds_until_allowed()
+    message = MESSAGES[429].format(wait=wait_in_words(seconds))
+    return message, {"Retry-After": str(seconds)}
 
 
 def throttled_page(error: HTTPException) -> ResponseReturnValue:
-    title, message = "Too many attempts", too_many_attempts()
-    return render_template("error.html", code=429, title=title, message=message), 429
+    message, headers = too_many_attempts()
+    page = render_template("error.html", code=429, title="Too many attempts", message=message)
+    return page, 429, headers
 
 
 def _internal_error(error: InternalServerError) -> ResponseReturnValue:
@@ -72,8 +85,15 @@ def _internal_error(error: InternalServerError) -> ResponseReturnValue:
     response was built) is still a 503."""
     if is_outage(error.original_exception):
         return _unavailable(error.original_exception)
-    db.session.rollback()
+    _give_up_the_session()
     return render_error(error)
+
+
+def _give_up_the_session() -> None:
+    """Undo what the request did; a connection already lost has nothing left to undo, and
+    failing here would leave the visitor a bare 500."""
+    with suppress(exc.SQLAlchemyError):
+        db.session.rollback()
 
 
 def _database_error(error: exc.SQLAlchemyError) -> ResponseReturnValue:
@@ -83,12 +103,10 @@ def _database_error(error: exc.SQLAlchemyError) -> ResponseReturnValue:
 
 
 def _unavailable(error: BaseException) -> ResponseReturnValue:
-    """503 with a retry hint, drawn without the database: the session is given up (its
-    rollback may fail on a connection already gone: there is nothing left to undo), and an
+    """503 with a retry hint, drawn without the database: the session is given up, and an
     organiser not yet loaded is not looked up but shown the public navigation."""
     current_app.logger.warning("database unavailable: %s", error)
-    with suppress(exc.SQLAlchemyError):
-        db.session.rollback()
+    _give_up_the_session()
     if "_login_user" not in g:  # where Flask-Login keeps the request's user
         g._login_user = login_manager.anonymous_user()
     title, message = "Service unavailable", MESSAGES[503]

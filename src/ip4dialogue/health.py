@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ip4dialogue.database import Base, UTCDateTime, utcnow
@@ -34,21 +34,23 @@ class Heartbeat(Base):
 
 
 def _database_state() -> str:
-    """ "ok", "read-only" (answers, but refuses the write) or "unreachable". The write is
-    committed here rather than by the request's unit of work: whether a commit succeeds is
-    what is being checked."""
+    """The database's state: ok, unwritable (it answers, but refuses the write or keeps it
+    waiting for a lock past the busy timeout) or unreachable. The write is committed here
+    rather than by the request's unit of work: whether a commit succeeds is what is being
+    checked."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
         return "unreachable"
     try:
-        beat = db.session.execute(
-            update(Heartbeat).where(Heartbeat.id == 1).values(beat_at=utcnow())
-        )
+        now = utcnow()
+        beat = db.session.execute(update(Heartbeat).where(Heartbeat.id == 1).values(beat_at=now))
         if not beat.rowcount:
-            db.session.add(Heartbeat(id=1, beat_at=utcnow()))
+            db.session.add(Heartbeat(id=1, beat_at=now))
         db.session.commit()
+    except IntegrityError:  # a check at the same moment wrote the first beat: writes work
+        db.session.rollback()
     except SQLAlchemyError:
         db.session.rollback()
         return "unwritable"

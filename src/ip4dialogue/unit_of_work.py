@@ -7,14 +7,14 @@ Warehouse's `pyramid_tm` and Indico's request handler, which commit for the code
 """
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from sqlalchemy import event, exc
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from ip4dialogue.extensions import db
+from ip4dialogue.extensions import db, limiter
 from ip4dialogue.rules import RuleViolation
 
 P = ParamSpec("P")
@@ -49,7 +49,8 @@ def _end_request(response: Response) -> Response:
     spares expiring every object a long page loaded. (A request that raised never gets
     here: its session is removed, and rolled back, at teardown.)"""
     if response.status_code >= 400:
-        db.session.rollback()
+        with suppress(exc.SQLAlchemyError):  # a connection already lost has nothing to undo
+            db.session.rollback()
     elif has_changes(db.session):
         db.session.commit()
     return response
@@ -86,6 +87,9 @@ def attempt(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         raise
 
 
+RUNNING_AGAIN = "ip4dialogue_running_again"
+
+
 def once_more_if_cut_off(dispatch: Callable[[], T]) -> T:
     """Run a request's view, and run it once more on a fresh connection if the database
     dropped ours (restarted, failed over, killed it) before the view wrote or changed
@@ -97,7 +101,15 @@ def once_more_if_cut_off(dispatch: Callable[[], T]) -> T:
         if not error.connection_invalidated or has_changes(db.session):
             raise
     db.session.rollback()
+    setattr(g, RUNNING_AGAIN, True)
     return dispatch()
+
+
+@limiter.request_filter
+def running_again() -> bool:
+    """Whether this is the view's second run: what the first counted (rate limits) is not
+    counted again."""
+    return g.get(RUNNING_AGAIN, False)
 
 
 def register(app: Flask) -> None:

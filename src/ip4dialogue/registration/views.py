@@ -205,8 +205,9 @@ def _throttled(error: TooManyRequests) -> ResponseReturnValue:
         return throttled_page(error)
     slug = (request.view_args or {})["slug"]
     desk, form = _registration_form(slug, request.values.get("code") or None, utcnow())
-    flash(too_many_attempts(), "error")
-    return _registration_page(desk, form), 429
+    message, headers = too_many_attempts()
+    flash(message, "error")
+    return _registration_page(desk, form), 429, headers
 
 
 @bp.get("/dialogues/<slug>/register/sent")
