@@ -206,6 +206,26 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
 
 
 @pytest.fixture
+def worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
+    """More apps on the same database, as other gunicorn workers would build them; their
+    connection pools are closed afterwards."""
+    apps: list[Flask] = []
+
+    def build(database_url: str, **config: Any) -> Flask:
+        monkeypatch.setenv("IP4DIALOGUE_INSTANCE_PATH", str(tmp_path / "worker"))
+        app = create_app(
+            {"ENV": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False, **config}
+        )
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def seeded(app: Flask) -> None:
     """The real seed data: report, countries and the sample dialogue."""
     from ip4dialogue.resources import resource_dir

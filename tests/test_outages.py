@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import create_engine, func, literal, select, text
 from sqlalchemy.engine import make_url
 
-from ip4dialogue import create_app
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import RegistrationMode
 from ip4dialogue.extensions import db, limiter
@@ -23,21 +22,10 @@ REFUSING = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
 
 
 @pytest.fixture
-def other_app(tmp_path, monkeypatch) -> Callable[..., Flask]:
-    """Another app, as another worker or a later deployment would build it, on `url`."""
-    apps: list[Flask] = []
-
-    def build(url: str) -> Flask:
-        monkeypatch.setenv("IP4DIALOGUE_INSTANCE_PATH", str(tmp_path / "other"))
-        app = create_app({"ENV": "testing", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False})
-        app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: errors become pages
-        apps.append(app)
-        return app
-
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
+def other_app(worker) -> Callable[..., Flask]:
+    """Another app on `url`, as another worker or a later deployment would build it, with
+    errors as pages, as in production."""
+    return lambda url: worker(url, PROPAGATE_EXCEPTIONS=False)
 
 
 def read_only(url: str) -> str:

@@ -5,36 +5,15 @@ import os
 import secrets
 
 import pytest
-from flask import Flask
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import create_engine, text
 
-from ip4dialogue import create_app, gunicorn_conf
+from ip4dialogue import gunicorn_conf
 from ip4dialogue.database import SQLITE_BUSY_TIMEOUT_MS
 from ip4dialogue.extensions import db
 
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def worker(tmp_path, monkeypatch):
-    """More apps on the same database, as other gunicorn workers would build them; their
-    connection pools are closed afterwards."""
-    apps = []
-
-    def build(database_url: str, **config) -> Flask:
-        monkeypatch.setenv("IP4DIALOGUE_INSTANCE_PATH", str(tmp_path / "worker"))
-        app = create_app(
-            {"ENV": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False, **config}
-        )
-        apps.append(app)
-        return app
-
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture
