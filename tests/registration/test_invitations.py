@@ -34,15 +34,38 @@ def test_a_pasted_list_invites_the_good_rows_and_reports_the_bad_ones_by_line(
     )
     report = committed(invitations.invite_list, dialogue, text, organiser)
 
-    assert invited_emails() == ["kim@example.org", "tanaka@example.org"]
-    assert [line for line, _ in report.problems] == [4, 5, 6]
-    assert "is not a valid email address" in report.problems[0][1]
-    assert "has been invited already" in report.problems[2][1]
+    assert invited_emails() == ["kim@example.org", "tanaka@example.org", "weber@example.org"]
+    assert [problem.line for problem in report.problems] == [4, 6]
+    assert report.problems[0].message == "No email address on this line."
+    assert report.problems[1].message == "kim@example.org is listed already, on line 2."
+    assert report.leftover == "not-an-email,Nobody,Nowhere\nKIM@example.org,Dr Kim again,KIDA"
     tanaka = db.session.scalars(
         select(Invitation).where(Invitation.email.startswith("tanaka"))
     ).one()
     assert (tanaka.name, tanaka.affiliation) == ("Tanaka, Yuki", "Tokyo Centre")
+    assert len(outbox(app)) == 3
+
+
+def test_an_address_already_invited_is_reported_and_not_sent_twice(app, dialogue, organiser):
+    committed(invitations.invite_list, dialogue, "kim@example.org\n", organiser)
+    report = committed(
+        invitations.invite_list, dialogue, "kim@example.org\nlee@example.org\n", organiser
+    )
+    assert [problem.message for problem in report.problems] == [
+        "kim@example.org has been invited already."
+    ]
     assert len(outbox(app)) == 2
+
+
+def test_five_thousand_lines_with_duplicates_and_odd_quoting_are_read_in_one_go(
+    app, dialogue, organiser
+):
+    lines = [f'"Expert {n}, PhD" <expert{n}@example.org>, Institute {n}' for n in range(4990)]
+    lines += ["expert7@example.org", '"unclosed <nobody@example.org'] * 5
+    report = committed(invitations.invite_list, dialogue, "\n".join(lines), organiser)
+    assert len(report.invited) == 4990
+    assert len(report.problems) == 10
+    assert "listed already, on line 8" in report.problems[0].message
 
 
 def test_semicolon_and_tab_separated_lists_work_too(dialogue, organiser):

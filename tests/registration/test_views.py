@@ -290,11 +290,37 @@ def test_uploading_a_csv_invites_the_good_rows_and_lists_the_bad(app, organiser_
     )
     page = visible_text(response.get_data(as_text=True))
     assert "2 invitation(s) sent." in page
-    assert "Line 3: 'broken' is not a valid email address" in page
+    assert "Line 3, <q>broken</q>: No email address on this line." in response.text
+    assert "\nbroken</textarea>" in response.text  # left in the box, to fix and send again
     assert sorted(db.session.scalars(select(Invitation.email))) == [
         "kim@example.org",
         "lee@example.org",
     ]
+
+
+def test_a_list_copied_from_a_spreadsheet_or_an_address_book_is_read_as_people_wrote_it(
+    organiser_client, make
+):
+    dialogue = make.dialogue()
+    pasted = (
+        "Name\tEmail\tOrganisation\n"
+        "Dr Kim Min-jun\tkim@example.org\tKIDA\n"
+        '"Weber, Anna" <weber@example.org>; Lee Jae <lee@example.org>\n'
+        "tanaka@example.org; Prof. Tanaka; Tokyo Centre\n"
+        "Mr Nobody\tno address\n"
+    )
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/invitations/list", data={"pasted": pasted}
+    )
+    assert "4 invitation(s) sent." in visible_text(response.text)
+    people = db.session.execute(select(Invitation.email, Invitation.name, Invitation.affiliation))
+    assert sorted(people) == [
+        ("kim@example.org", "Dr Kim Min-jun", "KIDA"),
+        ("lee@example.org", "Lee Jae", ""),
+        ("tanaka@example.org", "Prof. Tanaka", "Tokyo Centre"),
+        ("weber@example.org", "Weber, Anna", ""),
+    ]
+    assert "\nMr Nobody\tno address</textarea>" in response.text
 
 
 def test_inviting_an_address_twice_is_explained_next_to_the_field(organiser_client, make):

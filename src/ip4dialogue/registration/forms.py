@@ -112,8 +112,9 @@ class InvitationListForm(BaseForm):
     pasted = TextAreaField(
         "Paste a list",
         validators=[Optional(), Length(max=200_000)],
-        description="One invitee a line: email, name, organisation (name and organisation "
-        "optional), as copied from a spreadsheet.",
+        description="One invitee a line: email, name and organisation (name and organisation "
+        "optional) as copied from a spreadsheet or separated by commas or semicolons; or "
+        'addresses as an address book gives them: "Name" <email>; "Name" <email>.',
     )
     upload = FileField(
         "Or upload a CSV file",

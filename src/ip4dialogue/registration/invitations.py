@@ -1,7 +1,6 @@
 """Invitations: one address or a whole list, each with a code bound to that address."""
 
-import csv
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
+from ip4dialogue.registration.invitee_lists import Invitee, LineProblem, read_invitees
 from ip4dialogue.registration.models import Invitation
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.templating import external_url
@@ -68,15 +68,28 @@ def invite(
     """Invite one address, refusing an address invited already. Everything is checked before
     anything is written, so a refusal leaves nothing behind."""
     address = canonical_email(email)
+    if address in invited_already(dialogue, [address]):
+        raise RuleViolation("email", f"{address} has been invited already.")
+    return _send_new(dialogue, address, name, affiliation, organiser)
+
+
+def invited_already(dialogue: Dialogue, addresses: Iterable[str]) -> set[str]:
+    """Which of these (canonical) addresses the dialogue has invited, in one query."""
+    return set(
+        db.session.scalars(
+            select(Invitation.email).where(
+                Invitation.dialogue_id == dialogue.id, Invitation.email.in_(set(addresses))
+            )
+        )
+    )
+
+
+def _send_new(
+    dialogue: Dialogue, address: str, name: str, affiliation: str, organiser: "Organiser"
+) -> Invitation:
+    """An invitation to an address checked and not invited yet, and its email."""
     if len(name) > 200 or len(affiliation) > 200:
         raise RuleViolation("name", "Names and organisations are at most 200 characters.")
-    taken = db.session.scalars(
-        select(Invitation.id).where(
-            Invitation.dialogue_id == dialogue.id, Invitation.email == address
-        )
-    ).first()
-    if taken is not None:
-        raise RuleViolation("email", f"{address} has been invited already.")
     now = utcnow()
     invitation = Invitation(
         dialogue=dialogue,
@@ -89,8 +102,7 @@ def invite(
     )
     code, invitation.code_hash = new_secret()
     db.session.add(invitation)
-    db.session.flush()
-    emails.send_invitation(invitation, code)
+    emails.send_invitation(invitation, code)  # its outbox row is flushed with the invitation
     return invitation
 
 
@@ -122,41 +134,44 @@ def decline(invitation: Invitation) -> None:
 
 @dataclass
 class ImportReport:
+    """What inviting a list did: who was invited, and each line that was not, with why."""
+
     invited: list[Invitation] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
 
-
-def read_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Rows of a pasted list or CSV file (comma, semicolon or tab separated) with the line
-    each ends on; blank lines and a header row are skipped."""
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = []
-    for row in reader:
-        cells = [cell.strip() for cell in row]
-        if any(cells):
-            rows.append((reader.line_num, cells))
-    if rows and rows[0][1][0].lower() in {"email", "e-mail", "email address"}:
-        rows = rows[1:]
-    return rows
+    @property
+    def leftover(self) -> str:
+        """The lines not invited, as they were typed: what is left to fix."""
+        by_line = {problem.line: problem.text for problem in self.problems}
+        return "\n".join(by_line.values())
 
 
 def invite_list(dialogue: Dialogue, text: str, organiser: "Organiser") -> ImportReport:
-    """Invite everyone on a list. Good rows are invited; each bad row is reported with its
-    line number and skips only itself."""
-    report = ImportReport()
-    try:
-        rows = read_rows(text)
-    except csv.Error as error:
-        report.problems.append((0, f"The list could not be read as CSV: {error}."))
-        return report
-    for line, cells in rows:
-        email, name, affiliation = [*cells, "", "", ""][:3]
-        try:  # invite() checks before it writes, so a refused row leaves nothing behind
-            report.invited.append(invite(dialogue, email, name, affiliation, organiser))
+    """Invite everyone on a list. Each invitee is invited once, however often listed; each
+    bad line is reported and skips only itself."""
+    reading = read_invitees(text)
+    report = ImportReport(problems=list(reading.problems))
+    lines = {number: line.strip() for number, line in enumerate(text.splitlines(), start=1)}
+    checked: list[tuple[Invitee, str]] = []
+    for invitee in reading.invitees:
+        try:
+            checked.append((invitee, canonical_email(invitee.email)))
         except RuleViolation as problem:
-            report.problems.append((line, problem.message))
+            report.problems.append(LineProblem(invitee.line, lines[invitee.line], problem.message))
+    taken = invited_already(dialogue, (address for _, address in checked))
+    first_line: dict[str, int] = {}
+    for invitee, address in checked:
+        try:  # every check comes before the write, so a refused row leaves nothing behind
+            if address in taken:
+                raise RuleViolation("email", f"{address} has been invited already.")
+            if address in first_line:
+                raise RuleViolation(
+                    "email", f"{address} is listed already, on line {first_line[address]}."
+                )
+            first_line[address] = invitee.line
+            name, affiliation = invitee.name, invitee.affiliation
+            report.invited.append(_send_new(dialogue, address, name, affiliation, organiser))
+        except RuleViolation as problem:
+            report.problems.append(LineProblem(invitee.line, lines[invitee.line], problem.message))
+    report.problems.sort(key=lambda problem: problem.line)
     return report

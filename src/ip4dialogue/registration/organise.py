@@ -16,6 +16,7 @@ from ip4dialogue.extensions import db
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
 from ip4dialogue.registration import invitations, roster, services
 from ip4dialogue.registration.forms import InvitationForm, InvitationListForm, RegistrantFilterForm
+from ip4dialogue.registration.invitee_lists import LineProblem
 from ip4dialogue.registration.models import Decision, Invitation, Registration
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
@@ -150,7 +151,7 @@ def _invitations_page(
     dialogue: Dialogue,
     single: InvitationForm,
     many: InvitationListForm,
-    problems: list[tuple[int, str]] | None = None,
+    problems: list[LineProblem] | None = None,
 ) -> ResponseReturnValue:
     listed = db.session.scalars(
         db.select(Invitation)
@@ -218,9 +219,8 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     flash(f"{len(report.invited)} invitation(s) sent.", "success" if report.invited else "info")
     if report.problems:
         flash(f"{len(report.problems)} line(s) were not invited; see below.", "error")
-    return _invitations_page(
-        dialogue, InvitationForm(formdata=None), InvitationListForm(formdata=None), report.problems
-    )
+    left = InvitationListForm(formdata=None, data={"pasted": report.leftover})
+    return _invitations_page(dialogue, InvitationForm(formdata=None), left, report.problems)
 
 
 def _invitation_or_404(dialogue_id: int, invitation_id: int) -> Invitation:

@@ -1,0 +1,88 @@
+"""Reading a list of invitees as organisers paste it: from a spreadsheet (tab-separated),
+a CSV file (commas or semicolons, quoted or not), or an address book ("Name" <email>, many
+to a line). Pure functions: each line becomes invitees or one problem that names it."""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from email.utils import getaddresses
+
+HEADER_WORDS = {"email", "e-mail", "email address", "e-mail address", "mail"}
+_BRACKETED = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+
+
+@dataclass(frozen=True)
+class Invitee:
+    line: int
+    email: str
+    name: str = ""
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    text: str
+    message: str
+
+
+@dataclass
+class ListReading:
+    invitees: list[Invitee] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
+
+
+def read_invitees(text: str) -> ListReading:
+    """Every non-blank line of `text` read; a first line of column names is skipped."""
+    reading = ListReading()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or (number == 1 and _is_header(line)):
+            continue
+        try:
+            reading.invitees += _read_line(number, line)
+        except ValueError as problem:
+            reading.problems.append(LineProblem(number, line.strip(), str(problem)))
+    return reading
+
+
+def _is_header(line: str) -> bool:
+    return "@" not in line and any(cell.lower() in HEADER_WORDS for cell in _cells(line))
+
+
+def _read_line(number: int, line: str) -> list[Invitee]:
+    if _BRACKETED.search(line):
+        return _address_book_line(number, line)
+    cells = [cell for cell in _cells(line) if cell]
+    addresses = [cell for cell in cells if "@" in cell]
+    if not addresses:
+        raise ValueError("No email address on this line.")
+    if len(addresses) == len(cells):  # a list of bare addresses
+        return [Invitee(number, address) for address in addresses]
+    if len(addresses) > 1:
+        raise ValueError("More than one address beside a name: put each invitee on a line.")
+    others = [cell for cell in cells if cell != addresses[0]]
+    return [Invitee(number, addresses[0], *others[:2])]
+
+
+def _address_book_line(number: int, line: str) -> list[Invitee]:
+    """`"Kim, Dr" <kim@example.org>; Lee <lee@example.org>`, or one such address followed by
+    the organisation after a separator."""
+    head, _, tail = line.rpartition(">")
+    listed = head.replace(";", ",") + ">"  # address books separate with either
+    pairs = [(name, address) for name, address in getaddresses([listed]) if address]
+    if not pairs:
+        raise ValueError("No email address on this line.")
+    affiliation = tail.strip(" \t,;")
+    if affiliation and len(pairs) > 1:
+        raise ValueError("An organisation after several addresses: put each invitee on a line.")
+    return [
+        Invitee(number, address, name.strip(), affiliation if len(pairs) == 1 else "")
+        for name, address in pairs
+    ]
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of one line, split on its separator: a tab (a spreadsheet's copy), else a
+    semicolon (a European CSV), else a comma; quotes are honoured."""
+    separator = next((mark for mark in "\t;" if mark in line), ",")
+    return [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
