@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 ID_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
 PAGE_MAX = 100_000  # further than any list goes: shown as an empty page
@@ -52,6 +52,13 @@ def query_page() -> int:
     except ValueError:
         return 1
     return min(max(page, 1), PAGE_MAX)
+
+
+def within_integers(form: Form, field: Field) -> None:
+    """A whole number a column can hold, checked before any other check: one of 500 digits
+    would overflow a float in WTForms' own range check."""
+    if isinstance(field.data, int) and not -ID_MAX <= field.data <= ID_MAX:
+        raise StopValidation("This number is far too large.")
 
 
 def within_calendar(form: Form, field: Field) -> None:

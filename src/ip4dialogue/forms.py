@@ -14,6 +14,7 @@ from wtforms import (
     DateTimeField,
     Field,
     Form,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -24,7 +25,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
-from ip4dialogue.bounds import within_calendar
+from ip4dialogue.bounds import within_calendar, within_integers
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
 
@@ -53,15 +54,18 @@ SHARED_CHECKS = (
 
 class SafeInputMeta(DefaultMeta):
     """Gives every text field of a form the control-character check, every date field the
-    calendar window, and every text and single choice its value without surrounding spaces
-    (passwords excepted), without touching the field's declaration, which all instances of
-    the form share."""
+    calendar window, every number field the integers' range, and every text and single
+    choice its value without surrounding spaces (passwords excepted), without touching the
+    field's declaration, which all instances of the form share."""
 
     def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
         kind, declared = unbound_field.field_class, unbound_field.kwargs
         shared: dict[str, list[Any]] = {}
+        validators = list(declared.get("validators") or [])
+        if issubclass(kind, IntegerField):  # first: the field's own range check would overflow
+            shared["validators"] = validators = [within_integers, *validators]
         if checks := [check for kinds, check in SHARED_CHECKS if issubclass(kind, kinds)]:
-            shared["validators"] = [*(declared.get("validators") or []), *checks]
+            shared["validators"] = [*validators, *checks]
         if issubclass(kind, StringField | SelectField) and not issubclass(kind, PasswordField):
             shared["filters"] = [*(declared.get("filters") or []), stripped]
         return unbound_field.bind(form=form, **options, **shared)

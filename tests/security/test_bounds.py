@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ip4dialogue.access import local_path
 from ip4dialogue.bounds import ID_MAX
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, RegistrationMode
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, RegistrationMode, Room
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Registration
 from tests.conftest import ORGANISER_PASSWORD
@@ -162,3 +162,16 @@ def test_a_choice_of_spaces_is_no_choice_and_text_loses_its_surrounding_spaces(
     assert organiser_client.post("/organise/dialogues/new", data=form).status_code == 302
     created = db.session.scalars(select(Dialogue)).one()
     assert (created.country_code, created.title) == (None, "Third Dialogue")
+
+
+@pytest.mark.parametrize("capacity", ["9" * 400, str(-(10**30))])
+def test_a_number_of_hundreds_of_digits_is_a_field_error(organiser_client, make, capacity):
+    dialogue = make.dialogue()
+    db.session.commit()
+    response = organiser_client.post(
+        f"/organise/dialogues/{dialogue.id}/rooms",
+        data={"name": "Hall", "capacity": capacity},
+        follow_redirects=True,
+    )
+    assert "This number is far too large." in response.text
+    assert db.session.scalar(select(func.count()).select_from(Room)) == 0
