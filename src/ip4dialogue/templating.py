@@ -49,6 +49,11 @@ def date_range(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
+def the(title: str) -> str:
+    """A dialogue's title as it reads inside a sentence: "invited to the Third Dialogue"."""
+    return title if title.lower().startswith(("the ", "a ", "an ")) else f"the {title}"
+
+
 def zone_abbreviation(instant: datetime, zone: ZoneInfo) -> str:
     """The zone's abbreviation at that instant (KST, CEST, NZDT), which changes with DST."""
     return instant.astimezone(zone).tzname() or zone.key
@@ -78,5 +83,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
+    app.add_template_filter(the)
     app.add_template_filter(zone_abbreviation)
     app.add_template_filter(xml_text)

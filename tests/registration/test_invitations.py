@@ -32,7 +32,7 @@ def test_a_pasted_list_invites_the_good_rows_and_reports_the_bad_ones_by_line(
         "KIM@example.org,Dr Kim again,KIDA\n"
         '"tanaka@example.org","Tanaka, Yuki","Tokyo Centre"\n'
     )
-    report = committed(invitations.invite_list, dialogue, text, organiser)
+    _, report = committed(invitations.invite_list, dialogue, text, organiser)
 
     assert invited_emails() == ["kim@example.org", "tanaka@example.org", "weber@example.org"]
     assert [problem.line for problem in report.problems] == [4, 6]
@@ -48,7 +48,7 @@ def test_a_pasted_list_invites_the_good_rows_and_reports_the_bad_ones_by_line(
 
 def test_an_address_already_invited_is_reported_and_not_sent_twice(app, dialogue, organiser):
     committed(invitations.invite_list, dialogue, "kim@example.org\n", organiser)
-    report = committed(
+    _, report = committed(
         invitations.invite_list, dialogue, "kim@example.org\nlee@example.org\n", organiser
     )
     assert [problem.message for problem in report.problems] == [
@@ -62,8 +62,8 @@ def test_five_thousand_lines_with_duplicates_and_odd_quoting_are_read_in_one_go(
 ):
     lines = [f'"Expert {n}, PhD" <expert{n}@example.org>, Institute {n}' for n in range(4990)]
     lines += ["expert7@example.org", '"unclosed <nobody@example.org'] * 5
-    report = committed(invitations.invite_list, dialogue, "\n".join(lines), organiser)
-    assert len(report.invited) == 4990
+    invited, report = committed(invitations.invite_list, dialogue, "\n".join(lines), organiser)
+    assert len(invited) == 4990
     assert len(report.problems) == 10
     assert "listed already, on line 8" in report.problems[0].message
 

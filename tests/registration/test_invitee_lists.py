@@ -3,7 +3,7 @@ books give them."""
 
 import pytest
 
-from ip4dialogue.registration.invitee_lists import Invitee, LineProblem, read_invitees
+from ip4dialogue.registration.invitee_lists import LineProblem, ListedInvitee, read_invitees
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ from ip4dialogue.registration.invitee_lists import Invitee, LineProblem, read_in
 def test_a_line_becomes_its_invitees(line, invitees):
     reading = read_invitees(line)
     assert reading.problems == []
-    assert reading.invitees == [Invitee(1, *invitee) for invitee in invitees]
+    assert reading.invitees == [ListedInvitee(1, *invitee) for invitee in invitees]
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_a_line_becomes_its_invitees(line, invitees):
 )
 def test_a_line_that_cannot_be_read_says_why_and_keeps_its_text(line, message):
     reading = read_invitees(f"ok@example.org\n{line}\n")
-    assert reading.invitees == [Invitee(1, "ok@example.org")]
+    assert reading.invitees == [ListedInvitee(1, "ok@example.org")]
     (problem,) = reading.problems
     assert problem.line == 2
     assert problem.text == line
@@ -56,5 +56,5 @@ def test_a_first_line_of_column_names_is_skipped(header):
 
 def test_blank_lines_are_skipped_and_lines_keep_their_numbers():
     reading = read_invitees("\n\nkim@example.org\n   \nnope\n")
-    assert reading.invitees == [Invitee(3, "kim@example.org")]
+    assert reading.invitees == [ListedInvitee(3, "kim@example.org")]
     assert reading.problems == [LineProblem(5, "nope", "No email address on this line.")]

@@ -11,7 +11,7 @@ from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import invitations
 from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
-from tests.helpers import confirm_from, link_in, outbox, release, visible_text
+from tests.helpers import confirm_from, link_in, outbox, release, text_body, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -321,6 +321,31 @@ def test_a_list_copied_from_a_spreadsheet_or_an_address_book_is_read_as_people_w
         ("weber@example.org", "Weber, Anna", ""),
     ]
     assert "\nMr Nobody\tno address</textarea>" in response.text
+
+
+def test_an_invitation_is_previewed_with_its_note_before_anything_is_sent(
+    app, organiser_client, make
+):
+    dialogue = make.dialogue(title="Third Indo-Pacific Security Dialogue")
+    invite = f"/organise/dialogues/{dialogue.id}/invitations"
+    single = {"email": "kim@example.org", "name": "Dr Kim", "note": "We would value your view."}
+    page = organiser_client.post(invite, data=single | {"preview": "1"}).text
+    assert "Preview: nothing has been sent" in page
+    assert "You are invited to the Third Indo-Pacific Security Dialogue" in page
+    assert "We would value your view." in page
+    assert outbox(app) == []
+    assert count(Invitation) == 0
+
+    listed = {"pasted": "kim@example.org\nlee@example.org\nnobody", "preview": "1"}
+    page = visible_text(organiser_client.post(f"{invite}/list", data=listed).text)
+    assert "2 invitation(s) would be sent; the first reads:" in page
+    assert "These lines would not be invited: Line 3, nobody: No email address" in page
+    assert outbox(app) == []
+    assert count(Invitation) == 0
+
+    organiser_client.post(invite, data=single)
+    (sent,) = outbox(app)
+    assert "A note from the organisers:\n\nWe would value your view." in text_body(sent)
 
 
 def test_inviting_an_address_twice_is_explained_next_to_the_field(organiser_client, make):

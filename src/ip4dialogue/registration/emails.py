@@ -74,27 +74,30 @@ INVITATION_SUBJECTS = {
 }
 
 
+def invitation_message(
+    invitation: Invitation, dialogue: Dialogue, code: str, kind: str = "invitation"
+) -> mail.Message:
+    """An invitation, or a reminder of one, with the link its `code` opens."""
+    return mail.compose(
+        invitation.name,
+        invitation.email,
+        INVITATION_SUBJECTS[kind].format(title=dialogue.title),
+        f"registration/email/{kind}",
+        reply_to=dialogue.contact_email,
+        invitation=invitation,
+        dialogue=dialogue,
+        register_url=external_url("registration.register", slug=dialogue.slug, code=code),
+        programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+    )
+
+
 def send_invitation(
     invitation: Invitation, code: str, kind: str = "invitation", key: str | None = None
 ) -> None:
     """Queue an invitation, or a reminder of one, with the link its `code` opens."""
     dialogue = invitation.dialogue
-    outbox.queue(
-        db.session,
-        mail.compose(
-            invitation.name,
-            invitation.email,
-            INVITATION_SUBJECTS[kind].format(title=dialogue.title),
-            f"registration/email/{kind}",
-            reply_to=dialogue.contact_email,
-            invitation=invitation,
-            dialogue=dialogue,
-            register_url=external_url("registration.register", slug=dialogue.slug, code=code),
-            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
-        ),
-        dialogue_id=dialogue.id,
-        key=key,
-    )
+    message = invitation_message(invitation, dialogue, code, kind)
+    outbox.queue(db.session, message, dialogue_id=dialogue.id, key=key)
 
 
 def send_to_organisers(

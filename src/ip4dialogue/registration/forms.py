@@ -106,6 +106,11 @@ class InvitationForm(BaseForm):
     )
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     affiliation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    note = TextAreaField(
+        "A personal note (optional)",
+        validators=[Optional(), Length(max=2000)],
+        description="Added to the invitation email and its reminders.",
+    )
 
 
 class InvitationListForm(BaseForm):
@@ -122,6 +127,11 @@ class InvitationListForm(BaseForm):
             FileAllowed(["csv", "txt"], "Upload a .csv file."),
             FileSize(max_size=2_000_000, message="The file is larger than 2 MB."),
         ],
+    )
+    note = TextAreaField(
+        "A personal note (optional)",
+        validators=[Optional(), Length(max=2000)],
+        description="Added to every invitation of the list and its reminders.",
     )
 
 

@@ -1,18 +1,19 @@
 """Invitations: one address or a whole list, each with a code bound to that address."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from ip4dialogue import mail
 from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration import emails
-from ip4dialogue.registration.invitee_lists import Invitee, LineProblem, read_invitees
+from ip4dialogue.registration.invitee_lists import LineProblem, read_invitees
 from ip4dialogue.registration.models import Invitation
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.templating import external_url
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ip4dialogue.accounts.models import Organiser
 
 DEFAULT_VALIDITY = timedelta(days=60)
+MAX_NOTE = 2000
+PREVIEW_CODE = "your-personal-code"  # the preview's stand-in for a link's secret
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,45 @@ def expiry(dialogue: Dialogue, now: datetime) -> datetime:
     return dialogue.registration_closes_at or now + DEFAULT_VALIDITY
 
 
+@dataclass(frozen=True)
+class Invitee:
+    """Who an invitation goes to, as the organiser gives them."""
+
+    email: str
+    name: str = ""
+    affiliation: str = ""
+
+
 def invite(
-    dialogue: Dialogue, email: str, name: str, affiliation: str, organiser: "Organiser"
+    dialogue: Dialogue,
+    email: str,
+    name: str,
+    affiliation: str,
+    organiser: "Organiser",
+    note: str = "",
 ) -> Invitation:
     """Invite one address, refusing an address invited already. Everything is checked before
     anything is written, so a refusal leaves nothing behind."""
     address = canonical_email(email)
     if address in invited_already(dialogue, [address]):
         raise RuleViolation("email", f"{address} has been invited already.")
-    return _send_new(dialogue, address, name, affiliation, organiser)
+    return _send_new(dialogue, Invitee(address, name, affiliation), organiser, note)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What sending would do: how many invitations, and the first as it would read."""
+
+    count: int
+    message: mail.Message | None
+
+
+def preview(dialogue: Dialogue, invitee: Invitee, note: str = "") -> Preview:
+    """The message inviting `invitee` would send, with a stand-in for the personal link;
+    nothing is written."""
+    address = canonical_email(invitee.email)
+    invitation = _invitation(dialogue, replace(invitee, email=address), note, utcnow())
+    return Preview(1, emails.invitation_message(invitation, dialogue, PREVIEW_CODE))
 
 
 def invited_already(dialogue: Dialogue, addresses: Iterable[str]) -> set[str]:
@@ -84,22 +117,29 @@ def invited_already(dialogue: Dialogue, addresses: Iterable[str]) -> set[str]:
     )
 
 
+def _invitation(dialogue: Dialogue, invitee: Invitee, note: str, now: datetime) -> Invitation:
+    """An invitation not yet saved, checked but for its address."""
+    if len(invitee.name) > 200 or len(invitee.affiliation) > 200:
+        raise RuleViolation("name", "Names and organisations are at most 200 characters.")
+    if len(note) > MAX_NOTE:
+        raise RuleViolation("note", f"A note is at most {MAX_NOTE:,} characters.")
+    return Invitation(
+        dialogue_id=dialogue.id,
+        email=invitee.email,
+        name=invitee.name.strip(),
+        affiliation=invitee.affiliation.strip(),
+        note=note.strip(),
+        expires_at=expiry(dialogue, now),
+    )
+
+
 def _send_new(
-    dialogue: Dialogue, address: str, name: str, affiliation: str, organiser: "Organiser"
+    dialogue: Dialogue, invitee: Invitee, organiser: "Organiser", note: str
 ) -> Invitation:
     """An invitation to an address checked and not invited yet, and its email."""
-    if len(name) > 200 or len(affiliation) > 200:
-        raise RuleViolation("name", "Names and organisations are at most 200 characters.")
     now = utcnow()
-    invitation = Invitation(
-        dialogue=dialogue,
-        email=address,
-        name=name.strip(),
-        affiliation=affiliation.strip(),
-        expires_at=expiry(dialogue, now),
-        invited_by_id=organiser.id,
-        sent_at=now,
-    )
+    invitation = _invitation(dialogue, invitee, note, now)
+    invitation.dialogue, invitation.invited_by_id, invitation.sent_at = dialogue, organiser.id, now
     code, invitation.code_hash = new_secret()
     db.session.add(invitation)
     emails.send_invitation(invitation, code)  # its outbox row is flushed with the invitation
@@ -133,10 +173,10 @@ def decline(invitation: Invitation) -> None:
 
 
 @dataclass
-class ImportReport:
-    """What inviting a list did: who was invited, and each line that was not, with why."""
+class ListPlan:
+    """Who inviting a list would invite, and each line it would not, with why."""
 
-    invited: list[Invitation] = field(default_factory=list)
+    invitees: list[tuple[int, Invitee]] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
 
     @property
@@ -146,32 +186,56 @@ class ImportReport:
         return "\n".join(by_line.values())
 
 
-def invite_list(dialogue: Dialogue, text: str, organiser: "Organiser") -> ImportReport:
-    """Invite everyone on a list. Each invitee is invited once, however often listed; each
-    bad line is reported and skips only itself."""
+def plan_list(dialogue: Dialogue, text: str) -> ListPlan:
+    """Read a list and check every line: each invitee once, however often listed, and none
+    invited already. Writes nothing."""
     reading = read_invitees(text)
-    report = ImportReport(problems=list(reading.problems))
+    plan = ListPlan(problems=list(reading.problems))
     lines = {number: line.strip() for number, line in enumerate(text.splitlines(), start=1)}
-    checked: list[tuple[Invitee, str]] = []
-    for invitee in reading.invitees:
+
+    def refuse(line: int, message: str) -> None:
+        plan.problems.append(LineProblem(line, lines[line], message))
+
+    checked = []
+    for row in reading.invitees:
         try:
-            checked.append((invitee, canonical_email(invitee.email)))
+            checked.append((row, canonical_email(row.email)))
         except RuleViolation as problem:
-            report.problems.append(LineProblem(invitee.line, lines[invitee.line], problem.message))
+            refuse(row.line, problem.message)
     taken = invited_already(dialogue, (address for _, address in checked))
     first_line: dict[str, int] = {}
-    for invitee, address in checked:
+    for row, address in checked:
+        if address in taken:
+            refuse(row.line, f"{address} has been invited already.")
+        elif address in first_line:
+            refuse(row.line, f"{address} is listed already, on line {first_line[address]}.")
+        else:
+            first_line[address] = row.line
+            plan.invitees.append((row.line, Invitee(address, row.name, row.affiliation)))
+    plan.problems.sort(key=lambda problem: problem.line)
+    return plan
+
+
+def preview_list(dialogue: Dialogue, text: str, note: str = "") -> tuple[Preview, ListPlan]:
+    """What inviting the list would send, and the lines it would leave out; writes nothing."""
+    plan = plan_list(dialogue, text)
+    if not plan.invitees:
+        return Preview(0, None), plan
+    first = preview(dialogue, plan.invitees[0][1], note)
+    return Preview(len(plan.invitees), first.message), plan
+
+
+def invite_list(
+    dialogue: Dialogue, text: str, organiser: "Organiser", note: str = ""
+) -> tuple[list[Invitation], ListPlan]:
+    """Invite everyone on a list whose line passes the checks; each bad line is reported and
+    skips only itself."""
+    plan = plan_list(dialogue, text)
+    invited = []
+    for line, invitee in plan.invitees:
         try:  # every check comes before the write, so a refused row leaves nothing behind
-            if address in taken:
-                raise RuleViolation("email", f"{address} has been invited already.")
-            if address in first_line:
-                raise RuleViolation(
-                    "email", f"{address} is listed already, on line {first_line[address]}."
-                )
-            first_line[address] = invitee.line
-            name, affiliation = invitee.name, invitee.affiliation
-            report.invited.append(_send_new(dialogue, address, name, affiliation, organiser))
+            invited.append(_send_new(dialogue, invitee, organiser, note))
         except RuleViolation as problem:
-            report.problems.append(LineProblem(invitee.line, lines[invitee.line], problem.message))
-    report.problems.sort(key=lambda problem: problem.line)
-    return report
+            plan.problems.append(LineProblem(line, invitee.email, problem.message))
+    plan.problems.sort(key=lambda problem: problem.line)
+    return invited, plan

@@ -12,7 +12,7 @@ _BRACKETED = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 
 @dataclass(frozen=True)
-class Invitee:
+class ListedInvitee:
     line: int
     email: str
     name: str = ""
@@ -28,7 +28,7 @@ class LineProblem:
 
 @dataclass
 class ListReading:
-    invitees: list[Invitee] = field(default_factory=list)
+    invitees: list[ListedInvitee] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
 
 
@@ -49,7 +49,7 @@ def _is_header(line: str) -> bool:
     return "@" not in line and any(cell.lower() in HEADER_WORDS for cell in _cells(line))
 
 
-def _read_line(number: int, line: str) -> list[Invitee]:
+def _read_line(number: int, line: str) -> list[ListedInvitee]:
     if _BRACKETED.search(line):
         return _address_book_line(number, line)
     cells = [cell for cell in _cells(line) if cell]
@@ -57,14 +57,14 @@ def _read_line(number: int, line: str) -> list[Invitee]:
     if not addresses:
         raise ValueError("No email address on this line.")
     if len(addresses) == len(cells):  # a list of bare addresses
-        return [Invitee(number, address) for address in addresses]
+        return [ListedInvitee(number, address) for address in addresses]
     if len(addresses) > 1:
         raise ValueError("More than one address beside a name: put each invitee on a line.")
     others = [cell for cell in cells if cell != addresses[0]]
-    return [Invitee(number, addresses[0], *others[:2])]
+    return [ListedInvitee(number, addresses[0], *others[:2])]
 
 
-def _address_book_line(number: int, line: str) -> list[Invitee]:
+def _address_book_line(number: int, line: str) -> list[ListedInvitee]:
     """`"Kim, Dr" <kim@example.org>; Lee <lee@example.org>`, or one such address followed by
     the organisation after a separator."""
     head, _, tail = line.rpartition(">")
@@ -76,7 +76,7 @@ def _address_book_line(number: int, line: str) -> list[Invitee]:
     if affiliation and len(pairs) > 1:
         raise ValueError("An organisation after several addresses: put each invitee on a line.")
     return [
-        Invitee(number, address, name.strip(), affiliation if len(pairs) == 1 else "")
+        ListedInvitee(number, address, name.strip(), affiliation if len(pairs) == 1 else "")
         for name, address in pairs
     ]
 

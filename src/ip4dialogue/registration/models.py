@@ -300,6 +300,7 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200), default="")
     affiliation: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # in its emails
     code_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
     state: Mapped[InvitationState] = mapped_column(
         enum_column(InvitationState), default=InvitationState.PENDING

@@ -152,6 +152,7 @@ def _invitations_page(
     single: InvitationForm,
     many: InvitationListForm,
     problems: list[LineProblem] | None = None,
+    preview: invitations.Preview | None = None,
 ) -> ResponseReturnValue:
     listed = db.session.scalars(
         db.select(Invitation)
@@ -165,6 +166,7 @@ def _invitations_page(
         single=single,
         many=many,
         problems=problems or [],
+        preview=preview,
         invitations=[(invitation, invitation.state_at(now)) for invitation in listed],
     )
 
@@ -177,19 +179,34 @@ def invitation_list(dialogue_id: int) -> ResponseReturnValue:
     )
 
 
+def _previewing() -> bool:
+    """The form's Preview button was pressed rather than Send."""
+    return "preview" in request.form
+
+
 @bp.post("/<int:dialogue_id>/invitations")
 def invite(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = InvitationForm()
     if form.validate_on_submit():
+        invitee = invitations.Invitee(
+            form.email.data, form.name.data or "", form.affiliation.data or ""
+        )
+        note = form.note.data or ""
         try:
+            if _previewing():
+                preview = invitations.preview(dialogue, invitee, note)
+                return _invitations_page(
+                    dialogue, form, InvitationListForm(formdata=None), [], preview
+                )
             attempt(
                 invitations.invite,
                 dialogue,
-                form.email.data,
-                form.name.data or "",
-                form.affiliation.data or "",
+                invitee.email,
+                invitee.name,
+                invitee.affiliation,
                 current_user,
+                note,
             )
         except RuleViolation as violation:
             show_violation(form, violation)
@@ -215,12 +232,19 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     if not text.strip():
         form.pasted.errors = ["Paste a list or choose a file."]
         return _invitations_page(dialogue, InvitationForm(formdata=None), form)
-    report = invitations.invite_list(dialogue, text, current_user)
-    flash(f"{len(report.invited)} invitation(s) sent.", "success" if report.invited else "info")
-    if report.problems:
-        flash(f"{len(report.problems)} line(s) were not invited; see below.", "error")
-    left = InvitationListForm(formdata=None, data={"pasted": report.leftover})
-    return _invitations_page(dialogue, InvitationForm(formdata=None), left, report.problems)
+    note = form.note.data or ""
+    if _previewing():
+        form.pasted.data = text  # a file's lines, now in the box, to send from there
+        preview, plan = invitations.preview_list(dialogue, text, note)
+        return _invitations_page(
+            dialogue, InvitationForm(formdata=None), form, plan.problems, preview
+        )
+    invited, plan = invitations.invite_list(dialogue, text, current_user, note)
+    flash(f"{len(invited)} invitation(s) sent.", "success" if invited else "info")
+    if plan.problems:
+        flash(f"{len(plan.problems)} line(s) were not invited; see below.", "error")
+    left = InvitationListForm(formdata=None, data={"pasted": plan.leftover, "note": note})
+    return _invitations_page(dialogue, InvitationForm(formdata=None), left, plan.problems)
 
 
 def _invitation_or_404(dialogue_id: int, invitation_id: int) -> Invitation:
