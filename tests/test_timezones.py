@@ -7,6 +7,7 @@ import pytest
 
 from ip4dialogue.timezones import (
     NonexistentLocalTime,
+    find_zone,
     to_instant,
     zone_choices,
     zone_or_none,
@@ -61,10 +62,35 @@ def test_zone_choices_offer_the_capitals_first_and_every_zone_once():
     assert "America/Los_Angeles" in zones
 
 
-@pytest.mark.parametrize("name", ["", "Mars/Olympus", "../../etc/passwd", "UTC\x00", "x" * 500])
+@pytest.mark.parametrize(
+    "name",
+    ["", "Mars/Olympus", "../../etc/passwd", "UTC\x00", "x" * 500, "localtime", "Factory"],
+)
 def test_anything_but_an_iana_zone_is_none(name):
     assert zone_or_none(name) is None
 
 
 def test_iana_zones_are_found():
     assert zone_or_none("Pacific/Auckland") == AUCKLAND
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Brussels", "Europe/Brussels"),
+        ("asia/seoul", "Asia/Seoul"),
+        ("Brussels", "Europe/Brussels"),
+        ("new  york", "America/New_York"),
+        ("New_York", "America/New_York"),
+        ("Washington", "America/New_York"),
+        ("Canberra", "Australia/Sydney"),
+        ("wellington", "Pacific/Auckland"),
+    ],
+)
+def test_a_zone_is_found_as_people_type_it(typed, zone):
+    assert find_zone(typed).key == zone
+
+
+@pytest.mark.parametrize("typed", ["", "Atlantis", "localtime", "Factory", "posixrules"])
+def test_what_is_no_place_finds_no_zone(typed):
+    assert find_zone(typed) is None

@@ -52,9 +52,20 @@ class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped when clocks go forward."""
 
 
+# Names in the zone database that are no place's time: the build's placeholder, the
+# machine's own setting, and the POSIX rules' template.
+NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+
+
 @cache
 def all_zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    return tuple(
+        sorted(
+            name
+            for name in available_timezones()
+            if name not in NOT_PLACES and not name.startswith(("posix/", "right/"))
+        )
+    )
 
 
 @cache
@@ -70,6 +81,27 @@ def zone_or_none(name: str | None) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def _key(typed: str) -> str:
+    """What is typed, as it is compared: "America/New_York", "new  york" and "New York" alike."""
+    return " ".join(typed.replace("_", " ").split()).lower()
+
+
+@cache
+def _zones_by_key() -> dict[str, str]:
+    """Zone names by what people type: the name in any case, its city ("new york"), and the
+    IP4 and NATO capitals ("Canberra", "Washington")."""
+    keys: dict[str, str] = {}
+    for name in all_zones():
+        keys.setdefault(_key(name.rsplit("/", 1)[-1]), name)
+    keys |= {_key(city): name for city, name in IP4_CAPITALS + NATO_CAPITALS}
+    return keys | {_key(name): name for name in all_zones()}
+
+
+def find_zone(typed: str) -> ZoneInfo | None:
+    """The zone someone means by `typed`: an IANA name, in any case, or a city."""
+    return zone_or_none(_zones_by_key().get(_key(typed)))
 
 
 @cache

@@ -178,6 +178,17 @@ def test_the_programme_also_shows_the_readers_zone_on_request(client, make):
     assert "09:00–09:30 KST 02:00–02:30 CEST" in page
 
 
+def test_a_city_typed_in_the_picker_finds_its_zone_and_the_page_lists_only_capitals(client, make):
+    dialogue = make.dialogue(slug="seoul", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    make.item(dialogue, starts_at=datetime(2027, 5, 11, 0, 0, tzinfo=UTC))
+    release(dialogue)
+    page = client.get("/dialogues/seoul?tz=brussels").text
+    note = "Times are in the dialogue's time zone, Asia/Seoul, and in Europe/Brussels."
+    assert note in visible_text(page)
+    assert page.count("<option") == 36  # the IP4 and NATO capitals, not 600 zones
+    assert len(page.encode()) < 20_000
+
+
 def test_the_readers_zone_names_the_day_when_it_differs(client, make):
     dialogue = make.dialogue(slug="seoul", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
     make.item(

@@ -13,12 +13,11 @@ from zoneinfo import ZoneInfo
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
-from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS, all_zones
+from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS
 
-# The capitals offered first in the "show times in" picker: the IP4's and Europe's.
-READER_CAPITALS = IP4_CAPITALS + tuple(
-    (city, zone) for city, zone in NATO_CAPITALS if zone.startswith(("Europe/", "Atlantic/"))
-)
+# The capitals the "show times in" picker suggests (the IP4's and NATO's, a few hundred
+# bytes); any other city or IANA zone can be typed.
+READER_CAPITALS = IP4_CAPITALS + NATO_CAPITALS
 
 
 @dataclass
@@ -56,5 +55,4 @@ def programme_context(
         "reader_zone": reader_zone,
         "zone_notice": zone_notice,
         "capitals": READER_CAPITALS,
-        "all_zones": all_zones(),
     }

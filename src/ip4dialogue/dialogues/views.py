@@ -18,7 +18,7 @@ from ip4dialogue.dialogues.releases import Change, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import cache
 from ip4dialogue.report.queries import current_report
-from ip4dialogue.timezones import zone_or_none
+from ip4dialogue.timezones import find_zone
 
 bp = Blueprint("dialogues", __name__)
 # Speakers' consent and the report's texts are not part of a version: pages refresh this often.
@@ -38,7 +38,7 @@ def _reader_zone(shown: ZoneInfo) -> tuple[ZoneInfo | None, str | None]:
     requested = request.args.get("tz", "").strip()
     if not requested:
         return None, None
-    zone = zone_or_none(requested)
+    zone = find_zone(requested)
     if zone is None:
         return None, f"“{requested[:60]}” is not a time zone we know; times are in {shown.key}."
     return (None if zone.key == shown.key else zone), None
@@ -55,7 +55,7 @@ def programme(slug: str) -> ResponseReturnValue:
     """Anonymous visitors (nearly everyone) get a copy cached per agenda version and zone;
     organisers, who may preview drafts, always get a fresh page."""
     requested = request.args.get("tz", "")
-    zone = zone_or_none(requested)
+    zone = find_zone(requested)
     if current_user.is_authenticated or session.get("_flashes") or (requested and not zone):
         return _render_programme(slug)  # an unknown zone is shown fresh: no cache per typo
     version = agenda_version(slug) or abort(404)
