@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, Role
+from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, RegistrationMode, Role
 from ip4dialogue.dialogues.services import apply_item_changes, move_item
 from ip4dialogue.extensions import db
 from tests.helpers import committed, release, visible_text
@@ -297,3 +297,17 @@ def test_a_drafts_changelog_is_not_found(client, make):
     make.dialogue(slug="draft", status=DialogueStatus.DRAFT)
     assert client.get("/dialogues/draft/changes").status_code == 404
     assert client.get("/dialogues/draft/changes.atom").status_code == 404
+
+
+def test_the_readers_zone_follows_them_to_the_changes_and_the_registration_form(client, make):
+    make.country(code="KR", name="South Korea")
+    dialogue = make.dialogue(slug="seoul", registration_mode=RegistrationMode.OPEN)
+    make.item(dialogue)
+    release(dialogue)
+    page = client.get("/dialogues/seoul?tz=Brussels").text
+    assert 'href="/dialogues/seoul/changes?tz=Europe/Brussels"' in page
+    assert 'href="/dialogues/seoul/register?tz=Europe/Brussels"' in page
+    changes = client.get("/dialogues/seoul/changes?tz=Europe/Brussels").text
+    assert 'href="/dialogues/seoul?tz=Europe/Brussels"' in changes
+    form = client.get("/dialogues/seoul/register?tz=Europe/Brussels").text
+    assert '<option selected value="Europe/Brussels">' in form

@@ -105,8 +105,13 @@ def _changelog(slug: str) -> tuple[Dialogue, list[tuple[Release, list[Change]]]]
 def changes(slug: str) -> ResponseReturnValue:
     """The released versions of the agenda, newest first, and what each changed."""
     dialogue, releases = _changelog(slug)
+    reader_zone, _ = _reader_zone(dialogue.zone)
     return render_template(
-        "dialogues/changes.html", dialogue=dialogue, releases=releases, describe=describe
+        "dialogues/changes.html",
+        dialogue=dialogue,
+        releases=releases,
+        describe=describe,
+        reader_zone=reader_zone,
     )
 
 

@@ -42,6 +42,7 @@ from ip4dialogue.registration.models import (
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.timezones import find_zone
 from ip4dialogue.unit_of_work import attempt
 
 bp = Blueprint("registration", __name__)
@@ -126,6 +127,8 @@ def register(slug: str) -> ResponseReturnValue:
     with invented experts."""
     now, code = utcnow(), request.values.get("code") or None
     desk, form = _registration_form(slug, code, now)
+    if request.method == "GET" and (reader_zone := find_zone(request.args.get("tz", ""))):
+        form.home_timezone.data = reader_zone.key  # the zone they read the programme in
     if request.method == "GET" and desk.invitation is not None:
         invitation = desk.invitation
         form.email.data, form.name.data = invitation.email, invitation.name
