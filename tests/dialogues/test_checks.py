@@ -78,6 +78,39 @@ def test_breakout_capacity_above_the_room(make, dialogue):
     assert messages(findings(dialogue)) == ["“Breakout” offers 20 seats but Seminar Room holds 12."]
 
 
+def test_parallel_breakouts_that_seat_fewer_than_the_dialogue_are_a_warning(make):
+    dialogue = make.dialogue(start_date=date(2027, 5, 11), capacity=40)
+    room = make.room(dialogue, name="Seminar Room", capacity=10)
+    first = make.item(dialogue, title="A", signup_required=True, capacity=8, **at(5))
+    second = make.item(dialogue, title="B", signup_required=True, room=room, **at(5.5))
+    make.item(dialogue, title="Later", signup_required=True, capacity=40, **at(7))
+    (finding,) = findings(dialogue)
+    assert finding.message == (
+        "The break-outs at 14:00 on Tue 11 May seat 18 of the dialogue's 40: "
+        "22 participants would find them all full."
+    )
+    assert finding.item_ids == (first.id, second.id)
+
+
+def test_breakouts_without_a_limit_or_a_dialogue_without_one_are_not_counted(make):
+    unlimited = make.dialogue(start_date=date(2027, 5, 11), capacity=None)
+    make.item(unlimited, signup_required=True, capacity=5, **at(5))
+    assert findings(unlimited) == []
+    limited = make.dialogue(start_date=date(2027, 5, 11), capacity=40)
+    make.item(limited, signup_required=True, capacity=5, **at(5))
+    make.item(limited, signup_required=True, **at(5))  # no room, no limit: room for all
+    assert findings(limited) == []
+
+
+def test_an_agenda_with_no_sessions_says_so_once(make, dialogue):
+    report = make.report()
+    recommendations = [make.recommendation(report, number=n) for n in (1, 2, 3)]
+    assert messages(findings(dialogue, recommendations, [make.theme(report)])) == [
+        "No sessions yet: add the first, and the check list will say what the agenda takes "
+        "up of the report."
+    ]
+
+
 def test_recommendations_and_themes_no_session_takes_up(make, dialogue):
     report = make.report()
     taken = make.recommendation(report, number=1, short_title="Complement")

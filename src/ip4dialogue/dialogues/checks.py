@@ -106,10 +106,58 @@ def capacity_above_room(dialogue: Dialogue) -> Iterator[Finding]:
             )
 
 
+def _seats(item: AgendaItem) -> int | None:
+    """The places a session offers: its own limit, else its room's; None for no limit."""
+    if item.capacity is not None:
+        return item.capacity
+    return item.room.capacity if item.room else None
+
+
+def parallel_groups(items: Iterable[AgendaItem]) -> Iterator[list[AgendaItem]]:
+    """Items that run at once, as groups: each item overlaps at least one other of its
+    group, and none of another group."""
+    group: list[AgendaItem] = []
+    for item in sorted(items, key=lambda item: (item.starts_at, item.id)):
+        if group and item.starts_at >= max(other.ends_at for other in group):
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group
+
+
+def breakout_places(dialogue: Dialogue) -> Iterator[Finding]:
+    """Break-outs that run at once and together seat fewer than the dialogue: someone would
+    find every one of them full."""
+    if not dialogue.capacity:
+        return
+    breakouts = [item for item in _scheduled(dialogue) if item.signup_required]
+    for group in parallel_groups(breakouts):
+        limits = [seats for seats in map(_seats, group) if seats is not None]
+        total = sum(limits)
+        if len(limits) < len(group) or total >= dialogue.capacity:  # one without a limit
+            continue
+        starts = min(item.starts_at for item in group).astimezone(dialogue.zone)
+        yield Finding(
+            Severity.WARNING,
+            f"The break-outs at {starts:%H:%M} on {starts:%a} {starts.day} {starts:%b} seat "
+            f"{total} of the dialogue's {dialogue.capacity}: {dialogue.capacity - total} "
+            "participants would find them all full.",
+            tuple(item.id for item in group),
+        )
+
+
 def uncovered(
     dialogue: Dialogue, recommendations: list[Recommendation], themes: list[Theme]
 ) -> Iterator[Finding]:
     taken_up = [item for item in _scheduled(dialogue) if item.kind not in NON_SESSIONS]
+    if not taken_up:  # one line, not one for each recommendation and theme
+        yield Finding(
+            Severity.WARNING,
+            "No sessions yet: add the first, and the check list will say what the agenda "
+            "takes up of the report.",
+        )
+        return
     covered_recommendations = {rec.id for item in taken_up for rec in item.recommendations}
     covered_themes = {theme.id for item in taken_up for theme in item.themes}
     for recommendation in recommendations:
@@ -133,6 +181,7 @@ def check_agenda(
         *room_clashes(dialogue),
         *people_clashes(dialogue),
         *capacity_above_room(dialogue),
+        *breakout_places(dialogue),
         *uncovered(dialogue, recommendations, themes),
     ]
 
