@@ -17,7 +17,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
-from ip4dialogue.dialogues.services import apply_item_changes
+from ip4dialogue.dialogues.services import apply_item_changes, suggested_slug
 from ip4dialogue.extensions import db
 from tests.helpers import committed, release, visible_text
 
@@ -79,6 +79,38 @@ def test_bad_dialogue_input_is_explained_next_to_the_field_and_kept(
     assert f'id="{field}-error"' in page
     assert 'value="Third Dialogue"' in page  # what was typed stays
     assert db.session.scalar(select(func.count()).select_from(Dialogue)) == 0
+
+
+def test_an_empty_web_address_is_made_from_the_title_and_year_and_kept_on_edit(
+    organiser_client, make
+):
+    make.dialogue(slug="third-indo-pacific-security-dialogue-2028")
+    form = DIALOGUE_FORM | {"slug": "", "title": "Third Indo-Pacific Security Dialogue"}
+    response = organiser_client.post("/organise/dialogues/new", data=form)
+    created = db.session.scalars(select(Dialogue).where(Dialogue.title == form["title"])).one()
+    assert created.slug == "third-indo-pacific-security-dialogue-2028-2"  # the first is taken
+    assert response.location == f"/organise/dialogues/{created.id}"
+    organiser_client.post(
+        f"/organise/dialogues/{created.id}/edit", data=form | {"city": "Auckland"}
+    )
+    db.session.expire_all()
+    assert (
+        db.session.get(Dialogue, created.id).slug == "third-indo-pacific-security-dialogue-2028-2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Seoul", "seoul-2028"),
+        ("Séminaire de Bruxelles 2028", "seminaire-de-bruxelles-2028"),
+        ("제3차 인도태평양 안보대화", "dialogue-2028"),
+        ("서울", "dialogue-2028"),
+        ("word " * 40, ("word-" * 16).rstrip("-")),
+    ],
+)
+def test_a_web_address_is_suggested_in_letters_digits_and_hyphens(title, slug):
+    assert suggested_slug(title, date(2028, 4, 1)) == slug
 
 
 def test_a_taken_slug_is_refused_and_the_existing_dialogue_is_untouched(organiser_client, make):

@@ -72,9 +72,10 @@ class DialogueForm(BaseForm):
     slug = StringField(
         "Web address",
         description="Lower-case letters, digits and hyphens, as in seoul-2027: "
-        "/dialogues/<address> shows the programme.",
+        "/dialogues/<address> shows the programme. Leave it empty to have one made from "
+        "the title and the year.",
         validators=[
-            DataRequired(),
+            Optional(),
             Length(max=80),
             Regexp(SLUG, message="Use lower-case letters, digits and single hyphens only."),
         ],

@@ -8,6 +8,8 @@ seats is announced (`signals.capacity_changed`), and registration seats those wa
 """
 
 import enum
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -74,14 +76,45 @@ def _local_instant(value: datetime | None, zone: ZoneInfo, field: str) -> dateti
     return None if value is None else _instant(value.date(), value.time(), zone, field)
 
 
+MAX_SLUG = 80
+
+
+def suggested_slug(title: str, start: date) -> str:
+    """A web address from a title and its year: "Third Indo-Pacific Security Dialogue" in
+    2028 is third-indo-pacific-security-dialogue-2028. Letters beyond ASCII are dropped; a
+    title without a Latin word (in Hangul alone, say) gives dialogue-2028."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    if str(start.year) not in words:
+        words.append(str(start.year))
+    lettered = any(re.search("[a-z]", word) for word in words)
+    slug = "-".join(words) if lettered else f"dialogue-{start.year}"
+    return slug[:MAX_SLUG].rsplit("-", 1)[0] if len(slug) > MAX_SLUG else slug
+
+
+def _free_slug(wanted: str) -> str:
+    """`wanted`, or `wanted-2`, `-3` ... when another dialogue has it."""
+    taken = set(db.session.scalars(select(Dialogue.slug).where(Dialogue.slug.startswith(wanted))))
+    return next(
+        candidate
+        for candidate in (wanted, *(f"{wanted}-{n}" for n in range(2, len(taken) + 3)))
+        if candidate not in taken
+    )
+
+
 def save_dialogue(
     dialogue: Dialogue | None, values: dict[str, Any], organiser: "Organiser"
 ) -> Dialogue:
-    """Create or update a dialogue from form values (registration times are local)."""
+    """Create or update a dialogue from form values (registration times are local). An
+    empty web address keeps the one it has, or is made from the title."""
+    values = dict(values)
+    if not values.get("slug") and dialogue is not None:
+        values["slug"] = dialogue.slug
+    elif not values.get("slug"):
+        values["slug"] = _free_slug(suggested_slug(values["title"], values["start_date"]))
     taken = db.session.scalars(select(Dialogue.id).where(Dialogue.slug == values["slug"])).first()
     if taken is not None and (dialogue is None or taken != dialogue.id):
         raise RuleViolation("slug", "Another dialogue already uses this web address.")
-    values = dict(values)
     if "contact_email" in values:
         values["contact_email"] = _contact_address(values["contact_email"] or "")
     zone = ZoneInfo(values["timezone"])
