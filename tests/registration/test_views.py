@@ -227,7 +227,13 @@ def test_cancelling_on_the_page_hands_the_seat_to_the_waitlist(app, client, dial
     by_subject = {message["Subject"]: message for message in outbox(app)}
     promoted = by_subject["A place has opened up for you at Seoul Dialogue"]
     assert promoted["To"].addresses[0].addr_spec == "lee@example.org"
-    assert "Your registration for Seoul Dialogue is cancelled" in by_subject
+    cancelled = text_body(by_subject["Your registration for Seoul Dialogue is cancelled"])
+    assert "Your seat goes to the next person on the waitlist." in cancelled
+
+    client.post(link_in(promoted, "/registrations/") + "/cancel")  # Mr Lee cancels too
+    told = text_body(outbox(app)[-1])
+    assert "Your seat is free again for someone else." in told  # nobody waits any more
+    assert "waitlist" not in told
 
 
 def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make):

@@ -43,12 +43,15 @@ def _to_registrant(kind: str, registration: Registration, **context: object) -> 
     )
 
 
-def send_to_registrant(kind: str, registration: Registration, token: str | None = None) -> None:
+def send_to_registrant(
+    kind: str, registration: Registration, token: str | None = None, **context: object
+) -> None:
     """Queue one of the registration emails. `token`, when known (it is only ever held in
     memory), puts the private link in the message."""
     if registration.participant.email is None:  # erased: nobody left to write to
         return
-    message = _to_registrant(kind, registration, manage_url=manage_url(token) if token else None)
+    link = manage_url(token) if token else None
+    message = _to_registrant(kind, registration, manage_url=link, **context)
     # Whatever the news, listeners may add to it: the calendar area attaches what the
     # participant's calendar is owed (invitations for a seat, cancellations for the rest).
     signals.registrant_notified.send(registration, message=message)

@@ -6,6 +6,7 @@ engine, under the dialogue's seat lock, which is taken as late as possible: what
 and checked before it is, so the lock is held for the seat decision and its writing only.
 """
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -527,24 +528,38 @@ def leaving(registration: Registration) -> Leaving:
     return Leaving(registration.seated, successor, breakouts)
 
 
-def _withdraw(registration: Registration, *, declined: bool = False) -> None:
+class SeatLeft(enum.StrEnum):
+    """What became of the place a registration gave up, as its holder is told."""
+
+    HANDED_ON = "handed_on"  # to the first on the waitlist
+    FREED = "freed"  # nobody waited: free for the next to register
+    WAITLIST = "waitlist"  # there was no seat, only a place on the waitlist
+    NONE = "none"  # there was no seat: the registration waited for a decision
+
+
+def _withdraw(registration: Registration, *, declined: bool = False) -> SeatLeft:
     """Leave the dialogue, cancelled or declined: its seats go to the next in line. The
     caller holds the seat lock."""
     was_seated = registration.seated
+    waitlisted = registration.status == RegistrationStatus.WAITLISTED
+    left = SeatLeft.WAITLIST if waitlisted else SeatLeft.NONE
     if declined:
         registration.decline()
     else:
         registration.cancel()
     seated = seating.leave_breakouts(registration)
     if was_seated:
-        seated += seating.reseat(registration.dialogue)
+        reseated = seating.reseat(registration.dialogue)
+        left = SeatLeft.HANDED_ON if reseated.registrations else SeatLeft.FREED
+        seated += reseated
     announce(seated)
+    return left
 
 
 def cancel(registration: Registration) -> None:
     seating.lock_registration(registration)
-    _withdraw(registration)
-    emails.send_to_registrant("cancelled", registration)
+    seat = _withdraw(registration)
+    emails.send_to_registrant("cancelled", registration, seat=seat.value)
 
 
 def erase(registration: Registration) -> None:
