@@ -255,7 +255,10 @@ def test_breakout_seats_are_limited_and_freed_seats_go_to_the_next_in_line(app, 
     committed(services.set_breakouts, ana, [])
 
     assert [s.status for s in ben.signups] == [SignupStatus.CONFIRMED]
-    assert "You have a seat in a break-out" in subjects(app)[-1]
+    assert subjects(app)[-2:] == [
+        f"You have a seat in a break-out at {dialogue.title}",  # to Ben
+        f"Your break-out sessions at {dialogue.title}",  # to Ana, who left it
+    ]
 
 
 def test_two_breakouts_at_the_same_time_cannot_both_be_chosen(breakouts):

@@ -249,6 +249,33 @@ def test_a_full_breakout_puts_the_expert_in_its_line(app, client, dialogue, make
     assert "Breakout A: waiting for a seat" in page
 
 
+def test_switching_break_outs_is_confirmed_by_email_with_the_calendar_following(
+    app, client, dialogue, make
+):
+    dialogue.capacity = 10
+    db.session.commit()
+    first, second = (
+        make.item(dialogue, title=title, kind=ItemKind.BREAKOUT, capacity=5, signup_required=True)
+        for title in ("Breakout A", "Breakout B")
+    )
+    second.starts_at, second.ends_at = first.ends_at, first.ends_at + timedelta(hours=1)
+    db.session.commit()
+    release(dialogue)
+    page = register_by_form(client, app, breakouts=str(first.id))
+    before = len(outbox(app))
+    client.post(page + "/breakouts", data={"breakouts": str(second.id)})
+    (changed,) = outbox(app)[before:]
+    assert changed["Subject"] == "Your break-out sessions at Seoul Dialogue"
+    body = text_body(changed)
+    assert "- Breakout B, 11 May 2027, 10:00 KST: a seat" in body
+    assert "You left: Breakout A." in body
+    calendars = [part.get_content() for part in changed.iter_attachments()]
+    assert any("METHOD:CANCEL" in text and "Breakout A" in text for text in calendars)
+    assert any("METHOD:REQUEST" in text and "Breakout B" in text for text in calendars)
+    client.post(page + "/breakouts", data={"breakouts": str(second.id)})
+    assert len(outbox(app)) == before + 1  # nothing changed: nothing sent
+
+
 def test_erasing_on_the_page_leaves_no_working_link(app, client, dialogue):
     link = register_by_form(client, app)
     asked = visible_text(client.get(link + "/erase").get_data(as_text=True))

@@ -20,6 +20,7 @@ SUBJECTS = {
     "new_link": "A new private link to your registration for {title}",
     "link_replaced": "Your private link for {title} is replaced",
     "breakout_confirmed": "You have a seat in a break-out at {title}",
+    "breakouts_changed": "Your break-out sessions at {title}",
 }
 
 

@@ -498,14 +498,22 @@ def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     if not registration.status.active:
         raise RuleViolation(None, f"Not possible: the registration is {registration.status.value}.")
     seated = seating.Seated()
+    left = []
     for signup in registration.signups:
         if signup.item_id not in wanted and signup.active:
+            left.append(signup.item)
             seated.signups += seating.leave(signup)
     joined = {signup.item_id for signup in registration.signups if signup.active}
-    for item_id, item in wanted.items():
-        if item_id not in joined:
-            seating.join_breakout(registration, item)
+    added = [item for item_id, item in wanted.items() if item_id not in joined]
+    for item in added:
+        seating.join_breakout(registration, item)
     announce(seated)
+    if left or added:  # what they now hold, in writing, with their calendar brought along
+        chosen = sorted(
+            (signup for signup in registration.signups if signup.active),
+            key=lambda signup: (signup.item.starts_at, signup.item.title),
+        )
+        emails.send_to_registrant("breakouts_changed", registration, chosen=chosen, left=left)
 
 
 @dataclass(frozen=True)
