@@ -14,7 +14,7 @@ from ip4dialogue.registration.models import RegistrationStatus, SessionSignup, S
 from ip4dialogue.registration.services import issue_token
 from ip4dialogue.unit_of_work import transaction
 from tests.calendar.conftest import parse_everywhere
-from tests.helpers import committed, release
+from tests.helpers import committed, release, visible_text
 
 
 @pytest.fixture
@@ -153,6 +153,27 @@ def test_the_personal_schedule_holds_plenaries_their_breakouts_and_join_links(cl
 
     with_etag = {"If-None-Match": response.headers["ETag"]}
     assert client.get(f"/registrations/{token}/schedule.ics", headers=with_etag).status_code == 304
+
+    registration.participant.home_timezone = "Europe/Brussels"
+    db.session.commit()
+    page = client.get(f"/registrations/{token}/programme")
+    assert page.headers["Cache-Control"] == "no-store"
+    text = visible_text(page.text)
+    assert "Your programme," in text
+    assert "Plenary" in text
+    assert "Breakout A" in text
+    assert "Breakout B" not in text
+    assert "10:00–11:00 KST 03:00–04:00 CEST" in text  # their home zone as well
+    assert 'href="https://meet.example.org/room-42"' in page.text
+    assert "room-42" not in client.get("/dialogues/hybrid").text
+    assert client.get("/registrations/" + "x" * 43 + "/programme").status_code == 404
+    assert f'href="/registrations/{token}/programme"' in client.get(f"/registrations/{token}").text
+
+    registration.status, registration.waitlist_position = RegistrationStatus.WAITLISTED, 1
+    db.session.commit()
+    waiting = visible_text(client.get(f"/registrations/{token}/programme").text)
+    assert "Your programme appears here once your seat is confirmed" in waiting
+    assert "Plenary" not in waiting
 
 
 def test_withdrawn_consent_gives_the_feed_a_new_version(client, make, app):

@@ -15,10 +15,12 @@ from ip4dialogue.access import organisers_only
 from ip4dialogue.calendar import builders, services
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.programme import days_of
 from ip4dialogue.dialogues.queries import PublicAgenda, public_agenda
 from ip4dialogue.dialogues.versions import Version, agenda_version, item_version
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.registration.queries import registration_by_token
+from ip4dialogue.timezones import zone_or_none
 
 bp = Blueprint("calendar", __name__)
 # Names and report texts are not part of a version: a cached file is rebuilt at least this often.
@@ -79,6 +81,24 @@ def schedule(token: str) -> ResponseReturnValue:
 
     return _ics(
         services.schedule_version(token) if len(token) <= 100 else None, build, "my-schedule.ics"
+    )
+
+
+@bp.get("/registrations/<token>/programme")
+def personal_programme(token: str) -> ResponseReturnValue:
+    """The participant's own programme to read (what their calendar holds), in their home
+    zone as well, with the join links of online rooms: private, like the page it comes
+    from."""
+    registration = registration_by_token(token) or abort(404)
+    dialogue = registration.dialogue
+    home = zone_or_none(registration.participant.home_timezone)
+    return render_template(
+        "calendar/personal_programme.html",
+        registration=registration,
+        dialogue=dialogue,
+        days=days_of(services.schedule_items(registration), dialogue.zone),
+        reader_zone=home if home and home.key != dialogue.timezone else None,
+        token=token,
     )
 
 

@@ -5,6 +5,7 @@ reader's zone.
 benchmark floor render exactly the same thing.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -28,9 +29,13 @@ class ProgrammeDay:
 
 def programme_days(agenda: PublicAgenda) -> list[ProgrammeDay]:
     """The sessions grouped by the local date on which they start, in start order."""
-    zone = agenda.zone
+    return days_of(agenda.sessions, agenda.zone)
+
+
+def days_of(items: Iterable[ReleasedItem], zone: ZoneInfo) -> list[ProgrammeDay]:
+    """`items` (in start order) grouped by the date in `zone` on which each starts."""
     days: dict[date, ProgrammeDay] = {}
-    for item in agenda.sessions:
+    for item in items:
         day = item.starts_at.astimezone(zone).date()
         days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return list(days.values())
