@@ -20,10 +20,11 @@ from ip4dialogue import create_app
 from ip4dialogue import models as _models  # noqa: F401 (maps every table)
 from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.unit_of_work import transaction
 from tests.factories import Factories
-from tests.helpers import QueryLog, count_queries, free_port, parse_email
+from tests.helpers import QueryLog, count_queries, free_port, parse_email, register, release
 
 TEST_DATABASE_URL = os.environ.get("IP4DIALOGUE_TEST_DATABASE_URL")
 
@@ -223,6 +224,34 @@ def worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable
     for app in apps:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
+    """A published open dialogue with rooms, a break-out, a registrant, one address waiting
+    for confirmation, an invitation and a message: real objects for every id and token in the
+    url_map."""
+    dialogue = make.dialogue(slug="fuzz", registration_mode=RegistrationMode.OPEN, capacity=5)
+    room = make.room(dialogue)
+    item = make.item(dialogue, room=room, kind=ItemKind.BREAKOUT, signup_required=True)
+    db.session.commit()
+    release(dialogue)
+    registered = register(dialogue, "expert@example.org")
+    waiting = register(dialogue, "waiting@example.org", confirm=False)
+    values = {
+        "dialogue_id": dialogue.id,
+        "room_id": room.id,
+        "item_id": item.id,
+        "registration_id": make.registration(dialogue=dialogue).id,
+        "invitation_id": make.invitation(dialogue=dialogue).id,
+        "message_id": make.message(dialogue=dialogue).id,
+        "slug": "fuzz",
+        "token": registered.token,
+        "confirmation": waiting.confirmation,
+        "decision": "approve",
+    }
+    db.session.commit()
+    return values
 
 
 @pytest.fixture

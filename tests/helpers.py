@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,9 +16,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import Rule
 
+from ip4dialogue.bounds import ID_MAX
 from ip4dialogue.database import utcnow
 from ip4dialogue.people.models import Profile, Sector
 from ip4dialogue.registration import services
@@ -176,3 +179,17 @@ def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 120)
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def url_for_rule(
+    app: Flask, rule: Rule, world: dict[str, Any], missing: Collection[str] = ()
+) -> str:
+    """The rule's URL with the world's real objects, or with ids and tokens that name
+    nothing for the arguments in `missing`."""
+    values = {}
+    for name in rule.arguments:
+        real = world["confirmation"] if rule.endpoint == "registration.confirm" else world[name]
+        if name in missing and name != "decision":  # a choice of three: not an id
+            real = ID_MAX if isinstance(real, int) else "y" * 43
+        values[name] = real
+    return app.url_map.bind("localhost").build(rule.endpoint, values)

@@ -19,11 +19,10 @@ from wtforms.fields import FieldList
 from wtforms.fields.core import UnboundField
 
 from ip4dialogue.bounds import ID_MAX
-from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
-from ip4dialogue.extensions import db, limiter
+from ip4dialogue.extensions import limiter
 from ip4dialogue.forms import BaseForm, BaseSubform
 from tests.conftest import ORGANISER_PASSWORD
-from tests.helpers import register, release
+from tests.helpers import url_for_rule
 
 EXTREMES = [
     "",
@@ -117,46 +116,6 @@ def every_field_name() -> list[str]:
 
 
 @pytest.fixture
-def world(app: Flask, make, seeded) -> dict[str, Any]:
-    """A published open dialogue with rooms, a break-out, a registrant, one address waiting
-    for confirmation, an invitation and a message: real objects for every id and token in the
-    url_map."""
-    dialogue = make.dialogue(slug="fuzz", registration_mode=RegistrationMode.OPEN, capacity=5)
-    room = make.room(dialogue)
-    item = make.item(dialogue, room=room, kind=ItemKind.BREAKOUT, signup_required=True)
-    db.session.commit()
-    release(dialogue)
-    registered = register(dialogue, "expert@example.org")
-    waiting = register(dialogue, "waiting@example.org", confirm=False)
-    values = {
-        "dialogue_id": dialogue.id,
-        "room_id": room.id,
-        "item_id": item.id,
-        "registration_id": make.registration(dialogue=dialogue).id,
-        "invitation_id": make.invitation(dialogue=dialogue).id,
-        "message_id": make.message(dialogue=dialogue).id,
-        "slug": "fuzz",
-        "token": registered.token,
-        "confirmation": waiting.confirmation,
-        "decision": "approve",
-    }
-    db.session.commit()
-    return values
-
-
-def url_for_rule(app: Flask, rule: Rule, world: dict[str, Any], missing: set[str]) -> str:
-    """The rule's URL with the world's real objects, or with ids and tokens that name
-    nothing for the arguments in `missing`."""
-    values = {}
-    for name in rule.arguments:
-        real = world["confirmation"] if rule.endpoint == "registration.confirm" else world[name]
-        if name in missing and name != "decision":  # a choice of three: not an id
-            real = ID_MAX if isinstance(real, int) else "y" * 43
-        values[name] = real
-    return app.url_map.bind("localhost").build(rule.endpoint, values)
-
-
-@pytest.fixture
 def clients(client: FlaskClient, visitor: FlaskClient, organiser, monkeypatch) -> dict:
     response = client.post(
         "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
@@ -244,7 +203,7 @@ def page_forms(app: Flask, world: dict[str, Any], clients: dict) -> list[PageFor
     for audience, client in clients.items():
         for rule, method in routes(app):
             if method == "GET":
-                url = url_for_rule(app, rule, world, set())
+                url = url_for_rule(app, rule, world)
                 reader = FormReader(audience, url)
                 reader.feed(client.get(url).text)
                 found += [
@@ -320,6 +279,6 @@ def test_every_field_of_every_route_takes_an_extreme_value(app, world, clients, 
     destructive ones last: what random drawing could miss."""
     every = dict.fromkeys(every_field_name() + QUERY_NAMES, value)
     for rule, method in routes(app, destructive=True):
-        url = url_for_rule(app, rule, world, set())
+        url = url_for_rule(app, rule, world)
         response = clients["organiser"].open(url, method=method, query_string=every, data=every)
         assert response.status_code < 500, (method, url, value)
