@@ -17,6 +17,12 @@ def _clock(local: datetime, with_day: bool) -> str:
     return f"{local:%H:%M} {local:%a} {local.day} {local:%b}" if with_day else f"{local:%H:%M}"
 
 
+def unbroken(text: str) -> str:
+    """Spaces that do not break: "20:00 Mon 10 May–21:00" then wraps only after its dash,
+    between the start and the end, never inside a date."""
+    return text.replace(" ", "\u00a0")
+
+
 def reader_span(start: datetime, end: datetime, zone: ZoneInfo, day: date) -> str:
     """A session's times in the reader's zone, naming a date wherever it is not the one the
     reader would assume: the programme's `day` for the start, the start's date for the end."""
@@ -84,5 +90,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
     app.add_template_filter(the)
+    app.add_template_filter(unbroken)
     app.add_template_filter(zone_abbreviation)
     app.add_template_filter(xml_text)

@@ -198,8 +198,9 @@ def test_the_readers_zone_names_the_day_when_it_differs(client, make):
     )
     release(dialogue)
 
-    page = visible_text(client.get("/dialogues/seoul?tz=America/New_York").get_data(as_text=True))
-    assert "20:00 Mon 10 May–21:00 EDT" in page
+    page = client.get("/dialogues/seoul?tz=America/New_York").get_data(as_text=True)
+    assert "20:00 Mon 10 May–21:00 EDT" in visible_text(page)
+    assert "20:00\u00a0Mon\u00a010\u00a0May–21:00" in page  # wraps at the dash, not in the date
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "<script>", "Europe/../../etc"])

@@ -67,13 +67,11 @@ def registrants(dialogue: Dialogue, filters: Filters, page: int) -> Pagination:
 class Bar:
     label: str
     count: int
-    share: float  # of the largest bar, 0..1, for drawing
+    share: float  # of the room, 0..1: a bar of half the width is half the room
 
 
-def bars(counts: Iterable[tuple[str, int]]) -> list[Bar]:
-    pairs = list(counts)
-    largest = max((count for _, count in pairs), default=0) or 1
-    return [Bar(label, count, count / largest) for label, count in pairs]
+def bars(counts: Iterable[tuple[str, int]], total: int) -> list[Bar]:
+    return [Bar(label, count, count / (total or 1)) for label, count in counts]
 
 
 @dataclass
@@ -107,12 +105,14 @@ def balance(dialogue: Dialogue) -> Balance:
     groups = Counter(group for group, _, _ in rows)
     countries = Counter(name or "Not given" for _, name, _ in rows)
     sectors = Counter(sector for _, _, sector in rows)
+    total = len(rows)
     return Balance(
-        total=len(rows),
-        by_group=bars((REGION[group], groups.get(group, 0)) for group in CountryGroup),
-        by_country=bars(countries.most_common()),
+        total=total,
+        by_group=bars(((REGION[group], groups.get(group, 0)) for group in CountryGroup), total),
+        by_country=bars(countries.most_common(), total),
         by_sector=bars(
-            (sector.label, count) for sector, count in sectors.most_common() if sector is not None
+            ((sector.label, count) for sector, count in sectors.most_common() if sector),
+            total,
         ),
     )
 
