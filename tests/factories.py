@@ -28,6 +28,8 @@ from ip4dialogue.registration.models import (
     Registration,
     RegistrationLink,
     RegistrationStatus,
+    SessionSignup,
+    SignupStatus,
 )
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
@@ -131,6 +133,19 @@ class Factories:
         fields.setdefault("participant", self.participant())
         fields.setdefault("dialogue", self.dialogue())
         return self._save(Registration(**defaults | fields))
+
+    def signup(
+        self, registration: Registration, item: AgendaItem, waitlist_position: int | None = None
+    ) -> SessionSignup:
+        """A place in a break-out: a seat, or the given place in its line."""
+        status = SignupStatus.WAITLISTED if waitlist_position else SignupStatus.CONFIRMED
+        signup = SessionSignup(
+            registration=registration,
+            item=item,
+            status=status,
+            waitlist_position=waitlist_position,
+        )
+        return self._save(signup)
 
     def invitation(self, **fields: Any) -> Invitation:
         number = next(self.sequence)

@@ -9,6 +9,7 @@ from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.people.models import Sector
 from ip4dialogue.registration import roster
 from ip4dialogue.registration.models import RegistrationStatus
+from tests.helpers import visible_text
 
 
 @pytest.fixture
@@ -92,3 +93,57 @@ def test_the_registrant_list_page_costs_the_same_queries_for_5_or_120(
         response = organiser_client.get(url)
     assert response.status_code == 200
     assert log.count == 8, log.statements
+
+
+@pytest.fixture
+def breakouts(make):
+    """A 3-seat break-out with four who chose it (one waits), and a session without a limit."""
+    dialogue = make.dialogue(slug="rooms")
+    small = make.item(dialogue, title="=Small", signup_required=True, capacity=3)
+    open_room = make.item(dialogue, title="Open", signup_required=True)
+    for number, name in enumerate(["Ana", "Ben", "Cho", "Dan"], start=1):
+        registration = make.registration(
+            dialogue=dialogue, participant=make.participant(name=name, affiliation="+Inst")
+        )
+        make.signup(registration, small, waitlist_position=None if number <= 3 else number - 3)
+    make.signup(registration, open_room)
+    return dialogue
+
+
+def test_each_breakout_shows_who_sits_and_who_waits_in_order(breakouts, queries):
+    assert breakouts.zone  # loaded before counting
+    with queries() as log:
+        small, open_room = roster.breakout_rosters(breakouts)
+        names = [[s.registration.participant.name for s in small.seated + small.waiting]]
+    assert names == [["Ana", "Ben", "Cho", "Dan"]]
+    assert [s.registration.participant.name for s in small.waiting] == ["Dan"]
+    assert small.fullness == 1.0
+    assert open_room.fullness is None
+    assert log.count <= 4  # the sessions, their rooms, the sign-ups, their people
+
+
+def test_the_breakout_export_lists_each_place_and_runs_no_formula(breakouts):
+    rows = list(csv.reader(io.StringIO(roster.breakouts_csv(breakouts))))
+    assert rows[0] == list(roster.BREAKOUT_COLUMNS)
+    assert [row[2:4] for row in rows[1:]] == [
+        ["seat", "Ana"],
+        ["seat", "Ben"],
+        ["seat", "Cho"],
+        ["waitlist 1", "Dan"],
+        ["seat", "Dan"],
+    ]
+    assert {row[0] for row in rows[1:]} == {"'=Small", "Open"}
+    assert {row[5] for row in rows[1:]} == {"'+Inst"}
+
+
+def test_organisers_see_and_download_the_breakouts(organiser_client, breakouts):
+    page = visible_text(organiser_client.get(f"/organise/dialogues/{breakouts.id}/breakouts").text)
+    assert "=Small" in page
+    assert "3 of 3 seats taken, 1 waiting" in page
+    assert "Waiting, in order Dan, +Inst" in page
+    assert "1 taken (no limit)" in page
+    download = organiser_client.get(f"/organise/dialogues/{breakouts.id}/breakouts.csv")
+    assert download.mimetype == "text/csv"
+    assert download.headers["Content-Disposition"].startswith(
+        'attachment; filename="rooms-breakouts-'
+    )

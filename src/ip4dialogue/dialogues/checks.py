@@ -106,13 +106,6 @@ def capacity_above_room(dialogue: Dialogue) -> Iterator[Finding]:
             )
 
 
-def _seats(item: AgendaItem) -> int | None:
-    """The places a session offers: its own limit, else its room's; None for no limit."""
-    if item.capacity is not None:
-        return item.capacity
-    return item.room.capacity if item.room else None
-
-
 def parallel_groups(items: Iterable[AgendaItem]) -> Iterator[list[AgendaItem]]:
     """Items that run at once, as groups: each item overlaps at least one other of its
     group, and none of another group."""
@@ -133,7 +126,7 @@ def breakout_places(dialogue: Dialogue) -> Iterator[Finding]:
         return
     breakouts = [item for item in _scheduled(dialogue) if item.signup_required]
     for group in parallel_groups(breakouts):
-        limits = [seats for seats in map(_seats, group) if seats is not None]
+        limits = [item.seats for item in group if item.seats is not None]
         total = sum(limits)
         if len(limits) < len(group) or total >= dialogue.capacity:  # one without a limit
             continue

@@ -62,8 +62,28 @@ def index(dialogue_id: int) -> ResponseReturnValue:
 @bp.get("/<int:dialogue_id>/registrations.csv")
 def export(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
-    body = roster.export_csv(dialogue, _filters(_filter_form()))
-    filename = f"{dialogue.slug}-registrations-{utcnow():%Y%m%d}.csv"
+    return _csv(roster.export_csv(dialogue, _filters(_filter_form())), dialogue, "registrations")
+
+
+@bp.get("/<int:dialogue_id>/breakouts")
+def breakouts(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    return render_template(
+        "registration/organise/breakouts.html",
+        dialogue=dialogue,
+        rosters=roster.breakout_rosters(dialogue),
+    )
+
+
+@bp.get("/<int:dialogue_id>/breakouts.csv")
+def export_breakouts(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    return _csv(roster.breakouts_csv(dialogue), dialogue, "breakouts")
+
+
+def _csv(body: str, dialogue: Dialogue, what: str) -> Response:
+    """An export named after the dialogue, what it holds and the day it was made."""
+    filename = f"{dialogue.slug}-{what}-{utcnow():%Y%m%d}.csv"
     return Response(
         "\ufeff" + body,  # a BOM, so spreadsheet programs read UTF-8 names correctly
         mimetype="text/csv",

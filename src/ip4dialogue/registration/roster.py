@@ -13,10 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.database import contains_words
-from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant, Sector
-from ip4dialogue.registration.models import Registration, RegistrationStatus
+from ip4dialogue.registration.models import (
+    Registration,
+    RegistrationStatus,
+    SessionSignup,
+    SignupStatus,
+)
 
 PAGE_SIZE = 50
 
@@ -175,4 +180,79 @@ def export_csv(dialogue: Dialogue, filters: Filters) -> str:
                 "yes" if named else "no: Chatham House Rule",
             )
         )
+    return out.getvalue()
+
+
+@dataclass
+class BreakoutRoster:
+    """One break-out as its organisers follow it: who has a seat, who waits, in order."""
+
+    item: AgendaItem
+    seated: list[SessionSignup]
+    waiting: list[SessionSignup]
+
+    @property
+    def fullness(self) -> float | None:
+        """Seats taken, 0..1, for drawing; None when the session has no limit."""
+        seats = self.item.seats
+        return None if seats is None else min(1.0, len(self.seated) / (seats or 1))
+
+
+def breakout_rosters(dialogue: Dialogue) -> list[BreakoutRoster]:
+    """Every sign-up session of the working copy, in time order, with its people: four
+    queries, whatever the number of sessions and people."""
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.dialogue_id == dialogue.id, AgendaItem.signup_required)
+        .order_by(AgendaItem.starts_at, AgendaItem.id)
+        .options(selectinload(AgendaItem.room))
+    ).all()
+    signups = db.session.scalars(
+        select(SessionSignup)
+        .where(
+            SessionSignup.item_id.in_([item.id for item in items]),
+            SessionSignup.status != SignupStatus.CANCELLED,
+        )
+        .order_by(SessionSignup.waitlist_position, SessionSignup.created_at, SessionSignup.id)
+        .options(selectinload(SessionSignup.registration).selectinload(Registration.participant))
+    )
+    by_item: dict[int, list[SessionSignup]] = {item.id: [] for item in items}
+    for signup in signups:
+        by_item[signup.item_id].append(signup)
+    return [
+        BreakoutRoster(
+            item,
+            [signup for signup in by_item[item.id] if signup.seated],
+            [signup for signup in by_item[item.id] if not signup.seated],
+        )
+        for item in items
+    ]
+
+
+BREAKOUT_COLUMNS = ("Session", "Starts (local)", "Place", "Name", "Email", "Organisation")
+
+
+def breakouts_csv(dialogue: Dialogue) -> str:
+    """Who sits in, and who waits for, each break-out: for the rooms' doors and the chairs."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BREAKOUT_COLUMNS)
+    for roster in breakout_rosters(dialogue):
+        starts = roster.item.starts_at.astimezone(dialogue.zone)
+        places = [("seat", signup) for signup in roster.seated] + [
+            (f"waitlist {signup.waitlist_position}", signup) for signup in roster.waiting
+        ]
+        for place, signup in places:
+            person = signup.registration.participant
+            writer.writerow(
+                spreadsheet_safe(value)
+                for value in (
+                    roster.item.title,
+                    f"{starts:%Y-%m-%d %H:%M}",
+                    place,
+                    person.name,
+                    person.email,
+                    person.affiliation,
+                )
+            )
     return out.getvalue()
