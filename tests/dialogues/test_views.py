@@ -1,11 +1,18 @@
 """The public pages: upcoming dialogues and a dialogue's programme."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree
 
 import pytest
 
-from ip4dialogue.dialogues.models import DialogueStatus, ItemStatus, RegistrationMode, Role
+from ip4dialogue.dialogues.models import (
+    DialogueStatus,
+    ItemKind,
+    ItemStatus,
+    RegistrationMode,
+    Role,
+)
 from ip4dialogue.dialogues.services import apply_item_changes, move_item
 from ip4dialogue.extensions import db
 from tests.helpers import committed, release, visible_text
@@ -49,7 +56,7 @@ def test_programme_shows_items_by_day_in_the_dialogues_zone(client, make):
     )
 
     release(dialogue)
-    page = client.get("/dialogues/wellington").get_data(as_text=True)
+    page = client.get("/dialogues/wellington").get_data(as_text=True).split("</form>")[-1]
 
     assert page.index("Saturday 3 April 2027") < page.index("Late session")
     assert "22:30" in page  # 09:30 UTC is 22:30 NZDT on the 3rd
@@ -187,6 +194,43 @@ def test_a_city_typed_in_the_picker_finds_its_zone_and_the_page_lists_only_capit
     assert note in visible_text(page)
     assert page.count("<option") == 36  # the IP4 and NATO capitals, not 600 zones
     assert len(page.encode()) < 20_000
+
+
+def test_the_programme_narrows_to_a_day_kind_theme_or_recommendation_by_link(client, make):
+    dialogue = make.dialogue(slug="seoul", timezone="Asia/Seoul", start_date=date(2027, 5, 11))
+    report = make.report()
+    deterrence = make.theme(report, title="Deterrence")
+    three = make.recommendation(report, number=3, short_title="Shared deterrence")
+    first_day = datetime(2027, 5, 11, 1, 0, tzinfo=UTC)
+    second_day = first_day + timedelta(days=1)
+    make.item(dialogue, title="Panel on deterrence", starts_at=first_day, themes=[deterrence])
+    make.item(
+        dialogue, title="Coffee", kind=ItemKind.BREAK, starts_at=first_day + timedelta(hours=1)
+    )
+    make.item(
+        dialogue,
+        title="Roundtable",
+        kind=ItemKind.ROUNDTABLE,
+        starts_at=second_day,
+        recommendations=[three],
+    )
+    release(dialogue)
+
+    def titles(query: str) -> list[str]:
+        page = client.get(f"/dialogues/seoul?{query}").text
+        return re.findall(r'<h3><a href="[^"]*">([^<]+)</a>', page)
+
+    assert titles("") == ["Panel on deterrence", "Coffee", "Roundtable"]
+    assert titles("day=2027-05-12") == ["Roundtable"]
+    assert titles("kind=break") == ["Coffee"]
+    assert titles(f"theme={deterrence.id}") == ["Panel on deterrence"]
+    assert titles("recommendation=3") == ["Roundtable"]
+    assert titles("day=2027-05-11&kind=roundtable") == []
+    assert titles("day=1999-01-01&kind=nonsense&theme=x&recommendation=99") == titles("")
+    page = visible_text(client.get("/dialogues/seoul?kind=break&tz=Europe/Brussels").text)
+    assert "1 of 3 sessions. Show all" in page
+    form = client.get("/dialogues/seoul?recommendation=3").text
+    assert '<option value="3" selected>R3 Shared deterrence</option>' in form
 
 
 def test_the_readers_zone_names_the_day_when_it_differs(client, make):

@@ -5,15 +5,16 @@ reader's zone.
 benchmark floor render exactly the same thing.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.models import Dialogue, ItemKind
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.templating import long_date
 from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS
 
 # The capitals the "show times in" picker suggests (the IP4's and NATO's, a few hundred
@@ -27,11 +28,6 @@ class ProgrammeDay:
     items: list[ReleasedItem] = field(default_factory=list)
 
 
-def programme_days(agenda: PublicAgenda) -> list[ProgrammeDay]:
-    """The sessions grouped by the local date on which they start, in start order."""
-    return days_of(agenda.sessions, agenda.zone)
-
-
 def days_of(items: Iterable[ReleasedItem], zone: ZoneInfo) -> list[ProgrammeDay]:
     """`items` (in start order) grouped by the date in `zone` on which each starts."""
     days: dict[date, ProgrammeDay] = {}
@@ -39,6 +35,100 @@ def days_of(items: Iterable[ReleasedItem], zone: ZoneInfo) -> list[ProgrammeDay]
         day = item.starts_at.astimezone(zone).date()
         days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return list(days.values())
+
+
+SELECTION_ARGUMENTS = ("day", "kind", "theme", "recommendation")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a reader narrowed the programme to, with ?day=, ?kind=, ?theme= (an id) and
+    ?recommendation= (its number): links to it can be shared, and it needs no script."""
+
+    day: date | None = None
+    kind: ItemKind | None = None
+    theme: int | None = None
+    recommendation: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, name) is not None for name in SELECTION_ARGUMENTS)
+
+    @property
+    def arguments(self) -> dict[str, str]:
+        """The selection as its query arguments, as the form's selects hold them."""
+        return {
+            "day": self.day.isoformat() if self.day else "",
+            "kind": self.kind.value if self.kind else "",
+            "theme": str(self.theme or ""),
+            "recommendation": str(self.recommendation or ""),
+        }
+
+    def keeps(self, item: ReleasedItem) -> bool:
+        return (
+            (self.day is None or item.starts_at.astimezone(item.zone).date() == self.day)
+            and (self.kind is None or item.kind == self.kind)
+            and (self.theme is None or any(theme.id == self.theme for theme in item.themes))
+            and (
+                self.recommendation is None
+                or any(rec.number == self.recommendation for rec in item.recommendations)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class SelectionChoices:
+    """What a programme's sessions can be narrowed to: only what some session has."""
+
+    days: list[date]
+    kinds: list[ItemKind]
+    themes: list[tuple[int, str]]
+    recommendations: list[tuple[int, str]]
+
+    @property
+    def options(self) -> dict[str, list[tuple[str, str]]]:
+        """For each query argument, its values and their labels, as a select offers them."""
+        return {
+            "day": [(day.isoformat(), long_date(day)) for day in self.days],
+            "kind": [(kind.value, kind.value.capitalize()) for kind in self.kinds],
+            "theme": [(str(theme), title) for theme, title in self.themes],
+            "recommendation": [
+                (str(number), f"R{number} {title}") for number, title in self.recommendations
+            ],
+        }
+
+
+def selection_choices(agenda: PublicAgenda) -> SelectionChoices:
+    sessions = agenda.sessions
+    themes = {theme.id: theme.title for item in sessions for theme in item.themes}
+    recommendations = {
+        rec.number: rec.short_title for item in sessions for rec in item.recommendations
+    }
+    return SelectionChoices(
+        days=[day.day for day in days_of(sessions, agenda.zone)],
+        kinds=[kind for kind in ItemKind if any(item.kind == kind for item in sessions)],
+        themes=sorted(themes.items(), key=lambda pair: pair[1]),
+        recommendations=sorted(recommendations.items()),
+    )
+
+
+def selection_from(arguments: Mapping[str, str], choices: SelectionChoices) -> Selection:
+    """The reader's selection, each part kept only when it is one of the `choices`: a
+    mistyped or stale link shows more, never an error."""
+
+    def chosen(name: str, offered: Iterable[Any], parse: Callable[[str], Any]) -> Any:
+        try:
+            value = parse(arguments.get(name, "").strip())
+        except ValueError:
+            return None
+        return value if value in offered else None
+
+    return Selection(
+        day=chosen("day", choices.days, date.fromisoformat),
+        kind=chosen("kind", choices.kinds, ItemKind),
+        theme=chosen("theme", [id_ for id_, _ in choices.themes], int),
+        recommendation=chosen("recommendation", [n for n, _ in choices.recommendations], int),
+    )
 
 
 def dialogue_days(dialogue: Dialogue) -> list[date]:
@@ -49,15 +139,26 @@ def dialogue_days(dialogue: Dialogue) -> list[date]:
 
 
 def programme_context(
-    agenda: PublicAgenda, reader_zone: ZoneInfo | None, zone_notice: str | None
+    agenda: PublicAgenda,
+    reader_zone: ZoneInfo | None,
+    zone_notice: str | None,
+    arguments: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the programme template needs, from what the public sees of a dialogue."""
+    """Everything the programme template needs, from what the public sees of a dialogue
+    and the reader's selection among its sessions (from the query `arguments`)."""
+    choices = selection_choices(agenda)
+    selection = selection_from(arguments or {}, choices)
+    shown = [item for item in agenda.sessions if selection.keeps(item)]
     return {
         "dialogue": agenda.dialogue,
         "zone": agenda.zone,
         "release": agenda.release,
-        "days": programme_days(agenda),
+        "days": days_of(shown, agenda.zone),
         "reader_zone": reader_zone,
         "zone_notice": zone_notice,
         "capitals": READER_CAPITALS,
+        "selection": selection,
+        "choices": choices,
+        "shown": len(shown),
+        "total": len(agenda.sessions),
     }

@@ -12,7 +12,7 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import queries
 from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.models import Dialogue, Release
-from ip4dialogue.dialogues.programme import programme_context
+from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import Change, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
@@ -56,8 +56,11 @@ def programme(slug: str) -> ResponseReturnValue:
     organisers, who may preview drafts, always get a fresh page."""
     requested = request.args.get("tz", "")
     zone = find_zone(requested)
-    if current_user.is_authenticated or session.get("_flashes") or (requested and not zone):
-        return _render_programme(slug)  # an unknown zone is shown fresh: no cache per typo
+    narrowed = any(request.args.get(name) for name in SELECTION_ARGUMENTS)
+    if current_user.is_authenticated or session.get("_flashes") or narrowed:
+        return _render_programme(slug)
+    if requested and not zone:
+        return _render_programme(slug)  # shown fresh, like a selection: no cache per typo
     version = agenda_version(slug) or abort(404)
     key = f"programme:{version.etag}:{zone.key if zone else ''}"
     page = cache.get(key)
@@ -69,9 +72,8 @@ def programme(slug: str) -> ResponseReturnValue:
 
 def _render_programme(slug: str) -> str:
     agenda = _visible_agenda(slug)
-    return render_template(
-        "dialogues/programme.html", **programme_context(agenda, *_reader_zone(agenda.zone))
-    )
+    context = programme_context(agenda, *_reader_zone(agenda.zone), request.args)
+    return render_template("dialogues/programme.html", **context)
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>")
