@@ -5,16 +5,24 @@ turns that skip into a failure, so a green CI always means the browser really ra
 """
 
 import os
+import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from ip4dialogue.resources import PROJECT_DIR
+
 CHROMIUM = Path(os.environ.get("IP4DIALOGUE_CHROMIUM", "/usr/bin/chromium"))
 BROWSER_REQUIRED = os.environ.get("IP4DIALOGUE_REQUIRE_BROWSER") == "1"
+# Screenshots the browser tests keep, to look at: in CI, the run's artefacts.
+ARTIFACTS = Path(os.environ.get("IP4DIALOGUE_ARTIFACTS", PROJECT_DIR / "test-artifacts"))
+WIDTHS = {"desktop": 1280, "phone": 390}
 
 
 @pytest.fixture
@@ -56,4 +64,34 @@ def page(browser) -> Iterator[object]:
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    context.close()
+
+
+@dataclass
+class Screen:
+    """A browser page at one of the widths people use, which keeps a screenshot of each step
+    of a journey."""
+
+    page: Any
+    width: str
+    journey: str
+
+    def shot(self, step: str) -> None:
+        folder = ARTIFACTS / "journeys" / self.width
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{self.journey}-{step}.png"), full_page=True)
+
+
+@pytest.fixture(params=WIDTHS)
+def screen(browser, request) -> Iterator[Screen]:
+    """The journey at a desktop's width, then at a phone's."""
+    context = browser.new_context(
+        locale="en-GB",
+        timezone_id="Europe/Brussels",
+        viewport={"width": WIDTHS[request.param], "height": 900},
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    journey = re.sub(r"^test_|\[.*$", "", request.node.name)
+    yield Screen(page, request.param, journey)
     context.close()

@@ -3,21 +3,17 @@ phone width: no serious or critical accessibility violation (axe-core, injected 
 never served by the app), nothing wider than the screen, and a screenshot of each kept in
 IP4DIALOGUE_ARTIFACTS (test-artifacts/ by default) to look at."""
 
-import os
 import re
 from importlib.resources import files
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from ip4dialogue.resources import PROJECT_DIR
 from tests.conftest import ORGANISER_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, WIDTHS
 from tests.helpers import url_for_rule
 
 AXE = files("axe_playwright_python").joinpath("axe.min.js").read_text()
-ARTIFACTS = Path(os.environ.get("IP4DIALOGUE_ARTIFACTS", PROJECT_DIR / "test-artifacts"))
-WIDTHS = {"desktop": 1280, "phone": 390}
 NOT_PAGES = re.compile(r"\.(ics|csv|atom)$|^/(static|healthz)")
 
 

@@ -128,7 +128,7 @@ class InvitationListForm(BaseForm):
             FileSize(max_size=2_000_000, message="The file is larger than 2 MB."),
         ],
     )
-    note = TextAreaField(
+    list_note = TextAreaField(  # not `note`: both forms share a page, and ids are unique
         "A personal note (optional)",
         validators=[Optional(), Length(max=2000)],
         description="Added to every invitation of the list and its reminders.",

@@ -252,7 +252,7 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     if not text.strip():
         form.pasted.errors = ["Paste a list or choose a file."]
         return _invitations_page(dialogue, InvitationForm(formdata=None), form)
-    note = form.note.data or ""
+    note = form.list_note.data or ""
     if _previewing():
         form.pasted.data = text  # a file's lines, now in the box, to send from there
         preview, plan = invitations.preview_list(dialogue, text, note)
@@ -263,7 +263,7 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     flash(f"{len(invited)} invitation(s) sent.", "success" if invited else "info")
     if plan.problems:
         flash(f"{len(plan.problems)} line(s) were not invited; see below.", "error")
-    left = InvitationListForm(formdata=None, data={"pasted": plan.leftover, "note": note})
+    left = InvitationListForm(formdata=None, data={"pasted": plan.leftover, "list_note": note})
     return _invitations_page(dialogue, InvitationForm(formdata=None), left, plan.problems)
 
 

@@ -1,0 +1,140 @@
+"""The journeys a newcomer takes, at a desktop's width and a phone's, with a screenshot of each
+step kept: an uninvited expert asks for an invitation; an organiser pastes a list copied from
+a spreadsheet, previews it and sends it, and sees who is in each break-out; an expert reads
+their own programme with its join link, and narrows the public one."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from tests.conftest import ORGANISER_PASSWORD
+from tests.helpers import link_in, release
+
+
+def test_an_uninvited_expert_asks_the_organisers_for_an_invitation(
+    seeded, smtp, live_server, screen
+):
+    page = screen.page
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Second Indo-Pacific Security Dialogue").click()
+    expect(page.get_by_text("Participation is by invitation")).to_be_visible()
+    screen.shot("1-programme")
+    page.get_by_role("link", name="Ask the organisers for an invitation").click()
+    page.get_by_label("Full name").fill("Dr Aroha Ngata")
+    page.get_by_label("Email").fill("aroha@example.org")
+    page.get_by_label("Organisation").fill("Centre for Strategic Studies")
+    page.get_by_label("Why you would like to take part").fill("Pacific maritime security.")
+    screen.shot("2-request")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Your request has gone to the organisers"
+    )
+    [request] = smtp.to("dialogue@example.org")
+    assert request["Reply-To"] == "aroha@example.org"
+
+
+def login(page, live_server, organiser) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(organiser.email)
+    page.get_by_label("Password").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_organiser_pastes_a_spreadsheet_list_previews_it_and_sends_it(
+    make, organiser, smtp, live_server, screen
+):
+    dialogue = make.dialogue(title="Third Indo-Pacific Security Dialogue")
+    page = screen.page
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/invitations")
+    pasted = (
+        "Name\tEmail\tOrganisation\n"
+        "Dr Kim\tkim@example.org\tKIDA\n"
+        '"Weber, Anna" <weber@example.org>\n'
+        "Mr Nobody\tno address\n"
+    )
+    listed = page.locator("form:has(#pasted)")
+    listed.get_by_label("Paste a list").fill(pasted)
+    listed.get_by_label("A personal note (optional)").fill("We would value your view.")
+    listed.get_by_role("button", name="Preview").click()
+    expect(page.locator(".mail-preview")).to_contain_text("2 invitation(s) would be sent")
+    expect(page.locator(".mail-body")).to_contain_text("We would value your view.")
+    screen.shot("1-preview")
+    assert smtp.received == []
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.locator(".flash-success")).to_contain_text("2 invitation(s) sent.")
+    expect(page.get_by_label("Paste a list")).to_have_value("Mr Nobody\tno address")
+    screen.shot("2-sent")
+    assert sorted(message["To"].addresses[0].addr_spec for message in smtp.received) == [
+        "kim@example.org",
+        "weber@example.org",
+    ]
+
+
+def test_an_expert_reads_their_programme_with_its_join_link_and_narrows_the_public_one(
+    make, smtp, live_server, screen
+):
+    make.country(code="KR", name="South Korea")
+    dialogue = make.dialogue(
+        slug="hybrid",
+        title="Hybrid Dialogue",
+        capacity=10,
+        registration_mode=RegistrationMode.OPEN,
+        start_date=date(2027, 5, 11),
+    )
+    online = make.room(dialogue, name="Online", join_url="https://meet.example.org/room-42")
+    start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
+    make.item(dialogue, title="Opening", room=online, starts_at=start)
+    make.item(dialogue, title="Coffee", kind=ItemKind.BREAK, starts_at=start + timedelta(hours=1))
+    release(dialogue)
+    page = screen.page
+
+    page.goto(live_server + "/dialogues/hybrid?tz=Europe/Brussels")
+    page.get_by_label("Kind").select_option("break")
+    page.get_by_role("button", name="Show these sessions").click()
+    expect(page.locator(".agenda-item")).to_have_count(1)
+    expect(page.get_by_role("status")).to_contain_text("1 of 2 sessions")
+    screen.shot("1-narrowed")
+    page.get_by_role("link", name="Show all").click()
+    expect(page.locator(".agenda-item")).to_have_count(2)
+
+    page.get_by_role("link", name="Register").click()
+    page.get_by_label("Full name").fill("Dr Kim")
+    page.get_by_label("Email").fill("kim@example.org")
+    page.get_by_label("Organisation").fill("KIDA")
+    page.select_option("#country_code", "KR")
+    page.select_option("#sector", "think_tank")
+    expect(page.locator("#home_timezone")).to_have_value("Europe/Brussels")  # from ?tz=
+    page.get_by_label("I will respect the Chatham House Rule").check()
+    page.get_by_label("I agree that the organisers store").check()
+    page.get_by_role("button", name="Register").click()
+    [asking] = smtp.to("kim@example.org")
+    page.goto(live_server + link_in(asking, "/registrations/confirm/"))
+    page.get_by_role("button", name="Confirm my registration").click()
+    page.get_by_role("link", name="Read your programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your programme, Dr Kim")
+    expect(page.locator(".agenda-item").first).to_contain_text("02:00–03:00 CEST")
+    expect(page.get_by_role("link", name="Join online")).to_have_attribute(
+        "href", "https://meet.example.org/room-42"
+    )
+    screen.shot("2-my-programme")
+
+
+def test_an_organiser_sees_who_is_in_each_breakout(make, organiser, live_server, screen):
+    dialogue = make.dialogue(capacity=20)
+    item = make.item(dialogue, title="Breakout A", signup_required=True, capacity=2)
+    for name in ("Ana", "Ben", "Cho"):
+        registration = make.registration(dialogue=dialogue, participant=make.participant(name=name))
+        make.signup(registration, item, waitlist_position=1 if name == "Cho" else None)
+    page = screen.page
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}")
+    page.get_by_role("link", name="Break-outs").click()
+    roster = page.locator(".breakout-roster")
+    expect(roster).to_contain_text("2 of 2 seats taken, 1 waiting")
+    expect(roster.locator("ol").last).to_contain_text("Cho")
+    screen.shot("1-rosters")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
