@@ -89,7 +89,7 @@ def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
     expect(visitor.get_by_role("heading", name="Sunday 4 April 2027")).to_be_visible()
 
     visitor.fill("#tz", "Europe/Brussels")
-    visitor.get_by_role("button", name="Show").click()
+    visitor.get_by_role("button", name="Show", exact=True).click()
     entry = visitor.locator(".agenda-item", has_text="Deterrence in two theatres")
     expect(entry.locator(".time-home")).to_contain_text("09:00–10:30 NZST")
     expect(entry.locator(".time-reader")).to_contain_text("23:00 Sat 3 Apr–00:30 Sun 4 Apr CEST")
