@@ -38,9 +38,14 @@ def identifier(value: Any) -> int:
 
 def query_id(name: str) -> int | None:
     """An id from the query string, or None when it is missing, not a number or no id."""
+    return form_id(request.args.get(name, ""))
+
+
+def form_id(value: str) -> int | None:
+    """An id sent as text, or None when it is not a number or no id."""
     try:
-        return identifier(request.args[name])
-    except (KeyError, ValueError):
+        return identifier(value)
+    except ValueError:
         return None
 
 

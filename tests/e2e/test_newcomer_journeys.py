@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from playwright.sync_api import expect
 
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.registration.models import RegistrationStatus
 from tests.conftest import ORGANISER_PASSWORD
 from tests.helpers import link_in, release
 
@@ -138,3 +139,28 @@ def test_an_organiser_sees_who_is_in_each_breakout(make, organiser, live_server,
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
+
+
+def test_an_organiser_approves_several_registrations_at_once(make, organiser, live_server, screen):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL, capacity=10)
+    for name in ("Ana", "Ben", "Cho"):
+        make.registration(
+            dialogue=dialogue,
+            status=RegistrationStatus.PENDING,
+            participant=make.participant(name=name),
+        )
+    page = screen.page
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
+    page.get_by_label("Tick Ana").check()
+    page.get_by_label("Tick Cho").check()
+    page.get_by_label("With the ticked registrations").select_option("approve")
+    page.get_by_role("button", name="Go on…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve 2 registration(s)?")
+    screen.shot("1-asked")
+    page.get_by_role("button", name="Approve 2").click()
+    expect(page.locator(".flash-success")).to_contain_text("Approve: done for 2.")
+    rows = page.locator("table.registrants tbody tr")
+    expect(rows.filter(has_text="Ana")).to_contain_text("Confirmed")
+    expect(rows.filter(has_text="Ben")).to_contain_text("Pending")
+    screen.shot("2-done")

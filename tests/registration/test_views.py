@@ -503,3 +503,54 @@ def test_revoking_an_invitation_asks_first(organiser_client, make, organiser):
     organiser_client.post(url)
     db.session.refresh(invitation)
     assert invitation.state.value == "revoked"
+
+
+def test_organisers_decide_for_the_ticked_registrations_after_seeing_who(
+    app, organiser_client, make
+):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL, capacity=2)
+    pending = [
+        make.registration(
+            dialogue=dialogue,
+            status=RegistrationStatus.PENDING,
+            participant=make.participant(name=name),
+        )
+        for name in ("Ana", "Ben")
+    ]
+    seated = make.registration(dialogue=dialogue, participant=make.participant(name="Cho"))
+    elsewhere = make.registration(status=RegistrationStatus.PENDING)
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/registrations/bulk"
+    ticked = {"action": "approve", "selected": [r.id for r in (*pending, seated, elsewhere)]}
+
+    asked = visible_text(organiser_client.post(url, data=ticked).text)
+    assert "Approve 3 registration(s)?" in asked  # another dialogue's is not among them
+    assert "For: Ana, Ben, Cho." in asked
+    assert count(Registration) == 4
+    assert outbox(app) == []
+
+    ids = ",".join(str(r.id) for r in (*pending, seated))
+    done = organiser_client.post(
+        url,
+        data={"action": "approve", "selected_ids": ids, "confirmed": "1"},
+        follow_redirects=True,
+    )
+    page = visible_text(done.text)
+    assert "Approve: done for 2." in page
+    assert "Cho: Not possible: the registration is confirmed." in page
+    db.session.expire_all()
+    statuses = [db.session.get(Registration, r.id).status for r in pending]
+    assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]  # 1 free
+    assert len(outbox(app)) == 2
+
+
+def test_a_bulk_decision_without_ticks_or_a_known_action_does_nothing(organiser_client, make):
+    dialogue = make.dialogue(registration_mode=RegistrationMode.APPROVAL)
+    registration = make.registration(dialogue=dialogue, status=RegistrationStatus.PENDING)
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/registrations/bulk"
+    for data in ({"action": "approve"}, {"action": "erase", "selected": [registration.id]}):
+        response = organiser_client.post(url, data=data, follow_redirects=True)
+        assert "Tick the registrations, and choose what to do with them." in response.text
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == RegistrationStatus.PENDING

@@ -4,9 +4,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ip4dialogue.access import local_path, organisers_only
-from ip4dialogue.bounds import query_page
+from ip4dialogue.bounds import form_id, query_page
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.countries.queries import grouped_countries
@@ -153,6 +155,67 @@ def decline(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         return ask(_declining(registration))
     return _decide(registration, Decision.DECLINE)
+
+
+BULK_LABELS = {
+    Decision.APPROVE: "Approve",
+    Decision.WAITLIST: "Waitlist",
+    Decision.DECLINE: "Decline",
+}
+
+
+def _selected(dialogue: Dialogue) -> list[Registration]:
+    """The dialogue's registrations ticked on the list (or carried by the confirmation page),
+    in the list's order; ids of other dialogues' or of nobody select nothing."""
+    raw = request.form.getlist("selected") or request.form.get("selected_ids", "").split(",")
+    ids = {number for value in raw if (number := form_id(value)) is not None}
+    return db.session.scalars(
+        select(Registration)
+        .where(Registration.dialogue_id == dialogue.id, Registration.id.in_(ids))
+        .order_by(Registration.joined_at, Registration.created_at, Registration.id)
+        .options(selectinload(Registration.participant))
+    ).all()
+
+
+def _deciding_each(registrations: list[Registration], decision: Decision) -> Confirmation:
+    names = ", ".join(registration.participant.display_name for registration in registrations)
+    label = BULK_LABELS[decision]
+    return Confirmation(
+        question=f"{label} {len(registrations)} registration(s)?",
+        consequences=[
+            f"For: {names}.",
+            "Each is emailed the decision; one whose status does not allow it is left as it is.",
+            "Seats go in the list's order, and never beyond the dialogue's capacity.",
+        ],
+        confirm=f"{label} {len(registrations)}",
+        back=_list_url(registrations[0].dialogue_id),
+        hidden={
+            "action": decision.value,
+            "selected_ids": ",".join(str(registration.id) for registration in registrations),
+            "confirmed": "1",
+            "back": _list_url(registrations[0].dialogue_id),
+        },
+    )
+
+
+@bp.post("/<int:dialogue_id>/registrations/bulk")
+def decide_selected(dialogue_id: int) -> ResponseReturnValue:
+    """One decision for the ticked registrations: the page says first who and what follows."""
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    chosen = request.form.get("action", "")
+    decision = Decision(chosen) if chosen in {d.value for d in BULK_LABELS} else None
+    registrations = _selected(dialogue)
+    if not FlaskForm().validate_on_submit() or decision is None or not registrations:
+        flash("Tick the registrations, and choose what to do with them.", "error")
+        return redirect(_list_url(dialogue_id))
+    if not request.form.get("confirmed"):
+        return ask(_deciding_each(registrations, decision))
+    decided = services.decide_each(registrations, decision, current_user)
+    if decided.done:
+        flash(f"{BULK_LABELS[decision]}: done for {len(decided.done)}.", "success")
+    for registration, reason in decided.refused:
+        flash(f"{registration.participant.display_name}: {reason}", "error")
+    return redirect(_list_url(dialogue_id))
 
 
 @bp.post("/<int:dialogue_id>/registrations/<int:registration_id>/relink")

@@ -612,7 +612,8 @@ def decide(
     registration: Registration, decision: Decision, organiser: "Organiser | None"
 ) -> RegistrationStatus:
     """Approve, promote, waitlist or decline, as the registration's status allows; never
-    overbook. The decision goes to the audit log: statuses only, never personal data."""
+    overbook. A refusal comes before any change (so decide_each can go on to the next). The
+    decision goes to the audit log: statuses only, never personal data."""
     dialogue = seating.lock_registration(registration)
     registration.require(decision)
     before = registration.status
@@ -633,6 +634,31 @@ def decide(
         after={"status": registration.status.value},
     )
     return registration.status
+
+
+@dataclass
+class Decided:
+    """What one decision taken for many did: to whom, and whom it could not be taken for."""
+
+    done: list[Registration] = field(default_factory=list)
+    refused: list[tuple[Registration, str]] = field(default_factory=list)
+
+
+def decide_each(
+    registrations: Iterable[Registration], decision: Decision, organiser: "Organiser | None"
+) -> Decided:
+    """The same decision for each of `registrations`, in their order (so the first approved
+    gets the first free seat). One that its status does not allow, or a promotion with no
+    seat left, is refused alone: `decide` refuses before it changes anything."""
+    decided = Decided()
+    for registration in registrations:
+        try:
+            decide(registration, decision, organiser)
+        except RuleViolation as refusal:
+            decided.refused.append((registration, refusal.message))
+        else:
+            decided.done.append(registration)
+    return decided
 
 
 def _seat_or_queue(registration: Registration, decision: Decision, dialogue: Dialogue) -> None:
