@@ -20,7 +20,7 @@ from ip4dialogue import create_app
 from ip4dialogue import models as _models  # noqa: F401 (maps every table)
 from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base
-from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
+from ip4dialogue.dialogues.models import ItemKind, RegistrationMode, Role
 from ip4dialogue.extensions import db
 from ip4dialogue.unit_of_work import transaction
 from tests.factories import Factories
@@ -190,6 +190,7 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "dialogue_id": dialogue.id,
         "room_id": make.room(dialogue).id,
         "item_id": make.item(dialogue).id,
+        "participant_id": make.participant().id,
         "registration_id": make.registration(dialogue=dialogue).id,
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,
@@ -228,12 +229,14 @@ def worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable
 
 @pytest.fixture
 def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
-    """A published open dialogue with rooms, a break-out, a registrant, one address waiting
-    for confirmation, an invitation and a message: real objects for every id and token in the
-    url_map."""
+    """A published open dialogue with rooms, a break-out with a speaker, a registrant, one
+    address waiting for confirmation, an invitation and a message: real objects for every id
+    and token in the url_map."""
     dialogue = make.dialogue(slug="fuzz", registration_mode=RegistrationMode.OPEN, capacity=5)
     room = make.room(dialogue)
     item = make.item(dialogue, room=room, kind=ItemKind.BREAKOUT, signup_required=True)
+    speaker = make.participant(name="A speaker")
+    make.role(item, speaker, Role.SPEAKER)
     db.session.commit()
     release(dialogue)
     registered = register(dialogue, "expert@example.org")
@@ -242,6 +245,7 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "dialogue_id": dialogue.id,
         "room_id": room.id,
         "item_id": item.id,
+        "participant_id": speaker.id,
         "registration_id": make.registration(dialogue=dialogue).id,
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,

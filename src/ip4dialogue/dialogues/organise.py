@@ -13,11 +13,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from ip4dialogue import audit
 from ip4dialogue.access import organisers_only
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues import checks, queries, services
+from ip4dialogue.dialogues import checks, consent, queries, services
 from ip4dialogue.dialogues.coverage import coverage
 from ip4dialogue.dialogues.forms import (
     AgendaItemForm,
@@ -492,6 +493,28 @@ def edit_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
         dialogue = _dialogue_or_404(dialogue_id)
         item = _item_or_404(dialogue, item_id)
     return _render_item_form(form, dialogue, item)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/people/<int:participant_id>/ask")
+def ask_consent(dialogue_id: int, item_id: int, participant_id: int) -> ResponseReturnValue:
+    """Mail a person on the item a link to say whether the programme may name them."""
+    dialogue = _dialogue_or_404(dialogue_id)
+    item = _item_or_404(dialogue, item_id)
+    role = next((role for role in item.roles if role.participant_id == participant_id), None)
+    if role is None:
+        abort(404)
+    if FlaskForm().validate_on_submit() and attempt_and_say(
+        f"{role.participant.name} is asked by email whether the programme may name them.",
+        consent.ask_consent,
+        role.participant,
+        dialogue,
+        utcnow(),
+    ):
+        asked = {"roles": [{"person": participant_id, "role": role.role.value}]}
+        audit.record(
+            "item.consent_asked", item, organiser=current_user, dialogue_id=dialogue.id, after=asked
+        )
+    return redirect(url_for(".edit_item", dialogue_id=dialogue_id, item_id=item_id))
 
 
 @bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/duplicate")

@@ -271,13 +271,22 @@ class ReleasedItem:
     roles: list[ReleasedRole] = field(default_factory=list)
 
     @property
+    def _present(self) -> list[ReleasedRole]:
+        return [role for role in self.roles if role.participant.erased_at is None]
+
+    @property
     def public_roles(self) -> list[ReleasedRole]:
         """The people who may be named in public: nobody erased; under the Chatham House Rule,
         only those who consented."""
-        present = [role for role in self.roles if role.participant.erased_at is None]
         if not self.dialogue.chatham_house:
-            return present
-        return [role for role in present if role.participant.consent_to_be_listed]
+            return self._present
+        return [role for role in self._present if role.participant.consent_to_be_listed]
+
+    @property
+    def unnamed(self) -> int:
+        """How many take part whom the public may not see named: said, so that a panel of
+        three does not read as a panel of one."""
+        return len(self._present) - len(self.public_roles)
 
     @property
     def takes_signups(self) -> bool:

@@ -4,12 +4,23 @@ released, and the report with the sessions that take it up."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues import queries
+from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.models import Dialogue, Release
 from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
@@ -125,6 +136,24 @@ def changes_feed(slug: str) -> ResponseReturnValue:
         "dialogues/changes.atom.xml", dialogue=dialogue, releases=releases, describe=describe
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/consent/<token>", methods=["GET", "POST"])
+def consent_answer(token: str) -> ResponseReturnValue:
+    """A person organisers put on the programme says whether it may name them. The page asks
+    (mail scanners open links: a GET decides nothing); the link works once."""
+    person = consent.asked(token) or abort(404)
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        named = request.form.get("answer") == "yes"
+        person.answer_consent(named)
+        flash(
+            "Thank you: the programme names you."
+            if named
+            else "Thank you: the programme will not name you.",
+            "success",
+        )
+        return redirect(url_for(".index"))
+    return render_template("dialogues/consent.html", person=person)
 
 
 @bp.get("/report")

@@ -107,6 +107,10 @@ class Participant(db.Model):
     sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
     home_timezone: Mapped[str | None] = mapped_column(String(64))
     consent_to_be_listed: Mapped[bool] = mapped_column(default=False)
+    # The open request for that consent, sent to someone organisers added (a speaker): the
+    # link's digest, and when it went, so a person is asked at most once a day.
+    consent_request_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    consent_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person first proved the address is theirs (a confirmation link, an
     # invitation code); until then, anyone may have typed it.
@@ -144,6 +148,17 @@ class Participant(db.Model):
         if self.id is not None and self._public_face() != before:
             signals.person_changed.send(self)
 
+    def ask_consent(self, request_hash: str, now: datetime) -> None:
+        self.consent_request_hash, self.consent_requested_at = request_hash, now
+
+    def answer_consent(self, named: bool) -> None:
+        """The person's own answer to being named in public; the request is spent. A change
+        is announced, so no programme or calendar keeps the old."""
+        before = self._public_face()
+        self.consent_to_be_listed, self.consent_request_hash = named, None
+        if self._public_face() != before:
+            signals.person_changed.send(self)
+
     def erase(self) -> None:
         """Remove the person's data everywhere: areas holding some hear `person_erasing`
         first; the row stays, anonymous, for the counts."""
@@ -154,6 +169,7 @@ class Participant(db.Model):
         self.erased_at = utcnow()
         self.name = self.affiliation = self.position = ""
         self.email = self.home_timezone = self.address_confirmed_at = None
+        self.consent_request_hash = self.consent_requested_at = None
         self.consent_to_be_listed = False
 
     def __repr__(self) -> str:
