@@ -85,12 +85,16 @@ def test_iana_zones_are_found():
         ("Washington", "America/New_York"),
         ("Canberra", "Australia/Sydney"),
         ("wellington", "Pacific/Auckland"),
+        ("New Delhi", "Asia/Kolkata"),
+        ("Etc/GMT+5", "Etc/GMT+5"),
     ],
 )
 def test_a_zone_is_found_as_people_type_it(typed, zone):
     assert find_zone(typed).key == zone
 
 
-@pytest.mark.parametrize("typed", ["", "Atlantis", "localtime", "Factory", "posixrules"])
+@pytest.mark.parametrize(
+    "typed", ["", "Atlantis", "localtime", "Factory", "posixrules", "GMT+5", "gmt-9"]
+)
 def test_what_is_no_place_finds_no_zone(typed):
     assert find_zone(typed) is None

@@ -48,6 +48,15 @@ NATO_CAPITALS = (
 )
 
 
+# Cities of the region that the zone database names after another city.
+OTHER_CITIES = (
+    ("Delhi", "Asia/Kolkata"),
+    ("New Delhi", "Asia/Kolkata"),
+    ("Mumbai", "Asia/Kolkata"),
+    ("Beijing", "Asia/Shanghai"),
+)
+
+
 class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped when clocks go forward."""
 
@@ -90,12 +99,15 @@ def _key(typed: str) -> str:
 
 @cache
 def _zones_by_key() -> dict[str, str]:
-    """Zone names by what people type: the name in any case, its city ("new york"), and the
-    IP4 and NATO capitals ("Canberra", "Washington")."""
+    """Zone names by what people type: the name in any case, its city ("new york"), the
+    IP4 and NATO capitals ("Canberra", "Washington") and cities the database names
+    otherwise ("Delhi"). The Etc/ zones are found by their full name only: their signs are
+    POSIX's, the reverse of what people mean (Etc/GMT+5 is five hours behind)."""
     keys: dict[str, str] = {}
     for name in all_zones():
-        keys.setdefault(_key(name.rsplit("/", 1)[-1]), name)
-    keys |= {_key(city): name for city, name in IP4_CAPITALS + NATO_CAPITALS}
+        if not name.startswith("Etc/"):
+            keys.setdefault(_key(name.rsplit("/", 1)[-1]), name)
+    keys |= {_key(city): name for city, name in IP4_CAPITALS + NATO_CAPITALS + OTHER_CITIES}
     return keys | {_key(name): name for name in all_zones()}
 
 

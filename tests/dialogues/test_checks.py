@@ -78,18 +78,27 @@ def test_breakout_capacity_above_the_room(make, dialogue):
     assert messages(findings(dialogue)) == ["“Breakout” offers 20 seats but Seminar Room holds 12."]
 
 
-def test_parallel_breakouts_that_seat_fewer_than_the_dialogue_are_a_warning(make):
+def test_break_outs_that_alone_seat_fewer_than_the_dialogue_are_a_warning_at_each_start(make):
     dialogue = make.dialogue(start_date=date(2027, 5, 11), capacity=40)
     room = make.room(dialogue, name="Seminar Room", capacity=10)
     first = make.item(dialogue, title="A", signup_required=True, capacity=8, **at(5))
     second = make.item(dialogue, title="B", signup_required=True, room=room, **at(5.5))
     make.item(dialogue, title="Later", signup_required=True, capacity=40, **at(7))
-    (finding,) = findings(dialogue)
-    assert finding.message == (
-        "The break-outs at 14:00 on Tue 11 May seat 18 of the dialogue's 40: "
-        "22 participants would find them all full."
-    )
-    assert finding.item_ids == (first.id, second.id)
+    found = findings(dialogue)
+    assert messages(found) == [
+        "The break-outs at 14:00 on Tue 11 May seat 8 of the dialogue's 40: "
+        "32 participants would find them all full.",
+        "The break-outs at 14:30 on Tue 11 May seat 18 of the dialogue's 40: "
+        "22 participants would find them all full.",
+    ]
+    assert found[1].item_ids == (first.id, second.id)
+
+
+def test_break_outs_beside_a_session_open_to_all_leave_nobody_without_a_place(make):
+    dialogue = make.dialogue(start_date=date(2027, 5, 11), capacity=40)
+    make.item(dialogue, title="Workshop", signup_required=True, capacity=15, **at(5))
+    make.item(dialogue, title="Plenary", **at(5))
+    assert findings(dialogue) == []
 
 
 def test_breakouts_without_a_limit_or_a_dialogue_without_one_are_not_counted(make):

@@ -226,6 +226,9 @@ def test_the_programme_narrows_to_a_day_kind_theme_or_recommendation_by_link(cli
     assert titles(f"theme={deterrence.id}") == ["Panel on deterrence"]
     assert titles("recommendation=3") == ["Roundtable"]
     assert titles("day=2027-05-11&kind=roundtable") == []
+    nothing = visible_text(client.get("/dialogues/seoul?day=2027-05-11&kind=roundtable").text)
+    assert "No session matches this choice." in nothing
+    assert "not been published" not in nothing
     assert titles("day=1999-01-01&kind=nonsense&theme=x&recommendation=99") == titles("")
     page = visible_text(client.get("/dialogues/seoul?kind=break&tz=Europe/Brussels").text)
     assert "1 of 3 sessions. Show all" in page

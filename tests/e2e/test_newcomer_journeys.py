@@ -159,7 +159,7 @@ def test_an_organiser_approves_several_registrations_at_once(make, organiser, li
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve 2 registration(s)?")
     screen.shot("1-asked")
     page.get_by_role("button", name="Approve 2").click()
-    expect(page.locator(".flash-success")).to_contain_text("Approve: done for 2.")
+    expect(page.locator(".flash-success")).to_contain_text("Approve: done for 2 (2 now confirmed).")
     rows = page.locator("table.registrants tbody tr")
     expect(rows.filter(has_text="Ana")).to_contain_text("Confirmed")
     expect(rows.filter(has_text="Ben")).to_contain_text("Pending")

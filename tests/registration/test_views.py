@@ -524,8 +524,9 @@ def test_organisers_decide_for_the_ticked_registrations_after_seeing_who(
     ticked = {"action": "approve", "selected": [r.id for r in (*pending, seated, elsewhere)]}
 
     asked = visible_text(organiser_client.post(url, data=ticked).text)
-    assert "Approve 3 registration(s)?" in asked  # another dialogue's is not among them
-    assert "For: Ana, Ben, Cho." in asked
+    assert "Approve 2 registration(s)?" in asked  # another dialogue's is not among them
+    assert "For: Ana, Ben." in asked
+    assert "Not possible for, and left as they are: Cho." in asked
     assert count(Registration) == 4
     assert outbox(app) == []
 
@@ -536,7 +537,7 @@ def test_organisers_decide_for_the_ticked_registrations_after_seeing_who(
         follow_redirects=True,
     )
     page = visible_text(done.text)
-    assert "Approve: done for 2." in page
+    assert "Approve: done for 2 (1 now confirmed, 1 now waitlisted)." in page
     assert "Cho: Not possible: the registration is confirmed." in page
     db.session.expire_all()
     statuses = [db.session.get(Registration, r.id).status for r in pending]

@@ -9,7 +9,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus
 from ip4dialogue.report.models import Recommendation, Theme
@@ -106,38 +106,38 @@ def capacity_above_room(dialogue: Dialogue) -> Iterator[Finding]:
             )
 
 
-def parallel_groups(items: Iterable[AgendaItem]) -> Iterator[list[AgendaItem]]:
-    """Items that run at once, as groups: each item overlaps at least one other of its
-    group, and none of another group."""
-    group: list[AgendaItem] = []
-    for item in sorted(items, key=lambda item: (item.starts_at, item.id)):
-        if group and item.starts_at >= max(other.ends_at for other in group):
-            yield group
-            group = []
-        group.append(item)
-    if group:
-        yield group
-
-
 def breakout_places(dialogue: Dialogue) -> Iterator[Finding]:
-    """Break-outs that run at once and together seat fewer than the dialogue: someone would
-    find every one of them full."""
+    """Moments when the only sessions running are break-outs and they seat fewer than the
+    dialogue: someone would find every one of them full. Each start of a break-out is such a
+    moment to check, unless a session open to all runs then too."""
     if not dialogue.capacity:
         return
-    breakouts = [item for item in _scheduled(dialogue) if item.signup_required]
-    for group in parallel_groups(breakouts):
-        limits = [item.seats for item in group if item.seats is not None]
-        total = sum(limits)
-        if len(limits) < len(group) or total >= dialogue.capacity:  # one without a limit
+    scheduled = _scheduled(dialogue)
+    breakouts = [item for item in scheduled if item.signup_required]
+    open_to_all = [item for item in scheduled if not item.signup_required]
+    checked: set[tuple[int, ...]] = set()
+    for moment in sorted({item.starts_at for item in breakouts}):
+        running = [item for item in breakouts if _runs_at(item, moment)]
+        together = tuple(item.id for item in running)
+        if together in checked or any(_runs_at(item, moment) for item in open_to_all):
             continue
-        starts = min(item.starts_at for item in group).astimezone(dialogue.zone)
+        checked.add(together)
+        limits = [item.seats for item in running if item.seats is not None]
+        total = sum(limits)
+        if len(limits) < len(running) or total >= dialogue.capacity:  # one without a limit
+            continue
+        local = moment.astimezone(dialogue.zone)
         yield Finding(
             Severity.WARNING,
-            f"The break-outs at {starts:%H:%M} on {starts:%a} {starts.day} {starts:%b} seat "
+            f"The break-outs at {local:%H:%M} on {local:%a} {local.day} {local:%b} seat "
             f"{total} of the dialogue's {dialogue.capacity}: {dialogue.capacity - total} "
             "participants would find them all full.",
-            tuple(item.id for item in group),
+            together,
         )
+
+
+def _runs_at(item: AgendaItem, moment: datetime) -> bool:
+    return item.starts_at <= moment < item.ends_at
 
 
 def uncovered(

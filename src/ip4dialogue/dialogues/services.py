@@ -77,6 +77,7 @@ def _local_instant(value: datetime | None, zone: ZoneInfo, field: str) -> dateti
 
 
 MAX_SLUG = 80
+SLUG_BASE = MAX_SLUG - len("-2028-999")  # a made address leaves room for its year and a number
 
 
 def suggested_slug(title: str, start: date) -> str:
@@ -84,12 +85,14 @@ def suggested_slug(title: str, start: date) -> str:
     2028 is third-indo-pacific-security-dialogue-2028. Letters beyond ASCII are dropped; a
     title without a Latin word (in Hangul alone, say) gives dialogue-2028."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    if str(start.year) not in words:
-        words.append(str(start.year))
-    lettered = any(re.search("[a-z]", word) for word in words)
-    slug = "-".join(words) if lettered else f"dialogue-{start.year}"
-    return slug[:MAX_SLUG].rsplit("-", 1)[0] if len(slug) > MAX_SLUG else slug
+    year = str(start.year)
+    words = [word for word in re.findall(r"[a-z0-9]+", ascii_title.lower()) if word != year]
+    if not any(re.search("[a-z]", word) for word in words):
+        words = ["dialogue"]
+    base = "-".join(words)
+    if len(base) > SLUG_BASE:  # whole words, leaving room for the year and a -2, -3 ...
+        base = base[: SLUG_BASE + 1].rsplit("-", 1)[0]
+    return f"{base}-{year}"
 
 
 def _free_slug(wanted: str) -> str:

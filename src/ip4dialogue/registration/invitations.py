@@ -102,6 +102,8 @@ def preview(dialogue: Dialogue, invitee: Invitee, note: str = "") -> Preview:
     """The message inviting `invitee` would send, with a stand-in for the personal link;
     nothing is written."""
     address = canonical_email(invitee.email)
+    if address in invited_already(dialogue, [address]):
+        raise RuleViolation("email", f"{address} has been invited already.")
     invitation = _invitation(dialogue, replace(invitee, email=address), note, utcnow())
     return Preview(1, emails.invitation_message(invitation, dialogue, PREVIEW_CODE))
 

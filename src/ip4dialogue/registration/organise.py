@@ -1,5 +1,7 @@
 """Organisers' pages for registrations: the list, decisions, balance, export, invitations."""
 
+from collections import Counter
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -172,22 +174,31 @@ def _selected(dialogue: Dialogue) -> list[Registration]:
     return db.session.scalars(
         select(Registration)
         .where(Registration.dialogue_id == dialogue.id, Registration.id.in_(ids))
-        .order_by(Registration.joined_at, Registration.created_at, Registration.id)
+        .order_by(Registration.created_at, Registration.id)  # as the list shows them
         .options(selectinload(Registration.participant))
     ).all()
 
 
 def _deciding_each(registrations: list[Registration], decision: Decision) -> Confirmation:
-    names = ", ".join(registration.participant.display_name for registration in registrations)
     label = BULK_LABELS[decision]
+    able = [r for r in registrations if decision in r.status.decisions]
+    unable = [r for r in registrations if decision not in r.status.decisions]
+
+    def names(some: list[Registration]) -> str:
+        return ", ".join(registration.participant.display_name for registration in some)
+
+    consequences = [f"For: {names(able)}."] if able else []
+    if unable:
+        consequences.append(f"Not possible for, and left as they are: {names(unable)}.")
+    consequences += [
+        "Each is emailed the decision.",
+        "Seats go in the list's order, never beyond the dialogue's capacity; the others join "
+        "the waitlist.",
+    ]
     return Confirmation(
-        question=f"{label} {len(registrations)} registration(s)?",
-        consequences=[
-            f"For: {names}.",
-            "Each is emailed the decision; one whose status does not allow it is left as it is.",
-            "Seats go in the list's order, and never beyond the dialogue's capacity.",
-        ],
-        confirm=f"{label} {len(registrations)}",
+        question=f"{label} {len(able)} registration(s)?",
+        consequences=consequences,
+        confirm=f"{label} {len(able)}",
         back=_list_url(registrations[0].dialogue_id),
         hidden={
             "action": decision.value,
@@ -208,11 +219,16 @@ def decide_selected(dialogue_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit() or decision is None or not registrations:
         flash("Tick the registrations, and choose what to do with them.", "error")
         return redirect(_list_url(dialogue_id))
+    if not any(decision in registration.status.decisions for registration in registrations):
+        flash(f"{BULK_LABELS[decision]}: not possible for any of those ticked.", "error")
+        return redirect(_list_url(dialogue_id))
     if not request.form.get("confirmed"):
         return ask(_deciding_each(registrations, decision))
     decided = services.decide_each(registrations, decision, current_user)
     if decided.done:
-        flash(f"{BULK_LABELS[decision]}: done for {len(decided.done)}.", "success")
+        now = Counter(registration.status.value for registration in decided.done)
+        outcome = ", ".join(f"{count} now {status}" for status, count in sorted(now.items()))
+        flash(f"{BULK_LABELS[decision]}: done for {len(decided.done)} ({outcome}).", "success")
     for registration, reason in decided.refused:
         flash(f"{registration.participant.display_name}: {reason}", "error")
     return redirect(_list_url(dialogue_id))

@@ -203,7 +203,11 @@ def breakout_rosters(dialogue: Dialogue) -> list[BreakoutRoster]:
     queries, whatever the number of sessions and people."""
     items = db.session.scalars(
         select(AgendaItem)
-        .where(AgendaItem.dialogue_id == dialogue.id, AgendaItem.signup_required)
+        .where(
+            AgendaItem.dialogue_id == dialogue.id,
+            AgendaItem.signup_required,
+            AgendaItem.removed_at.is_(None),
+        )
         .order_by(AgendaItem.starts_at, AgendaItem.id)
         .options(selectinload(AgendaItem.room))
     ).all()
