@@ -269,6 +269,8 @@ def test_switching_break_outs_is_confirmed_by_email_with_the_calendar_following(
     body = text_body(changed)
     assert "- Breakout B, 11 May 2027, 10:00 KST: a seat" in body
     assert "You left: Breakout A." in body
+    names = sorted(part.get_filename() for part in changed.iter_attachments())
+    assert names == ["2027-05-11 1000 Breakout B.ics", "Cancelled 2027-05-11 0900 Breakout A.ics"]
     calendars = [part.get_content() for part in changed.iter_attachments()]
     assert any("METHOD:CANCEL" in text and "Breakout A" in text for text in calendars)
     assert any("METHOD:REQUEST" in text and "Breakout B" in text for text in calendars)

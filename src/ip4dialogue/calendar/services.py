@@ -6,9 +6,13 @@ What a participant is owed is worked out, never stored: the last release against
 deliveries recorded when files were last sent to them. Only a release changes it.
 """
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, func, insert, select
@@ -186,7 +190,7 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
         sequence = _sequence(item, previous)
         join_url = item.room.join_url if item.room else None
         content = invitations.request(item, join_url=join_url, sequence=sequence)
-        files.append(_file(content, "REQUEST", item.uid))
+        files.append(_file(content, "REQUEST", _file_name(item.title, item.starts_at, item.zone)))
         sent = {
             "title": item.title[:300],
             "starts_at": item.starts_at,
@@ -215,14 +219,22 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
             delivery.sequence,
         )
         content = invitations.cancel(withdrawn, now)
-        files.append(_file(content, "CANCEL", delivery.item_uid))
+        name = _file_name(delivery.title, delivery.starts_at, registration.dialogue.zone)
+        files.append(_file(content, "CANCEL", f"Cancelled {name}"))
     return files
 
 
-def _file(content: bytes, method: str, uid: str) -> mail.Attachment:
-    name = "cancel" if method == "CANCEL" else "invite"
+def _file_name(title: str, starts_at: datetime, zone: ZoneInfo) -> str:
+    """What a calendar file holds, readable in the list of a mail's files: "2027-05-11 0900
+    Opening plenary". ASCII only, as every mail client shows it."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = " ".join(re.findall(r"[A-Za-z0-9]+", ascii_title))[:40].strip() or "Session"
+    return f"{starts_at.astimezone(zone):%Y-%m-%d %H%M} {words}"
+
+
+def _file(content: bytes, method: str, name: str) -> mail.Attachment:
     return mail.Attachment(
-        filename=f"{name}-{uid.split('@')[0][:12]}.ics",
+        filename=f"{name}.ics",
         content=content,
         maintype="text",
         subtype="calendar",
