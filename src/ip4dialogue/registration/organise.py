@@ -190,11 +190,12 @@ def _deciding_each(registrations: list[Registration], decision: Decision) -> Con
     consequences = [f"For: {names(able)}."] if able else []
     if unable:
         consequences.append(f"Not possible for, and left as they are: {names(unable)}.")
-    consequences += [
-        "Each is emailed the decision.",
-        "Seats go in the list's order, never beyond the dialogue's capacity; the others join "
-        "the waitlist.",
-    ]
+    consequences.append("Each is emailed the decision.")
+    if decision == Decision.APPROVE:
+        consequences.append(
+            "Seats go in the list's order, never beyond the dialogue's capacity; the others "
+            "join the waitlist."
+        )
     return Confirmation(
         question=f"{label} {len(able)} registration(s)?",
         consequences=consequences,
