@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,24 +35,23 @@ class Heartbeat(Base):
 
 def _database_state() -> str:
     """The database's state: ok, unwritable (it answers, but refuses the write or keeps it
-    waiting for a lock past the busy timeout) or unreachable. The write is committed here
-    rather than by the request's unit of work: whether a commit succeeds is what is being
-    checked."""
+    waiting for a lock past the busy timeout) or unreachable. The write is a transaction of
+    its own on the engine, as the outbox's claims are, not part of the request's unit of
+    work: whether a commit succeeds is what is being checked."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
         return "unreachable"
+    now = utcnow()
     try:
-        now = utcnow()
-        beat = db.session.execute(update(Heartbeat).where(Heartbeat.id == 1).values(beat_at=now))
-        if not beat.rowcount:
-            db.session.add(Heartbeat(id=1, beat_at=now))
-        db.session.commit()
+        with db.engine.begin() as connection:
+            beat = update(Heartbeat).where(Heartbeat.id == 1).values(beat_at=now)
+            if not connection.execute(beat).rowcount:
+                connection.execute(insert(Heartbeat).values(id=1, beat_at=now))
     except IntegrityError:  # a check at the same moment wrote the first beat: writes work
-        db.session.rollback()
+        return "ok"
     except SQLAlchemyError:
-        db.session.rollback()
         return "unwritable"
     return "ok"
 
