@@ -84,9 +84,7 @@ def invite(
 ) -> Invitation:
     """Invite one address, refusing an address invited already. Everything is checked before
     anything is written, so a refusal leaves nothing behind."""
-    address = canonical_email(email)
-    if address in invited_already(dialogue, [address]):
-        raise RuleViolation("email", f"{address} has been invited already.")
+    address = _not_invited_yet(dialogue, email)
     return _send_new(dialogue, Invitee(address, name, affiliation), organiser, note)
 
 
@@ -101,11 +99,22 @@ class Preview:
 def preview(dialogue: Dialogue, invitee: Invitee, note: str = "") -> Preview:
     """The message inviting `invitee` would send, with a stand-in for the personal link;
     nothing is written."""
-    address = canonical_email(invitee.email)
+    address = _not_invited_yet(dialogue, invitee.email)
+    return Preview(1, _message(dialogue, replace(invitee, email=address), note))
+
+
+def _message(dialogue: Dialogue, invitee: Invitee, note: str) -> mail.Message:
+    """The invitation `invitee` (an address checked) would be sent, as a preview shows it."""
+    invitation = _invitation(dialogue, invitee, note, utcnow())
+    return emails.invitation_message(invitation, dialogue, PREVIEW_CODE)
+
+
+def _not_invited_yet(dialogue: Dialogue, email: str) -> str:
+    """The canonical address, refused when the dialogue has invited it already."""
+    address = canonical_email(email)
     if address in invited_already(dialogue, [address]):
         raise RuleViolation("email", f"{address} has been invited already.")
-    invitation = _invitation(dialogue, replace(invitee, email=address), note, utcnow())
-    return Preview(1, emails.invitation_message(invitation, dialogue, PREVIEW_CODE))
+    return address
 
 
 def invited_already(dialogue: Dialogue, addresses: Iterable[str]) -> set[str]:
@@ -223,8 +232,8 @@ def preview_list(dialogue: Dialogue, text: str, note: str = "") -> tuple[Preview
     plan = plan_list(dialogue, text)
     if not plan.invitees:
         return Preview(0, None), plan
-    first = preview(dialogue, plan.invitees[0][1], note)
-    return Preview(len(plan.invitees), first.message), plan
+    first = _message(dialogue, plan.invitees[0][1], note)  # checked by the plan already
+    return Preview(len(plan.invitees), first), plan
 
 
 def invite_list(
