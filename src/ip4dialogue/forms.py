@@ -42,8 +42,9 @@ def no_control_characters(form: Form, field: Field) -> None:
 
 
 def stripped(value: Any) -> Any:
-    """Text without the spaces around it: "  " is no answer, and " KR" is "KR"."""
-    return value.strip() if isinstance(value, str) else value
+    """Text without the spaces around it: "  " is no answer, and " KR" is "KR". An enum's
+    member (a StrEnum is a str too) is left the member it is."""
+    return value.strip() if isinstance(value, str) and not isinstance(value, enum.Enum) else value
 
 
 SHARED_CHECKS = (

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from ip4dialogue.access import local_path
 from ip4dialogue.bounds import ID_MAX
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, RegistrationMode, Room
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, RegistrationMode, Room
 from ip4dialogue.extensions import db
+from ip4dialogue.forms import BaseForm, EnumField
 from ip4dialogue.registration.models import Registration
 from tests.conftest import ORGANISER_PASSWORD
 from tests.dialogues.test_organise import DIALOGUE_FORM, item_form
@@ -175,3 +176,16 @@ def test_a_number_of_hundreds_of_digits_is_a_field_error(organiser_client, make,
     )
     assert "This number is far too large." in response.text
     assert db.session.scalar(select(func.count()).select_from(Room)) == 0
+
+
+def test_a_choice_of_an_enum_stays_its_member_once_stripped(app):
+    """A StrEnum member is a str too: stripping it must not make it a bare string, which
+    the model would hold where a loaded one holds the member."""
+
+    class KindForm(BaseForm):
+        kind = EnumField("Kind", ItemKind)
+
+    with app.test_request_context(method="POST", data={"kind": "break"}):
+        form = KindForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        assert form.kind.data is ItemKind.BREAK
