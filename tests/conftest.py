@@ -194,7 +194,9 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "registration_id": make.registration(dialogue=dialogue).id,
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,
+        "question_id": make.question(dialogue).id,
         "decision": "approve",
+        "direction": "down",
         "action": "revoke",
         "slug": "routes",
         "token": "x" * 43,
@@ -249,10 +251,12 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "registration_id": make.registration(dialogue=dialogue).id,
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,
+        "question_id": make.question(dialogue, label="Your role at the dialogue").id,
         "slug": "fuzz",
         "token": registered.token,
         "confirmation": waiting.confirmation,
         "decision": "approve",
+        "direction": "down",
     }
     db.session.commit()
     return values

@@ -23,8 +23,11 @@ from ip4dialogue.dialogues.models import (
 from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
+    Answer,
     Invitation,
     LinkPurpose,
+    Question,
+    QuestionKind,
     Registration,
     RegistrationLink,
     RegistrationStatus,
@@ -146,6 +149,15 @@ class Factories:
             waitlist_position=waitlist_position,
         )
         return self._save(signup)
+
+    def question(self, dialogue: Dialogue, **fields: Any) -> Question:
+        """A question of the dialogue's own, by default free text and optional."""
+        number = next(self.sequence)
+        defaults = {"position": number, "kind": QuestionKind.TEXT, "label": f"Question {number}"}
+        return self._save(Question(dialogue=dialogue, **{**defaults, **fields}))
+
+    def answer(self, registration: Registration, question: Question, value: str) -> Answer:
+        return self._save(Answer(registration=registration, question=question, value=value))
 
     def invitation(self, **fields: Any) -> Invitation:
         number = next(self.sequence)

@@ -181,6 +181,9 @@ def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 120)
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+CHOICES = {"decision", "direction"}  # arguments that name a choice of a few, not an object
+
+
 def url_for_rule(
     app: Flask, rule: Rule, world: dict[str, Any], missing: Collection[str] = ()
 ) -> str:
@@ -189,7 +192,7 @@ def url_for_rule(
     values = {}
     for name in rule.arguments:
         real = world["confirmation"] if rule.endpoint == "registration.confirm" else world[name]
-        if name in missing and name != "decision":  # a choice of three: not an id
+        if name in missing and name not in CHOICES:
             real = ID_MAX if isinstance(real, int) else "y" * 43
         values[name] = real
     return app.url_map.bind("localhost").build(rule.endpoint, values)

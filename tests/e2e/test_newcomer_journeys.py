@@ -164,3 +164,48 @@ def test_an_organiser_approves_several_registrations_at_once(make, organiser, li
     expect(rows.filter(has_text="Ana")).to_contain_text("Confirmed")
     expect(rows.filter(has_text="Ben")).to_contain_text("Pending")
     screen.shot("2-done")
+
+
+def test_an_organiser_asks_a_question_of_their_own_and_reads_the_answers(
+    make, organiser, smtp, live_server, screen
+):
+    make.country(code="KR", name="South Korea")
+    dialogue = make.dialogue(slug="asking", title="Asking Dialogue", capacity=10)
+    dialogue.registration_mode = RegistrationMode.OPEN
+    release(dialogue)
+    page = screen.page
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}")
+    page.get_by_role("link", name="Questions").click()
+    page.locator("#label").fill("Will you join the dinner on 11 May?")
+    page.get_by_label("Answered with").select_option("choice")
+    page.get_by_label("Answers to choose from").fill("Yes\nNo\nNot sure yet")
+    page.get_by_label("An answer is required").check()
+    screen.shot("1-asking")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.locator(".flash-success")).to_contain_text("Question added")
+    expect(page.locator("table.questions")).to_contain_text("Yes · No · Not sure yet")
+
+    page.goto(live_server + "/dialogues/asking/register")
+    page.get_by_label("Full name").fill("Dr Kim")
+    page.get_by_label("Email").fill("kim@example.org")
+    page.get_by_label("Organisation").fill("KIDA")
+    page.select_option("#country_code", "KR")
+    page.select_option("#sector", "think_tank")
+    page.get_by_label("I will respect the Chatham House Rule").check()
+    page.get_by_label("I agree that the organisers store").check()
+    page.get_by_role("button", name="Register").click()  # the question unanswered
+    expect(page.locator(".has-error")).to_contain_text("Answer this question.")
+    expect(page.get_by_label("Full name")).to_have_value("Dr Kim")
+    screen.shot("2-unanswered")
+    page.get_by_label("Not sure yet").check()
+    page.get_by_label("I agree that the organisers store").check()
+    page.get_by_role("button", name="Register").click()
+    [asking] = smtp.to("kim@example.org")
+    page.goto(live_server + link_in(asking, "/registrations/confirm/"))
+    page.get_by_role("button", name="Confirm my registration").click()
+    expect(page.get_by_label("Not sure yet")).to_be_checked()  # and may be changed here
+
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
+    expect(page.locator("dl.answers")).to_contain_text("Not sure yet")
+    screen.shot("3-answers")

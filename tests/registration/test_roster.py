@@ -8,7 +8,7 @@ import pytest
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.people.models import Sector
 from ip4dialogue.registration import roster
-from ip4dialogue.registration.models import RegistrationStatus
+from ip4dialogue.registration.models import QuestionKind, RegistrationStatus
 from tests.helpers import visible_text
 
 
@@ -82,17 +82,23 @@ def test_the_export_says_who_may_be_named(room):
 def test_the_registrant_list_page_costs_the_same_queries_for_5_or_120(
     organiser_client, make, queries, size
 ):
+    """With the answers to the dialogue's questions, too."""
     dialogue = make.dialogue()
     country = make.country(code="KR", name="South Korea", group=CountryGroup.IP4)
+    role = make.question(dialogue, label="Your role")
+    dinner = make.question(dialogue, label="Dinner?", kind=QuestionKind.YES_NO)
     for _ in range(size):
-        make.registration(
+        registration = make.registration(
             dialogue=dialogue, participant=make.participant(country_code=country.code)
         )
+        make.answer(registration, role, "Chair")
+        make.answer(registration, dinner, "yes")
     url = f"/organise/dialogues/{dialogue.id}/registrations"
     with queries() as log:
         response = organiser_client.get(url)
     assert response.status_code == 200
-    assert log.count == 8, log.statements
+    assert response.text.count("<dd>Chair</dd>") == min(size, roster.PAGE_SIZE)
+    assert log.count == 10, log.statements
 
 
 @pytest.fixture

@@ -1,14 +1,21 @@
 """Forms for experts (register, manage their place) and organisers (invite, filter)."""
 
+from collections.abc import Iterable
+from typing import Any
+
+import wtforms.form
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ip4dialogue.bounds import identifier
@@ -17,13 +24,22 @@ from ip4dialogue.forms import (
     EnumField,
     MultiCheckboxField,
     RememberedSelect,
+    SafeInputMeta,
     choices,
     grouped_choices,
     labelled_choices,
 )
 from ip4dialogue.jobs.models import Delivery
 from ip4dialogue.people.models import Sector
-from ip4dialogue.registration.models import RegistrationStatus
+from ip4dialogue.registration.models import (
+    ANSWER_MAX_LENGTH,
+    QUESTION_KIND_LABELS,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
+from ip4dialogue.registration.questions import Wording, field_name
 from ip4dialogue.timezones import zone_choices
 
 SECTOR_LABELS = {sector: sector.label for sector in Sector}
@@ -94,6 +110,79 @@ class RegistrationForm(ParticipantDetailsForm):
         validators=[DataRequired("We cannot register you without this agreement.")],
     )
     code = HiddenField()
+
+
+def _answer_field(question: Question) -> UnboundField:
+    needed = DataRequired("Answer this question.") if question.required else Optional()
+    if question.kind == QuestionKind.TEXT:
+        return TextAreaField(
+            question.label,
+            description=question.hint,
+            validators=[needed, Length(max=ANSWER_MAX_LENGTH)],
+        )
+    return RadioField(
+        question.label,
+        description=question.hint,
+        choices=choices(question.choices),
+        validators=[needed],
+    )
+
+
+class AnswersForm(wtforms.form.BaseForm):
+    """The dialogue's own questions: a form of its own within the registration and details
+    forms (one HTML form, one CSRF token), built from the questions for each request, as
+    WTForms builds dynamic forms, rather than a class for each set of questions."""
+
+    def __init__(
+        self,
+        questions: Iterable[Question],
+        formdata: Any = None,
+        registration: Registration | None = None,
+    ) -> None:
+        """With what was sent (`formdata`), else the answers `registration` gave."""
+        self.questions = list(questions)
+        fields = [(field_name(question), _answer_field(question)) for question in self.questions]
+        super().__init__(fields, meta=SafeInputMeta())
+        given = registration.answer_to if registration else lambda question: ""
+        self.process(formdata, data={field_name(q): given(q) for q in self.questions})
+
+    def __getattr__(self, name: str) -> Field:  # as a declared form's fields are reached
+        try:
+            return self.__dict__["_fields"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def answers(self) -> dict[int, str]:
+        """The answers given, by question id."""
+        return {q.id: self[field_name(q)].data or "" for q in self.questions}
+
+
+class QuestionForm(BaseForm):
+    """A question of the organisers' own, as they write it."""
+
+    label = StringField("Question", validators=[DataRequired(), Length(max=300)])
+    kind = EnumField("Answered with", QuestionKind, QUESTION_KIND_LABELS)
+    options = TextAreaField(
+        "Answers to choose from",
+        validators=[Optional(), Length(max=5000)],
+        description="For “One of several answers”: one answer a line.",
+    )
+    hint = StringField(
+        "Hint (optional)",
+        validators=[Optional(), Length(max=500)],
+        description="Shown under the question, to say why you ask or how to answer.",
+    )
+    required = BooleanField("An answer is required")
+
+    def wording(self) -> Wording:
+        lines = (line.strip() for line in (self.options.data or "").splitlines())
+        return Wording(
+            kind=self.kind.data,
+            label=self.label.data,
+            hint=self.hint.data or "",
+            options=[line for line in lines if line],
+            required=self.required.data,
+        )
 
 
 class BreakoutsForm(BaseForm):

@@ -150,6 +150,9 @@ class Registration(db.Model):
     links: Mapped[list["RegistrationLink"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
     )
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def seated(self) -> bool:
@@ -200,14 +203,111 @@ class Registration(db.Model):
             raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
 
     def forget_needs(self) -> None:
-        """Drop what only the running of the dialogue needed to know."""
+        """Drop what only the running of the dialogue needed to know: needs and answers."""
         self.access_needs = self.dietary_needs = ""
+        self.answers = []
+
+    def answer_to(self, question: "Question") -> str:
+        given = self._answer_of(question)
+        return given.value if given else ""
+
+    def answer(self, question: "Question", value: str) -> None:
+        """Keep `value` as the answer to `question` (changed in place: one row a question);
+        an empty one is no answer."""
+        given = self._answer_of(question)
+        if given is None and value:
+            self.answers.append(Answer(question=question, value=value))
+        elif given is not None and value:
+            given.value = value
+        elif given is not None:
+            self.answers.remove(given)
+
+    def _answer_of(self, question: "Question") -> "Answer | None":
+        return next((a for a in self.answers if a.question is question), None)
 
     def _move(self, status: RegistrationStatus, position: int | None = None) -> None:
         if status not in self.status.moves:
             raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
         self.status, self.waitlist_position = status, position
         self.status_changed_at = utcnow()
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+    @property
+    def label(self) -> str:
+        return QUESTION_KIND_LABELS[self]
+
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.TEXT: "Text",
+    QuestionKind.CHOICE: "One of several answers",
+    QuestionKind.YES_NO: "Yes or no",
+}
+YES_NO_ANSWERS = {"yes": "Yes", "no": "No"}
+ANSWER_MAX_LENGTH = 2000
+
+
+class Question(db.Model):
+    """A question of the organisers' own, put to everyone who registers for the dialogue
+    (their role, a visa letter, the dinner...). Answers are kept by their text: an option
+    renamed later leaves the answers given as they were given."""
+
+    __tablename__ = "registration_questions"
+    __table_args__ = (Index("ix_registration_questions_dialogue", "dialogue_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    label: Mapped[str] = mapped_column(String(300))
+    hint: Mapped[str] = mapped_column(String(500), default="")
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dialogue: Mapped[Dialogue] = relationship()
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The answers offered, as (value, label), for a choice or a yes-or-no question."""
+        if self.kind == QuestionKind.YES_NO:
+            return list(YES_NO_ANSWERS.items())
+        return [(option, option) for option in self.options]
+
+    def problem(self, value: str) -> str | None:
+        """Why `value` cannot be the answer to this question, if it cannot."""
+        if not value:
+            return "Answer this question." if self.required else None
+        if self.kind == QuestionKind.TEXT:
+            if len(value) > ANSWER_MAX_LENGTH:
+                return f"Answer in at most {ANSWER_MAX_LENGTH:,} characters."
+            return None
+        if value not in dict(self.choices):
+            return "Choose one of the answers offered."
+        return None
+
+    def shown(self, value: str) -> str:
+        """An answer as the organisers read it."""
+        return YES_NO_ANSWERS.get(value, value) if self.kind == QuestionKind.YES_NO else value
+
+
+class Answer(db.Model):
+    __tablename__ = "registration_answers"
+    __table_args__ = (UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_questions.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
 
 
 class LinkPurpose(enum.StrEnum):

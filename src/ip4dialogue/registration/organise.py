@@ -18,10 +18,15 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
-from ip4dialogue.registration import invitations, roster, services
-from ip4dialogue.registration.forms import InvitationForm, InvitationListForm, RegistrantFilterForm
+from ip4dialogue.registration import invitations, questions, roster, services
+from ip4dialogue.registration.forms import (
+    InvitationForm,
+    InvitationListForm,
+    QuestionForm,
+    RegistrantFilterForm,
+)
 from ip4dialogue.registration.invitee_lists import LineProblem
-from ip4dialogue.registration.models import Decision, Invitation, Registration
+from ip4dialogue.registration.models import Decision, Invitation, Question, Registration
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
 
@@ -57,6 +62,7 @@ def index(dialogue_id: int) -> ResponseReturnValue:
         dialogue=dialogue,
         form=form,
         page=roster.registrants(dialogue, _filters(form), query_page()),
+        questions=questions.questions_of(dialogue.id),
         balance=roster.balance(dialogue),
         seats_left=services.seats_left(dialogue),
         query={key: value for key, value in request.args.items() if key != "page"},
@@ -383,3 +389,95 @@ def revoke_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnVal
         )
     attempt_and_say(f"Invitation to {email} revoked.", invitations.revoke, invitation)
     return redirect(url_for(".invitation_list", dialogue_id=dialogue_id))
+
+
+# The dialogue's own questions
+
+
+def _questions_page(dialogue: Dialogue, form: QuestionForm) -> ResponseReturnValue:
+    return render_template(
+        "registration/organise/questions.html",
+        dialogue=dialogue,
+        form=form,
+        questions=questions.questions_of(dialogue.id),
+        answered=questions.answer_counts(dialogue),
+    )
+
+
+@bp.route("/<int:dialogue_id>/questions", methods=["GET", "POST"])
+def question_list(dialogue_id: int) -> ResponseReturnValue:
+    """The questions asked of everyone who registers, and a form to ask one more."""
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            attempt(questions.add, dialogue, form.wording(), current_user)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"Question added: “{form.label.data}”.", "success")
+            return redirect(url_for(".question_list", dialogue_id=dialogue_id))
+    return _questions_page(dialogue, form)
+
+
+def _question_or_404(dialogue_id: int, question_id: int) -> Question:
+    question = db.get_or_404(Question, question_id)
+    if question.dialogue_id != dialogue_id:
+        abort(404)
+    return question
+
+
+@bp.route("/<int:dialogue_id>/questions/<int:question_id>", methods=["GET", "POST"])
+def edit_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
+    question = _question_or_404(dialogue_id, question_id)
+    form = QuestionForm(obj=question)
+    if request.method == "GET":
+        form.options.data = "\n".join(question.options)
+    if form.validate_on_submit():
+        try:
+            attempt(questions.change, question, form.wording(), current_user)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Question saved.", "success")
+            return redirect(url_for(".question_list", dialogue_id=dialogue_id))
+    return render_template(
+        "registration/organise/question.html",
+        dialogue=question.dialogue,
+        question=question,
+        form=form,
+        answered=questions.answered(question),
+    )
+
+
+@bp.route("/<int:dialogue_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
+def remove_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
+    question = _question_or_404(dialogue_id, question_id)
+    back = url_for(".question_list", dialogue_id=dialogue_id)
+    if not FlaskForm().validate_on_submit():
+        answered = questions.answered(question)
+        return ask(
+            Confirmation(
+                question=f"Remove the question “{question.label}”?",
+                consequences=[
+                    "Nobody registering is asked it any more.",
+                    f"The {answered} answer(s) given to it are deleted, and leave the list "
+                    "and its download."
+                    if answered
+                    else "Nobody has answered it yet.",
+                ],
+                confirm="Remove the question",
+                back=back,
+                keep="Keep it",
+            )
+        )
+    attempt_and_say("Question removed.", questions.remove, question, current_user)
+    return redirect(back)
+
+
+@bp.post("/<int:dialogue_id>/questions/<int:question_id>/<any(up, down):direction>")
+def move_question(dialogue_id: int, question_id: int, direction: str) -> ResponseReturnValue:
+    question = _question_or_404(dialogue_id, question_id)
+    if FlaskForm().validate_on_submit():
+        questions.move(question, -1 if direction == "up" else 1)
+    return redirect(url_for(".question_list", dialogue_id=dialogue_id))

@@ -22,6 +22,7 @@ from ip4dialogue.registration.models import (
     SessionSignup,
     SignupStatus,
 )
+from ip4dialogue.registration.questions import questions_of
 
 PAGE_SIZE = 50
 
@@ -59,13 +60,21 @@ def _filtered(dialogue: Dialogue, filters: Filters):
     return query
 
 
-def registrants(dialogue: Dialogue, filters: Filters, page: int) -> Pagination:
-    query = (
+def _listed(dialogue: Dialogue, filters: Filters):
+    """The registrants matching the filters in order of arrival, with what the list and the
+    export show of them."""
+    return (
         _filtered(dialogue, filters)
         .order_by(Registration.created_at, Registration.id)
-        .options(selectinload(Registration.participant).selectinload(Participant.country))
+        .options(
+            selectinload(Registration.participant).selectinload(Participant.country),
+            selectinload(Registration.answers),
+        )
     )
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def registrants(dialogue: Dialogue, filters: Filters, page: int) -> Pagination:
+    return db.paginate(_listed(dialogue, filters), page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 @dataclass
@@ -149,17 +158,16 @@ CSV_COLUMNS = (
 
 
 def export_csv(dialogue: Dialogue, filters: Filters) -> str:
-    """Every registrant matching the filters; under the Chatham House Rule the last column
-    says who may be named, so the file cannot be mistaken for a public list."""
-    query = (
-        _filtered(dialogue, filters)
-        .order_by(Registration.created_at, Registration.id)
-        .options(selectinload(Registration.participant).selectinload(Participant.country))
-    )
+    """Every registrant matching the filters, with a column for each of the dialogue's
+    questions; under the Chatham House Rule the last column says who may be named, so the
+    file cannot be mistaken for a public list."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for registration in db.session.scalars(query):
+    *details, named_column = CSV_COLUMNS
+    questions = questions_of(dialogue.id)
+    asked = [question.label for question in questions]
+    writer.writerow(spreadsheet_safe(value) for value in (*details, *asked, named_column))
+    for registration in db.session.scalars(_listed(dialogue, filters)):
         person = registration.participant
         named = person.consent_to_be_listed or not dialogue.chatham_house
         writer.writerow(
@@ -177,6 +185,7 @@ def export_csv(dialogue: Dialogue, filters: Filters) -> str:
                 f"{registration.created_at:%Y-%m-%d %H:%M}",
                 registration.access_needs,
                 registration.dietary_needs,
+                *(question.shown(registration.answer_to(question)) for question in questions),
                 "yes" if named else "no: Chatham House Rule",
             )
         )

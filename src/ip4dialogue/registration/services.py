@@ -32,12 +32,13 @@ from ip4dialogue.extensions import db
 from ip4dialogue.jobs import outbox
 from ip4dialogue.people.directory import person_for
 from ip4dialogue.people.models import Participant, Profile
-from ip4dialogue.registration import emails, seating
+from ip4dialogue.registration import emails, questions, seating
 from ip4dialogue.registration.models import (
     CONFIRMATION_LIFETIME,
     Decision,
     Invitation,
     LinkPurpose,
+    Question,
     Registration,
     RegistrationLink,
     RegistrationStatus,
@@ -179,6 +180,7 @@ class Details:
     profile: Profile
     access_needs: str = ""
     dietary_needs: str = ""
+    answers: dict[int, str] = field(default_factory=dict)  # by question id
 
 
 @dataclass
@@ -236,6 +238,10 @@ class Desk:
     @cached_property
     def breakout_seats(self) -> dict[int, int | None]:
         return breakout_seats_left(self.breakouts)
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return questions.questions_of(self.dialogue.id)
 
 
 def invitation_by_code(dialogue: Dialogue, code: str | None) -> Invitation | None:
@@ -337,6 +343,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         )
     _check_consents(dialogue, application)
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
+    answered = questions.checked(desk.questions, application.details.answers)
     profile = application.details.profile
     if invitation is not None and _likely_seated(dialogue):
         released_agenda(dialogue)  # for the calendar the confirmation carries: not under the lock
@@ -363,6 +370,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         links=[],
     )
     db.session.add(registration)
+    questions.keep(registration, answered)
     if invitation is None:
         registration.submitted_profile = profile.record()
         for item in chosen:  # wishes, placed in the order of confirmation
@@ -485,6 +493,8 @@ def replace_own_link(registration: Registration) -> str:
 
 
 def update_details(registration: Registration, details: Details) -> None:
+    answered = questions.checked(questions.questions_of(registration.dialogue_id), details.answers)
+    questions.keep(registration, answered)
     registration.participant.describe(details.profile)
     registration.access_needs = details.access_needs.strip()
     registration.dietary_needs = details.dietary_needs.strip()

@@ -29,6 +29,7 @@ from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_vi
 from ip4dialogue.people.models import Profile
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
+    AnswersForm,
     BreakoutsForm,
     InvitationRequestForm,
     ParticipantDetailsForm,
@@ -40,6 +41,7 @@ from ip4dialogue.registration.models import (
     RegistrationStatus,
 )
 from ip4dialogue.registration.queries import registration_by_token
+from ip4dialogue.registration.questions import questions_of
 from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.timezones import find_zone
@@ -89,7 +91,7 @@ def _offered(form: RegistrationForm | BreakoutsForm, dialogue: Dialogue) -> None
     _fill_breakout_choices(form, offered, services.breakout_seats_left(offered))
 
 
-def _details(form: ParticipantDetailsForm) -> services.Details:
+def _details(form: ParticipantDetailsForm, answers: AnswersForm) -> services.Details:
     profile = Profile(
         name=form.name.data,
         affiliation=form.affiliation.data,
@@ -100,17 +102,27 @@ def _details(form: ParticipantDetailsForm) -> services.Details:
         expertise=themes_with_ids(form.expertise.data or []),
         consent_to_be_listed=form.consent_to_be_listed.data,
     )
-    return services.Details(profile, form.access_needs.data or "", form.dietary_needs.data or "")
+    return services.Details(
+        profile,
+        form.access_needs.data or "",
+        form.dietary_needs.data or "",
+        answers.answers(),
+    )
 
 
-def _application(form: RegistrationForm) -> services.Application:
+def _application(form: RegistrationForm, answers: AnswersForm) -> services.Application:
     return services.Application(
         email=form.email.data,
-        details=_details(form),
+        details=_details(form, answers),
         consent_data_processing=form.consent_data_processing.data,
         consent_chatham_house=form.consent_chatham_house.data,
         breakout_ids=form.breakouts.data or [],
     )
+
+
+def _valid(form: FlaskForm, answers: AnswersForm) -> bool:
+    """Both parts checked, so that every mistake is shown at once."""
+    return all([form.validate_on_submit(), request.method == "POST" and answers.validate()])
 
 
 def _done(response: Response) -> bool:
@@ -126,18 +138,18 @@ def register(slug: str) -> ResponseReturnValue:
     """Throttled per address and per email, so nobody can flood an inbox or fill the room
     with invented experts."""
     now, code = utcnow(), request.values.get("code") or None
-    desk, form = _registration_form(slug, code, now)
+    desk, form, answers = _registration_form(slug, code, now)
     if request.method == "GET" and (reader_zone := find_zone(request.args.get("tz", ""))):
         form.home_timezone.data = reader_zone.key  # the zone they read the programme in
     if request.method == "GET" and desk.invitation is not None:
         invitation = desk.invitation
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
-    if not desk.closed and form.validate_on_submit():
+    if not desk.closed and _valid(form, answers):
         try:
-            outcome = attempt(services.register, desk, _application(form), now)
+            outcome = attempt(services.register, desk, _application(form, answers), now)
         except RuleViolation as violation:
-            show_violation(form, violation)
+            show_violation(answers if violation.field in answers else form, violation)
             desk = services.desk(slug, code, now) or abort(404)  # afresh, after the rollback
         else:
             if outcome.token:
@@ -145,22 +157,25 @@ def register(slug: str) -> ResponseReturnValue:
                 return redirect(url_for(".manage", token=outcome.token))
             session["registration_sent_to"] = form.email.data
             return redirect(url_for(".sent", slug=slug))
-    return _registration_page(desk, form)
+    return _registration_page(desk, form, answers)
 
 
 def _registration_form(
     slug: str, code: str | None, now: datetime
-) -> tuple[services.Desk, RegistrationForm]:
+) -> tuple[services.Desk, RegistrationForm, AnswersForm]:
     """The dialogue's desk and its form, with what was sent (if anything) and the choices."""
     desk = services.desk(slug, code, now) or abort(404)
     form = RegistrationForm()
     _fill_choices(form)
     _fill_breakout_choices(form, desk.breakouts, desk.breakout_seats)
-    return desk, form
+    return desk, form, AnswersForm(desk.questions, request.form or None)
 
 
 def _registration_page(
-    desk: services.Desk, form: RegistrationForm, request_form: InvitationRequestForm | None = None
+    desk: services.Desk,
+    form: RegistrationForm,
+    answers: AnswersForm,
+    request_form: InvitationRequestForm | None = None,
 ) -> str:
     """The form, or why there is none; where an invitation is what is missing, a request
     for one."""
@@ -170,6 +185,7 @@ def _registration_page(
         "registration/register.html",
         dialogue=desk.dialogue,
         form=form,
+        answers=answers,
         blocked=desk.closed,
         invitation=None if desk.closed else desk.invitation,
         seats_left=desk.seats_left,
@@ -182,7 +198,7 @@ def _registration_page(
 @limiter.limit("10 per hour")
 def request_invitation(slug: str) -> ResponseReturnValue:
     """Throttled per address and per email: the organisers' inbox is not a free channel."""
-    desk, form = _registration_form(slug, None, utcnow())
+    desk, form, answers = _registration_form(slug, None, utcnow())
     request_form = InvitationRequestForm()
     if request_form.validate_on_submit():
         asked = invitations.InvitationRequest(
@@ -198,7 +214,7 @@ def request_invitation(slug: str) -> ResponseReturnValue:
             asked,
         ):
             return redirect(url_for("dialogues.programme", slug=slug))
-    return _registration_page(desk, form, request_form)
+    return _registration_page(desk, form, answers, request_form)
 
 
 @bp.errorhandler(429)
@@ -207,10 +223,10 @@ def _throttled(error: TooManyRequests) -> ResponseReturnValue:
     if request.endpoint != "registration.register":
         return throttled_page(error)
     slug = (request.view_args or {})["slug"]
-    desk, form = _registration_form(slug, request.values.get("code") or None, utcnow())
+    desk, form, answers = _registration_form(slug, request.values.get("code") or None, utcnow())
     message, headers = too_many_attempts()
     flash(message, "error")
-    return _registration_page(desk, form), 429, headers
+    return _registration_page(desk, form, answers), 429, headers
 
 
 @bp.get("/dialogues/<slug>/register/sent")
@@ -275,6 +291,7 @@ def decline_invitation(slug: str) -> ResponseReturnValue:
 def _manage_page(
     registration: Registration,
     details: ParticipantDetailsForm | None = None,
+    answers: AnswersForm | None = None,
     breakouts: BreakoutsForm | None = None,
 ) -> ResponseReturnValue:
     dialogue, participant = registration.dialogue, registration.participant
@@ -283,6 +300,8 @@ def _manage_page(
         details.access_needs.data = registration.access_needs
         details.dietary_needs.data = registration.dietary_needs
         details.expertise.data = [theme.id for theme in participant.expertise]
+    if answers is None:
+        answers = AnswersForm(questions_of(dialogue.id), registration=registration)
     _fill_choices(details)
     if breakouts is None:
         breakouts = BreakoutsForm(formdata=None)
@@ -294,6 +313,7 @@ def _manage_page(
         dialogue=dialogue,
         participant=participant,
         details=details,
+        answers=answers,
         breakouts=breakouts,
         signups={signup.item_id: signup for signup in registration.signups},
         rank=services.waitlist_rank(registration),
@@ -308,11 +328,16 @@ def manage(token: str) -> ResponseReturnValue:
         return _manage_page(registration)
     form = ParticipantDetailsForm()
     _fill_choices(form)
-    if form.validate_on_submit():
-        services.update_details(registration, _details(form))
-        flash("Your details are saved.", "success")
-        return redirect(url_for(".manage", token=token))
-    return _manage_page(registration, details=form)
+    answers = AnswersForm(questions_of(registration.dialogue_id), request.form)
+    if _valid(form, answers):
+        try:
+            services.update_details(registration, _details(form, answers))
+        except RuleViolation as violation:
+            show_violation(answers, violation)
+        else:
+            flash("Your details are saved.", "success")
+            return redirect(url_for(".manage", token=token))
+    return _manage_page(registration, details=form, answers=answers)
 
 
 @bp.route("/registrations/<token>/link", methods=["GET", "POST"])
