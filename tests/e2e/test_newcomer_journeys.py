@@ -166,6 +166,36 @@ def test_an_organiser_approves_several_registrations_at_once(make, organiser, li
     screen.shot("2-done")
 
 
+def test_an_organiser_writes_to_several_registrations_at_once(
+    make, organiser, smtp, live_server, screen
+):
+    dialogue = make.dialogue(title="Writing Dialogue")
+    for name in ("Ana", "Ben", "Cho"):
+        make.registration(
+            dialogue=dialogue,
+            participant=make.participant(name=name, email=f"{name.lower()}@example.org"),
+        )
+    page = screen.page
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
+    page.get_by_label("Tick Ana").check()
+    page.get_by_label("Tick Ben").check()
+    page.get_by_label("With the ticked registrations").select_option("write")
+    page.get_by_role("button", name="Go on…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write to 2 registration(s)")
+    expect(page.locator(".confirmation")).to_contain_text("To: Ana, Ben.")
+    page.get_by_label("Subject").fill("Visa letters")
+    page.get_by_label("Message").fill("Visa letters go out on Monday.")
+    screen.shot("1-writing")
+    page.get_by_role("button", name="Send to 2").click()
+    expect(page.locator(".flash-success")).to_contain_text("on its way to 2 registration(s)")
+    screen.shot("2-sent")
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.received) == [
+        "ana@example.org",
+        "ben@example.org",
+    ]
+
+
 def test_an_organiser_asks_a_question_of_their_own_and_reads_the_answers(
     make, organiser, smtp, live_server, screen
 ):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ip4dialogue.audit import AuditEvent
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
@@ -557,3 +558,57 @@ def test_a_bulk_decision_without_ticks_or_a_known_action_does_nothing(organiser_
         assert "Tick the registrations, and choose what to do with them." in response.text
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == RegistrationStatus.PENDING
+
+
+def test_organisers_write_to_the_ticked_registrations_each_on_their_own(
+    app, organiser_client, make
+):
+    dialogue = make.dialogue(title="Seoul Dialogue", contact_email="desk@example.org")
+    make.item(dialogue, title="Opening")
+    release(dialogue)
+    ana, ben = (
+        make.registration(dialogue=dialogue, participant=make.participant(name=name))
+        for name in ("Ana", "Ben")
+    )
+    typed = make.registration(  # an address nobody confirmed: anyone could have typed it
+        dialogue=dialogue,
+        status=RegistrationStatus.UNCONFIRMED,
+        participant=make.participant(name="Stranger"),
+    )
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/registrations/bulk"
+    ticked = {"action": "write", "selected": [ana.id, ben.id, typed.id]}
+
+    asked = organiser_client.post(url, data=ticked)
+    page = visible_text(asked.text)
+    assert "Write to 2 registration(s)" in page
+    assert "To: Ana, Ben." in page
+    assert "Not to those without a confirmed address: Stranger." in page
+    assert "This field is required" not in page  # nothing written yet: no complaint yet
+    assert outbox(app) == []
+
+    ids = ",".join(str(r.id) for r in (ana, ben, typed))
+    carried = {"action": "write", "selected_ids": ids, "confirmed": "1"}
+    empty = organiser_client.post(url, data=carried | {"subject": "Visa letters"})
+    assert "This field is required." in empty.text
+    assert 'value="Visa letters"' in empty.text  # what was typed stays
+    assert outbox(app) == []
+
+    body = "Visa letters go out on Monday.\n<b>Not bold</b>"
+    sent = organiser_client.post(
+        url, data=carried | {"subject": "Visa letters", "body": body}, follow_redirects=True
+    )
+    assert "Your message is on its way to 2 registration(s)." in visible_text(sent.text)
+    letters = outbox(app)
+    assert sorted(letter["To"].addresses[0].display_name for letter in letters) == ["Ana", "Ben"]
+    letter = letters[0]
+    assert letter["Subject"] == "Visa letters · Seoul Dialogue"
+    assert letter["Reply-To"] == "desk@example.org"
+    assert "Visa letters go out on Monday." in text_body(letter)
+    assert "&lt;b&gt;Not bold&lt;/b&gt;" in letter.get_body(("html",)).get_content()
+    assert not list(letter.iter_attachments())  # though their calendars are owed a session
+    event = db.session.scalars(select(AuditEvent)).all()[-1]
+    assert (event.action, event.after) == (
+        "dialogue.letter_sent",
+        {"subject": "Visa letters", "recipients": 2},
+    )

@@ -21,6 +21,7 @@ SUBJECTS = {
     "link_replaced": "Your private link for {title} is replaced",
     "breakout_confirmed": "You have a seat in a break-out at {title}",
     "breakouts_changed": "Your break-out sessions at {title}",
+    "letter": "{topic} · {title}",  # the organisers' own words, under their subject
 }
 
 
@@ -33,7 +34,7 @@ def _to_registrant(kind: str, registration: Registration, **context: object) -> 
     return mail.compose(
         participant.name,
         participant.email,
-        SUBJECTS[kind].format(title=dialogue.title),
+        SUBJECTS[kind].format(title=dialogue.title, topic=context.get("topic", "")),
         f"registration/email/{kind}",
         reply_to=dialogue.contact_email,
         participant=participant,
@@ -56,6 +57,15 @@ def send_to_registrant(
     # Whatever the news, listeners may add to it: the calendar area attaches what the
     # participant's calendar is owed (invitations for a seat, cancellations for the rest).
     signals.registrant_notified.send(registration, message=message)
+    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
+
+
+def send_letter(registration: Registration, subject: str, body: str) -> None:
+    """Queue the organisers' own words to a registrant: no calendar files ride along, which
+    would be owed to them for other news and unexplained by this one."""
+    if registration.participant.email is None:
+        return
+    message = _to_registrant("letter", registration, topic=subject, body=body, manage_url=None)
     outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
 
 

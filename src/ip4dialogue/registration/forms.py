@@ -224,6 +224,19 @@ class InvitationListForm(BaseForm):
     )
 
 
+class LetterForm(BaseForm):
+    """What organisers write to the registrations they ticked."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=150)])
+    body = TextAreaField(
+        "Message",
+        validators=[DataRequired(), Length(max=10_000)],
+        render_kw={"rows": 8},
+        description="Each person gets their own email, addressed to them by name; replies go "
+        "to the dialogue's contact address.",
+    )
+
+
 class RegistrantFilterForm(BaseForm):
     """The registrant list's filters, read from the query string."""
 

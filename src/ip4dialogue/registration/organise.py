@@ -22,6 +22,7 @@ from ip4dialogue.registration import invitations, questions, roster, services
 from ip4dialogue.registration.forms import (
     InvitationForm,
     InvitationListForm,
+    LetterForm,
     QuestionForm,
     RegistrantFilterForm,
 )
@@ -170,6 +171,7 @@ BULK_LABELS = {
     Decision.WAITLIST: "Waitlist",
     Decision.DECLINE: "Decline",
 }
+WRITE = "write"  # the bulk action that is a message, not a decision
 
 
 def _selected(dialogue: Dialogue) -> list[Registration]:
@@ -185,17 +187,17 @@ def _selected(dialogue: Dialogue) -> list[Registration]:
     ).all()
 
 
+def _names(registrations: list[Registration]) -> str:
+    return ", ".join(registration.participant.display_name for registration in registrations)
+
+
 def _deciding_each(registrations: list[Registration], decision: Decision) -> Confirmation:
     label = BULK_LABELS[decision]
     able = [r for r in registrations if decision in r.status.decisions]
     unable = [r for r in registrations if decision not in r.status.decisions]
-
-    def names(some: list[Registration]) -> str:
-        return ", ".join(registration.participant.display_name for registration in some)
-
-    consequences = [f"For: {names(able)}."] if able else []
+    consequences = [f"For: {_names(able)}."] if able else []
     if unable:
-        consequences.append(f"Not possible for, and left as they are: {names(unable)}.")
+        consequences.append(f"Not possible for, and left as they are: {_names(unable)}.")
     consequences.append("Each is emailed the decision.")
     if decision == Decision.APPROVE:
         consequences.append(
@@ -207,25 +209,37 @@ def _deciding_each(registrations: list[Registration], decision: Decision) -> Con
         consequences=consequences,
         confirm=f"{label} {len(able)}",
         back=_list_url(registrations[0].dialogue_id),
-        hidden={
-            "action": decision.value,
-            "selected_ids": ",".join(str(registration.id) for registration in registrations),
-            "confirmed": "1",
-            "back": _list_url(registrations[0].dialogue_id),
-        },
+        hidden=_carried(registrations, decision.value),
     )
+
+
+def _carried(registrations: list[Registration], action: str) -> dict[str, str]:
+    """What the confirmation page posts back: the action, those ticked, the way back."""
+    return {
+        "action": action,
+        "selected_ids": ",".join(str(registration.id) for registration in registrations),
+        "confirmed": "1",
+        "back": _list_url(registrations[0].dialogue_id),
+    }
 
 
 @bp.post("/<int:dialogue_id>/registrations/bulk")
 def decide_selected(dialogue_id: int) -> ResponseReturnValue:
-    """One decision for the ticked registrations: the page says first who and what follows."""
+    """One decision for the ticked registrations, or one message to them: the page says
+    first who and what follows."""
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     chosen = request.form.get("action", "")
     decision = Decision(chosen) if chosen in {d.value for d in BULK_LABELS} else None
     registrations = _selected(dialogue)
-    if not FlaskForm().validate_on_submit() or decision is None or not registrations:
+    if (
+        not FlaskForm().validate_on_submit()
+        or not registrations
+        or not (decision or chosen == WRITE)
+    ):
         flash("Tick the registrations, and choose what to do with them.", "error")
         return redirect(_list_url(dialogue_id))
+    if decision is None:
+        return _write_to_selected(registrations)
     if not any(decision in registration.status.decisions for registration in registrations):
         flash(f"{BULK_LABELS[decision]}: not possible for any of those ticked.", "error")
         return redirect(_list_url(dialogue_id))
@@ -239,6 +253,42 @@ def decide_selected(dialogue_id: int) -> ResponseReturnValue:
     for registration, reason in decided.refused:
         flash(f"{registration.participant.display_name}: {reason}", "error")
     return redirect(_list_url(dialogue_id))
+
+
+def _write_to_selected(registrations: list[Registration]) -> ResponseReturnValue:
+    """The message to write, with who gets it, then its sending."""
+    able = [r for r in registrations if services.can_be_written_to(r)]
+    if not able:
+        flash("None of those ticked can be written to: no confirmed address.", "error")
+        return redirect(_list_url(registrations[0].dialogue_id))
+    confirmed = bool(request.form.get("confirmed"))
+    form = LetterForm() if confirmed else LetterForm(formdata=None)
+    if confirmed and form.validate_on_submit():
+        written = services.write_to_each(
+            registrations, form.subject.data, form.body.data, current_user
+        )
+        flash(f"Your message is on its way to {len(written)} registration(s).", "success")
+        return redirect(_list_url(registrations[0].dialogue_id))
+    unable = [r for r in registrations if not services.can_be_written_to(r)]
+    consequences = [f"To: {_names(able)}."]
+    if unable:
+        consequences.append(f"Not to those without a confirmed address: {_names(unable)}.")
+    consequences.append(
+        "Each gets their own email, from the dialogue: nobody sees who else got it. It is "
+        "listed on the Messages tab."
+    )
+    return ask(
+        Confirmation(
+            question=f"Write to {len(able)} registration(s)",
+            consequences=consequences,
+            confirm=f"Send to {len(able)}",
+            back=_list_url(registrations[0].dialogue_id),
+            keep="Back to the list",
+            hidden=_carried(registrations, WRITE),
+        ),
+        "registration/organise/write.html",
+        form=form,
+    )
 
 
 @bp.post("/<int:dialogue_id>/registrations/<int:registration_id>/relink")

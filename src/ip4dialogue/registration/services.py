@@ -671,6 +671,36 @@ def decide_each(
     return decided
 
 
+def can_be_written_to(registration: Registration) -> bool:
+    """Whether organisers may write to the registration: to a proven address only (anyone
+    can type anyone's into the form), and not to data erased."""
+    return not registration.unconfirmed and registration.participant.email is not None
+
+
+def write_to_each(
+    registrations: Iterable[Registration],
+    subject: str,
+    body: str,
+    organiser: "Organiser | None",
+) -> list[Registration]:
+    """The organisers' own message to each of `registrations` that may be written to, one
+    email each (nobody sees who else got it). Returns those written to; the audit log keeps
+    the subject and how many, never who."""
+    written = [registration for registration in registrations if can_be_written_to(registration)]
+    for registration in written:
+        emails.send_letter(registration, subject, body)
+    if written:
+        dialogue = written[0].dialogue
+        record(
+            "dialogue.letter_sent",
+            dialogue,
+            organiser=organiser,
+            dialogue_id=dialogue.id,
+            after={"subject": subject, "recipients": len(written)},
+        )
+    return written
+
+
 def _seat_or_queue(registration: Registration, decision: Decision, dialogue: Dialogue) -> None:
     pool = seating.dialogue_pool(dialogue)
     if decision == Decision.WAITLIST:  # to the end of the line; a seat given up goes on
