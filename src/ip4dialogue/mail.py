@@ -71,17 +71,19 @@ def compose(
     reply_to: str | None = None,
     **context: Any,
 ) -> Message:
-    """A message from `template`.txt and `template`.html, rendered with `context`; its kind
-    is the template's name."""
-    return Message(
-        to_name=to_name,
-        to_address=to_address,
-        subject=subject,
-        text=render_template(f"{template}.txt", **context),
-        html=render_template(f"{template}.html", **context),
-        kind=template.rsplit("/", 1)[-1],
-        reply_to=reply_to or "",
-    )
+    """A message from `template`.txt and `template`.html, rendered with `context`."""
+    message = Message(to_name, to_address, subject, "", "", reply_to=reply_to or "")
+    write(message, template, **context)
+    return message
+
+
+def write(message: Message, template: str, **context: Any) -> None:
+    """The message's text and HTML from `template`.txt and `template`.html, which may say
+    what is attached (`attachments`); its kind is the template's name."""
+    context["attachments"] = message.attachments
+    message.text = render_template(f"{template}.txt", **context)
+    message.html = render_template(f"{template}.html", **context)
+    message.kind = template.rsplit("/", 1)[-1]
 
 
 def _header(text: str) -> str | Header:

@@ -37,5 +37,6 @@ person_erasing = _events.signal(
 registrant_notified = _events.signal(
     "registrant-notified",
     doc="""A message to a participant about their place is being composed. Sender: the
-    Registration; `message`: the mail.Message, to which listeners may add attachments.""",
+    Registration; `message`: the mail.Message, addressed but not yet written, to which
+    listeners may add attachments (its text then says what is attached).""",
 )

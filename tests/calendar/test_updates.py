@@ -195,3 +195,58 @@ def test_after_leaving_and_rejoining_a_breakout_later_changes_still_arrive(
     [(kind, moved)] = calendar_parts(smtp.received[-1])
     assert kind == "text/calendar;method=REQUEST"
     assert moved.walk("VEVENT")[0]["SEQUENCE"] > rejoined_sequence
+
+
+def kim_of(dialogue):
+    from ip4dialogue.registration.models import Registration
+
+    return db.session.scalars(db.select(Registration)).one()
+
+
+def test_the_mail_says_what_the_calendar_files_are_and_how_to_have_one_link_instead(
+    confirmed, smtp
+):
+    confirmation = smtp.received[1]
+    said = " ".join(text_body(confirmation).split())
+    assert "Your calendar: 1 calendar file attached, one a session." in said
+    assert "- 2027-05-11 0900 Opening.ics" in text_body(confirmation)
+    assert "Prefer one subscription link that follows every change?" in said
+    html = confirmation.get_body(("html",)).get_content()
+    assert "<li>2027-05-11 0900 Opening.ics</li>" in html
+
+
+def test_choosing_a_subscription_cancels_the_invitations_and_sends_no_more(
+    confirmed, organiser, smtp
+):
+    kim = kim_of(confirmed)
+    assert committed(registration.choose_calendar, kim, False) is True
+    chosen = smtp.received[-1]
+    assert chosen["Subject"] == "Your calendar for Seoul"
+    assert "by subscription, and we send you no more calendar files" in text_body(chosen)
+    [(kind, cancel)] = calendar_parts(chosen)
+    assert kind == "text/calendar;method=CANCEL"
+    assert cancel.walk("VEVENT")[0]["SEQUENCE"] == 1
+    assert calendar.pending_updates(confirmed.id) == []
+
+    opening = confirmed.items[0]
+    committed(agenda.move_item, opening, date(2027, 5, 11), time(10), 0, organiser)
+    sent = len(smtp.received)
+    release(confirmed)
+    assert len(smtp.received) == sent  # their subscription follows: no mail, no file
+    assert calendar.personal_calendar(kim).walk("VEVENT")[0].decoded("DTSTART") == (
+        opening.starts_at
+    )
+
+    assert committed(registration.choose_calendar, kim, False) is False  # as it was
+    assert len(smtp.received) == sent
+
+
+def test_choosing_invitations_again_sends_them_above_the_cancellations(confirmed, smtp):
+    kim = kim_of(confirmed)
+    committed(registration.choose_calendar, kim, False)
+    committed(registration.choose_calendar, kim, True)
+    back = smtp.received[-1]
+    assert "now come to your calendar as invitations by email" in text_body(back)
+    [(kind, invite)] = calendar_parts(back)
+    assert kind == "text/calendar;method=REQUEST"
+    assert invite.walk("VEVENT")[0]["SEQUENCE"] == 2  # above the CANCEL's 1

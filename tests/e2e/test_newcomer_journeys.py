@@ -3,6 +3,7 @@ step kept: an uninvited expert asks for an invitation; an organiser pastes a lis
 a spreadsheet, previews it and sends it, and sees who is in each break-out; an expert reads
 their own programme with its join link, and narrows the public one."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import expect
@@ -120,6 +121,16 @@ def test_an_expert_reads_their_programme_with_its_join_link_and_narrows_the_publ
         "href", "https://meet.example.org/room-42"
     )
     screen.shot("2-my-programme")
+
+    page.go_back()  # to their page: one subscription link instead of a file a session
+    page.get_by_label("A subscription").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(page.locator(".flash-success")).to_contain_text("Saved.")
+    expect(page.get_by_role("link", name="Subscribe in your calendar")).to_have_attribute(
+        "href", re.compile(r"^webcal://.*/schedule\.ics$")
+    )
+    screen.shot("3-subscription")
+    assert smtp.to("kim@example.org")[-1]["Subject"] == "Your calendar for Hybrid Dialogue"
 
 
 def test_an_organiser_sees_who_is_in_each_breakout(make, organiser, live_server, screen):

@@ -1,6 +1,7 @@
 """Registration through the web, as experts and organisers use it."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -612,3 +613,28 @@ def test_organisers_write_to_the_ticked_registrations_each_on_their_own(
         "dialogue.letter_sent",
         {"subject": "Visa letters", "recipients": 2},
     )
+
+
+def test_an_expert_chooses_a_subscription_on_their_page_and_gets_its_link(
+    app, client, dialogue, make
+):
+    make.item(dialogue, title="Opening")
+    release(dialogue)
+    page_path = register_by_form(client, app)
+    page = visible_text(client.get(page_path).text)
+    assert "How your sessions come to your calendar" in page
+    assert "Subscribe in your calendar" not in page  # invitations by email, for now
+
+    saved = client.post(page_path + "/calendar", data={"by": "subscription"}, follow_redirects=True)
+    page = visible_text(saved.text)
+    assert "Saved. We have emailed you what it changes in your calendar." in page
+    assert "Subscribe in your calendar" in page
+    assert re.search(r'<input checked[^>]*value="subscription"', saved.text)
+    assert outbox(app)[-1]["Subject"] == "Your calendar for Seoul Dialogue"
+
+    again = client.post(page_path + "/calendar", data={"by": "subscription"}, follow_redirects=True)
+    assert "That was your choice already: nothing changes." in visible_text(again.text)
+    refused = client.post(page_path + "/calendar", data={"by": "pigeon"}, follow_redirects=True)
+    page = visible_text(refused.text)
+    assert "Choose how your sessions come to your calendar." in page
+    assert "Subscribe in your calendar" in page  # nothing changed

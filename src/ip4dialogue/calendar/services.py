@@ -121,9 +121,11 @@ def _is_off(item: ReleasedItem) -> bool:
 
 
 def owed(registration: Registration, deliveries: Sequence[CalendarDelivery]) -> Owed:
-    """Compare a participant's schedule with what they were sent (`deliveries`)."""
+    """Compare a participant's schedule with what they were sent (`deliveries`). One whose
+    calendar follows by subscription is owed no invitation, and the cancellation of every
+    one sent before: the subscription holds the sessions, and nothing shows twice."""
     result = Owed(registration, {delivery.item_uid: delivery for delivery in deliveries})
-    wanted = schedule_items(registration)
+    wanted = schedule_items(registration) if registration.calendar_by_email else []
     for item in wanted:
         delivery = result.sent.get(item.uid)
         if _is_off(item):
@@ -259,19 +261,26 @@ def send_updates(dialogue_id: int) -> list[Owed]:
         participant = due.registration.participant
         if participant.email is None:
             continue
-        message = mail.compose(
+        dialogue = due.registration.dialogue
+        message = mail.Message(
             participant.name,
             participant.email,
-            f"Calendar update: {due.registration.dialogue.title}",
-            "calendar/email/update",
-            reply_to=due.registration.dialogue.contact_email,
-            participant=participant,
-            dialogue=due.registration.dialogue,
-            release=released_agenda(due.registration.dialogue).release,
-            due=due,
-            programme_url=external_url("dialogues.programme", slug=due.registration.dialogue.slug),
+            f"Calendar update: {dialogue.title}",
+            "",
+            "",
+            attachments=attachments_for(due),
+            reply_to=dialogue.contact_email,
         )
-        message.attachments = attachments_for(due)
+        mail.write(  # after the files: the text says what is attached
+            message,
+            "calendar/email/update",
+            participant=participant,
+            registration=due.registration,
+            dialogue=dialogue,
+            release=released_agenda(dialogue).release,
+            due=due,
+            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+        )
         outbox.queue(db.session, message, dialogue_id=due.registration.dialogue_id)
         sent.append(due)
     return sent

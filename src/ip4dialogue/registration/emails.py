@@ -21,6 +21,7 @@ SUBJECTS = {
     "link_replaced": "Your private link for {title} is replaced",
     "breakout_confirmed": "You have a seat in a break-out at {title}",
     "breakouts_changed": "Your break-out sessions at {title}",
+    "calendar_chosen": "Your calendar for {title}",
     "letter": "{topic} · {title}",  # the organisers' own words, under their subject
 }
 
@@ -29,20 +30,33 @@ def manage_url(token: str) -> str:
     return external_url("registration.manage", token=token)
 
 
-def _to_registrant(kind: str, registration: Registration, **context: object) -> mail.Message:
+def _addressed(kind: str, registration: Registration, **context: object) -> mail.Message:
+    """A message to the registrant, not yet written."""
     participant, dialogue = registration.participant, registration.dialogue
-    return mail.compose(
-        participant.name,
-        participant.email,
-        SUBJECTS[kind].format(title=dialogue.title, topic=context.get("topic", "")),
+    subject = SUBJECTS[kind].format(title=dialogue.title, topic=context.get("topic", ""))
+    return mail.Message(
+        participant.name, participant.email or "", subject, "", "", reply_to=dialogue.contact_email
+    )
+
+
+def _written(
+    message: mail.Message, kind: str, registration: Registration, **context: object
+) -> mail.Message:
+    dialogue = registration.dialogue
+    mail.write(
+        message,
         f"registration/email/{kind}",
-        reply_to=dialogue.contact_email,
-        participant=participant,
+        participant=registration.participant,
         dialogue=dialogue,
         registration=registration,
         programme_url=external_url("dialogues.programme", slug=dialogue.slug),
         **context,
     )
+    return message
+
+
+def _to_registrant(kind: str, registration: Registration, **context: object) -> mail.Message:
+    return _written(_addressed(kind, registration, **context), kind, registration, **context)
 
 
 def send_to_registrant(
@@ -52,12 +66,17 @@ def send_to_registrant(
     memory), puts the private link in the message."""
     if registration.participant.email is None:  # erased: nobody left to write to
         return
-    link = manage_url(token) if token else None
-    message = _to_registrant(kind, registration, manage_url=link, **context)
+    message = _addressed(kind, registration, **context)
     # Whatever the news, listeners may add to it: the calendar area attaches what the
-    # participant's calendar is owed (invitations for a seat, cancellations for the rest).
+    # participant's calendar is owed (invitations for a seat, cancellations for the rest);
+    # the text, written after, says what is attached.
     signals.registrant_notified.send(registration, message=message)
-    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
+    link = manage_url(token) if token else None
+    outbox.queue(
+        db.session,
+        _written(message, kind, registration, manage_url=link, **context),
+        dialogue_id=registration.dialogue_id,
+    )
 
 
 def send_letter(registration: Registration, subject: str, body: str) -> None:

@@ -185,6 +185,22 @@ class QuestionForm(BaseForm):
         )
 
 
+CALENDAR_CHOICES = {
+    "email": "Calendar invitations by email, one a session: they update themselves when the "
+    "programme changes (best where your calendar cannot subscribe to links)",
+    "subscription": "A subscription: one link, and your calendar follows every change; we "
+    "send no calendar files",
+}
+
+
+class CalendarChoiceForm(BaseForm):
+    by = RadioField(
+        "How your sessions come to your calendar",
+        choices=choices(CALENDAR_CHOICES.items()),
+        validators=[DataRequired("Choose one.")],
+    )
+
+
 class BreakoutsForm(BaseForm):
     breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
 

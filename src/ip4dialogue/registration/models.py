@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -131,6 +132,9 @@ class Registration(db.Model):
     waitlist_position: Mapped[int | None]
     consent_data_processing_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_chatham_house_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How their calendar gets their sessions: emailed invitations, one a session, which
+    # update themselves; or (False) a subscription to their schedule, with no files sent.
+    calendar_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     access_needs: Mapped[str] = mapped_column(Text, default="")
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     # What someone who has not proven the address told about the person: it becomes theirs

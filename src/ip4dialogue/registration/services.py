@@ -500,6 +500,17 @@ def update_details(registration: Registration, details: Details) -> None:
     registration.dietary_needs = details.dietary_needs.strip()
 
 
+def choose_calendar(registration: Registration, by_email: bool) -> bool:
+    """Sessions by emailed invitations, or by subscription. A change is confirmed by mail,
+    which brings the invitations, or cancels those sent before (the subscription holds the
+    sessions now, and none should show twice). Says whether anything changed."""
+    if registration.calendar_by_email == by_email:
+        return False
+    registration.calendar_by_email = by_email
+    emails.send_to_registrant("calendar_chosen", registration)
+    return True
+
+
 def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     """Join and leave break-outs as chosen on the participant's page."""
     offered = breakouts(registration.dialogue)

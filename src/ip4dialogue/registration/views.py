@@ -31,6 +31,7 @@ from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
     AnswersForm,
     BreakoutsForm,
+    CalendarChoiceForm,
     InvitationRequestForm,
     ParticipantDetailsForm,
     RegistrationForm,
@@ -302,6 +303,8 @@ def _manage_page(
         details.expertise.data = [theme.id for theme in participant.expertise]
     if answers is None:
         answers = AnswersForm(questions_of(dialogue.id), registration=registration)
+    calendar = CalendarChoiceForm(formdata=None)
+    calendar.by.data = "email" if registration.calendar_by_email else "subscription"
     _fill_choices(details)
     if breakouts is None:
         breakouts = BreakoutsForm(formdata=None)
@@ -314,6 +317,7 @@ def _manage_page(
         participant=participant,
         details=details,
         answers=answers,
+        calendar=calendar,
         breakouts=breakouts,
         signups={signup.item_id: signup for signup in registration.signups},
         rank=services.waitlist_rank(registration),
@@ -361,6 +365,20 @@ def replace_link(token: str) -> ResponseReturnValue:
     new_token = services.replace_own_link(registration)
     flash("Your link is replaced: the old ones no longer work. Bookmark this page.", "success")
     return redirect(url_for(".manage", token=new_token))
+
+
+@bp.post("/registrations/<token>/calendar")
+def choose_calendar(token: str) -> ResponseReturnValue:
+    registration = _registration_or_404(token)
+    form = CalendarChoiceForm()
+    if form.validate_on_submit():
+        if services.choose_calendar(registration, form.by.data == "email"):
+            flash("Saved. We have emailed you what it changes in your calendar.", "success")
+        else:
+            flash("That was your choice already: nothing changes.", "info")
+    else:
+        flash("Choose how your sessions come to your calendar.", "error")
+    return redirect(url_for(".manage", token=token) + "#calendar")
 
 
 @bp.post("/registrations/<token>/breakouts")
