@@ -5,6 +5,7 @@ their own programme with its join link, and narrows the public one."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -250,3 +251,40 @@ def test_an_organiser_asks_a_question_of_their_own_and_reads_the_answers(
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
     expect(page.locator("dl.answers")).to_contain_text("Not sure yet")
     screen.shot("3-answers")
+
+
+def test_an_organiser_drags_sessions_into_a_folded_gap_and_to_another_day(
+    make, organiser, live_server, screen
+):
+    seoul = ZoneInfo("Asia/Seoul")
+    dialogue = make.dialogue(start_date=date(2027, 5, 11), end_date=date(2027, 5, 12))
+    hall = make.room(dialogue, name="Hall")
+
+    def at(hour: int, minute: int = 0) -> datetime:
+        return datetime(2027, 5, 11, hour, minute, tzinfo=seoul).astimezone(UTC)
+
+    make.item(dialogue, title="Opening", room=hall, starts_at=at(9), ends_at=at(10))
+    make.item(dialogue, title="Clash", room=hall, starts_at=at(9, 30), ends_at=at(10, 30))
+    make.item(dialogue, title="Closing", room=hall, starts_at=at(17), ends_at=at(18))
+    page = screen.page
+    # Both days in sight: a drag to the edge scrolls by itself in a browser, not in a test.
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": 2400})
+    login(page, live_server, organiser)
+    page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/agenda")
+    first_day = page.locator("table.timetable").first
+    fold = first_day.locator("tr.tt-fold")
+    expect(fold.locator("th")).to_contain_text("11:00 ⋯ 17:00")
+    expect(first_day.locator("#item-3")).to_have_attribute("colspan", "2")  # no clash then
+    screen.shot("1-timetable")
+
+    page.locator("#item-3").drag_to(fold.locator("td.tt-free"))
+    expect(page.locator(".flash-success")).to_have_text("“Closing” moved.")
+    expect(page.locator("#item-3 .tt-when")).to_have_text("11:00–12:00")
+
+    second_day = page.locator("table.timetable").nth(1)
+    expect(page.locator(".timetable-day").nth(1)).to_contain_text("Nothing on this day yet")
+    page.locator("#item-1").drag_to(second_day.locator("td.tt-free[data-start='14:00']"))
+    expect(page.locator(".flash")).to_have_text("“Opening” moved.")
+    moved = page.locator("table.timetable").nth(1).locator("#item-1")
+    expect(moved.locator(".tt-when")).to_have_text("14:00–15:00")
+    screen.shot("2-moved")
