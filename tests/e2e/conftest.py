@@ -17,6 +17,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from ip4dialogue.resources import PROJECT_DIR
+from tests.conftest import ORGANISER_PASSWORD
 
 CHROMIUM = Path(os.environ.get("IP4DIALOGUE_CHROMIUM", "/usr/bin/chromium"))
 BROWSER_REQUIRED = os.environ.get("IP4DIALOGUE_REQUIRE_BROWSER") == "1"
@@ -95,3 +96,25 @@ def screen(browser, request) -> Iterator[Screen]:
     journey = re.sub(r"^test_|\[.*$", "", request.node.name)
     yield Screen(page, request.param, journey)
     context.close()
+
+
+def log_in(page: Any, live_server: str, organiser: Any) -> None:
+    """An organiser logs in from the login page, and lands on their dialogues."""
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(organiser.email)
+    page.get_by_label("Password").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/organise/")
+
+
+def fill_in_registration(page: Any, *, chatham_house: bool = True) -> None:
+    """The registration form as Dr Kim of KIDA (South Korea) fills it in, agreeing to what it
+    asks; not sent."""
+    page.get_by_label("Full name").fill("Dr Kim")
+    page.get_by_label("Email").fill("kim@example.org")
+    page.get_by_label("Organisation").fill("KIDA")
+    page.select_option("#country_code", "KR")
+    page.select_option("#sector", "think_tank")
+    if chatham_house:
+        page.get_by_label("I will respect the Chatham House Rule").check()
+    page.get_by_label("I agree that the organisers store").check()

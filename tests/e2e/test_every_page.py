@@ -9,8 +9,7 @@ from importlib.resources import files
 import pytest
 from flask import Flask
 
-from tests.conftest import ORGANISER_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, WIDTHS
+from tests.e2e.conftest import ARTIFACTS, WIDTHS, log_in
 from tests.helpers import url_for_rule
 
 AXE = files("axe_playwright_python").joinpath("axe.min.js").read_text()
@@ -53,11 +52,7 @@ def test_every_page_is_accessible_and_fits_the_screen(
         )
         page = context.new_page()
         if audience == "organiser":
-            page.goto(live_server + "/login")
-            page.get_by_label("Email").fill(organiser.email)
-            page.get_by_label("Password").fill(ORGANISER_PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url("**/organise/")
+            log_in(page, live_server, organiser)
         for endpoint, url in urls:
             response = page.goto(live_server + url)
             assert response.status < 500, url

@@ -4,7 +4,7 @@ the server's reply on the messages page, and sends the invitation again once it 
 from playwright.sync_api import expect
 
 from ip4dialogue.dialogues.models import RegistrationMode
-from tests.conftest import ORGANISER_PASSWORD
+from tests.e2e.conftest import log_in
 
 
 def test_an_organiser_sees_a_failed_invitation_and_sends_it_again(
@@ -14,10 +14,7 @@ def test_an_organiser_sees_a_failed_invitation_and_sends_it_again(
         title="Canberra Dialogue", registration_mode=RegistrationMode.INVITATION
     )
     smtp.refused.add("kim@example.org")
-    page.goto(live_server + "/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, organiser)
 
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/invitations")
     page.fill("#email", "kim@example.org")

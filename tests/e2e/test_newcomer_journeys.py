@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.registration.models import RegistrationStatus
-from tests.conftest import ORGANISER_PASSWORD
+from tests.e2e.conftest import fill_in_registration, log_in
 from tests.helpers import link_in, release
 
 
@@ -37,19 +37,12 @@ def test_an_uninvited_expert_asks_the_organisers_for_an_invitation(
     assert request["Reply-To"] == "aroha@example.org"
 
 
-def login(page, live_server, organiser) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(organiser.email)
-    page.get_by_label("Password").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_an_organiser_pastes_a_spreadsheet_list_previews_it_and_sends_it(
     make, organiser, smtp, live_server, screen
 ):
     dialogue = make.dialogue(title="Third Indo-Pacific Security Dialogue")
     page = screen.page
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/invitations")
     pasted = (
         "Name\tEmail\tOrganisation\n"
@@ -103,14 +96,8 @@ def test_an_expert_reads_their_programme_with_its_join_link_and_narrows_the_publ
     expect(page.locator(".agenda-item")).to_have_count(2)
 
     page.get_by_role("link", name="Register").click()
-    page.get_by_label("Full name").fill("Dr Kim")
-    page.get_by_label("Email").fill("kim@example.org")
-    page.get_by_label("Organisation").fill("KIDA")
-    page.select_option("#country_code", "KR")
-    page.select_option("#sector", "think_tank")
+    fill_in_registration(page)
     expect(page.locator("#home_timezone")).to_have_value("Europe/Brussels")  # from ?tz=
-    page.get_by_label("I will respect the Chatham House Rule").check()
-    page.get_by_label("I agree that the organisers store").check()
     page.get_by_role("button", name="Register").click()
     [asking] = smtp.to("kim@example.org")
     page.goto(live_server + link_in(asking, "/registrations/confirm/"))
@@ -141,7 +128,7 @@ def test_an_organiser_sees_who_is_in_each_breakout(make, organiser, live_server,
         registration = make.registration(dialogue=dialogue, participant=make.participant(name=name))
         make.signup(registration, item, waitlist_position=1 if name == "Cho" else None)
     page = screen.page
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}")
     page.get_by_role("link", name="Break-outs").click()
     roster = page.locator(".breakout-roster")
@@ -162,7 +149,7 @@ def test_an_organiser_approves_several_registrations_at_once(make, organiser, li
             participant=make.participant(name=name),
         )
     page = screen.page
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
     page.get_by_label("Tick Ana").check()
     page.get_by_label("Tick Cho").check()
@@ -188,7 +175,7 @@ def test_an_organiser_writes_to_several_registrations_at_once(
             participant=make.participant(name=name, email=f"{name.lower()}@example.org"),
         )
     page = screen.page
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/registrations")
     page.get_by_label("Tick Ana").check()
     page.get_by_label("Tick Ben").check()
@@ -216,7 +203,7 @@ def test_an_organiser_asks_a_question_of_their_own_and_reads_the_answers(
     dialogue.registration_mode = RegistrationMode.OPEN
     release(dialogue)
     page = screen.page
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}")
     page.get_by_role("link", name="Questions").click()
     page.locator("#label").fill("Will you join the dinner on 11 May?")
@@ -229,13 +216,7 @@ def test_an_organiser_asks_a_question_of_their_own_and_reads_the_answers(
     expect(page.locator("table.questions")).to_contain_text("Yes · No · Not sure yet")
 
     page.goto(live_server + "/dialogues/asking/register")
-    page.get_by_label("Full name").fill("Dr Kim")
-    page.get_by_label("Email").fill("kim@example.org")
-    page.get_by_label("Organisation").fill("KIDA")
-    page.select_option("#country_code", "KR")
-    page.select_option("#sector", "think_tank")
-    page.get_by_label("I will respect the Chatham House Rule").check()
-    page.get_by_label("I agree that the organisers store").check()
+    fill_in_registration(page)
     page.get_by_role("button", name="Register").click()  # the question unanswered
     expect(page.locator(".has-error")).to_contain_text("Answer this question.")
     expect(page.get_by_label("Full name")).to_have_value("Dr Kim")
@@ -269,7 +250,7 @@ def test_an_organiser_drags_sessions_into_a_folded_gap_and_to_another_day(
     page = screen.page
     # Both days in sight: a drag to the edge scrolls by itself in a browser, not in a test.
     page.set_viewport_size({"width": page.viewport_size["width"], "height": 2400})
-    login(page, live_server, organiser)
+    log_in(page, live_server, organiser)
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/agenda")
     first_day = page.locator("table.timetable").first
     fold = first_day.locator("tr.tt-fold")

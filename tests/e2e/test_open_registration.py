@@ -6,6 +6,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from ip4dialogue.dialogues.models import RegistrationMode
+from tests.e2e.conftest import fill_in_registration
 from tests.helpers import link_in, release
 
 
@@ -22,13 +23,7 @@ def test_an_expert_confirms_the_address_then_replaces_a_seen_link(make, smtp, li
     release(dialogue)
 
     page.goto(live_server + "/dialogues/seoul/register")
-    page.get_by_label("Full name").fill("Dr Kim")
-    page.get_by_label("Email").fill("kim@example.org")
-    page.get_by_label("Organisation").fill("KIDA")
-    page.select_option("#country_code", "KR")
-    page.select_option("#sector", "think_tank")
-    page.get_by_label("I will respect the Chatham House Rule").check()
-    page.get_by_label("I agree that the organisers store").check()
+    fill_in_registration(page)
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     expect(page.locator("main")).to_contain_text("no place is held for you")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ip4dialogue.dialogues.models import AgendaItem
 from ip4dialogue.extensions import db
-from tests.conftest import ORGANISER_PASSWORD
+from tests.e2e.conftest import log_in
 
 
 def add_item(page, title: str, start: str, end: str) -> None:
@@ -30,10 +30,7 @@ def add_item(page, title: str, start: str, end: str) -> None:
 def test_organiser_builds_warns_publishes_and_a_visitor_reads_it_in_two_zones(
     seeded, organiser, live_server, page, browser
 ):
-    page.goto(live_server + "/organise/")
-    page.fill("#email", organiser.email)
-    page.fill("#password", ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, organiser)
     expect(page.get_by_role("heading", name="Dialogues")).to_be_visible()
 
     page.get_by_role("link", name="New dialogue").click()

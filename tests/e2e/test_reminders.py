@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import RegistrationMode
 from ip4dialogue.jobs import schedule
-from tests.conftest import ORGANISER_PASSWORD
+from tests.e2e.conftest import log_in
 from tests.helpers import link_in
 
 
@@ -17,10 +17,7 @@ def test_an_unanswered_invitee_is_reminded_as_the_organiser_asked(
     make, organiser, smtp, live_server, page, browser
 ):
     dialogue = make.dialogue(title="Tokyo Dialogue", registration_mode=RegistrationMode.INVITATION)
-    page.goto(live_server + "/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, organiser)
 
     page.goto(f"{live_server}/organise/dialogues/{dialogue.id}/edit")
     page.get_by_label("Contact address", exact=True).fill("dialogue@ussc.example.org")
