@@ -15,16 +15,7 @@ from ip4dialogue.registration import questions, roster, services
 from ip4dialogue.registration.models import Answer, Question, QuestionKind, Registration
 from ip4dialogue.rules import RuleViolation
 from tests.helpers import confirm_from, outbox, visible_text
-
-FORM = {
-    "name": "Dr Kim",
-    "email": "kim@example.org",
-    "affiliation": "KIDA",
-    "country_code": "KR",
-    "sector": "think_tank",
-    "consent_data_processing": "y",
-    "consent_chatham_house": "y",
-}
+from tests.registration.test_views import FORM
 
 
 @pytest.fixture
