@@ -67,7 +67,7 @@ def test_a_backup_taken_while_writing_is_consistent(make, app, tmp_path):
     copy.dispose()
 
 
-@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="interrupts SQLite's page-by-page copy")
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="interrupts SQLite's copy")
 def test_an_interrupted_backup_leaves_no_file(make, tmp_path):
     make.dialogue()
     folder = tmp_path / "backups"

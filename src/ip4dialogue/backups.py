@@ -16,8 +16,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, Engine
 
-PAGES_PER_STEP = 256
-
 
 class BackupError(RuntimeError):
     """Why a backup or restore could not be made, fit to show."""
@@ -75,8 +73,9 @@ def backup(
             raw = engine.raw_connection()
             try:
                 target = sqlite3.connect(temporary)
-                with target:
-                    raw.driver_connection.backup(target, pages=PAGES_PER_STEP, progress=progress)
+                with target:  # in one step: on a busy site, a write between steps would
+                    # restart the copy, again and again (WAL lets writers go on meanwhile)
+                    raw.driver_connection.backup(target, pages=-1, progress=progress)
                 target.close()
             finally:
                 raw.close()
