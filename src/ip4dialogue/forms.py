@@ -19,6 +19,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
@@ -39,6 +40,16 @@ def no_control_characters(form: Form, field: Field) -> None:
     have no place in names or text: refused, with a reason, rather than silently dropped."""
     if isinstance(field.data, str) and _CONTROL.search(field.data):
         raise ValidationError("Remove the invisible control characters from this text.")
+
+
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+
+
+def one_line(form: Form, field: Field) -> None:
+    """A single-line field (a name, a subject, a label) holds no line break: a browser never
+    sends one there, and in a mail header or a calendar property one would split the line."""
+    if isinstance(field.data, str) and _LINE_BREAK.search(field.data):
+        raise ValidationError("Keep this to one line.")
 
 
 def stripped(value: Any) -> Any:
@@ -65,7 +76,10 @@ class SafeInputMeta(DefaultMeta):
         validators = list(declared.get("validators") or [])
         if issubclass(kind, IntegerField):  # first: the field's own range check would overflow
             shared["validators"] = validators = [within_integers, *validators]
-        if checks := [check for kinds, check in SHARED_CHECKS if issubclass(kind, kinds)]:
+        checks = [check for kinds, check in SHARED_CHECKS if issubclass(kind, kinds)]
+        if issubclass(kind, StringField) and not issubclass(kind, TextAreaField):
+            checks.append(one_line)
+        if checks:
             shared["validators"] = [*validators, *checks]
         if issubclass(kind, StringField | SelectField) and not issubclass(kind, PasswordField):
             shared["filters"] = [*(declared.get("filters") or []), stripped]

@@ -138,3 +138,9 @@ def test_a_day_with_nothing_shows_its_working_hours_to_drop_on():
     assert clock(table)[-1] == "17:30"
     assert len(table.rows) == 18  # every half hour, none folded
     assert all(cells == [".", "."] for cells in layout(table))
+
+
+def test_a_dialogue_without_rooms_still_has_a_column_to_drop_on():
+    table = day_table(DAY, [], [], SEOUL)
+    assert [column.room for column in table.columns] == [None]
+    assert layout(table, 1) == [["."]]

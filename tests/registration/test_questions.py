@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from ip4dialogue.extensions import db
 from ip4dialogue.registration import questions, roster, services
 from ip4dialogue.registration.models import Answer, Question, QuestionKind, Registration
 from ip4dialogue.rules import RuleViolation
-from tests.helpers import confirm_from, outbox, visible_text
+from tests.helpers import committed, confirm_from, outbox, visible_text
 from tests.registration.test_views import FORM
 
 
@@ -84,10 +85,10 @@ def test_a_choice_needs_two_to_twenty_distinct_answers(options, problem):
 def test_questions_are_asked_in_the_order_the_organisers_set(dialogue):
     first = questions.add(dialogue, questions.Wording(QuestionKind.TEXT, "First"), None)
     second = questions.add(dialogue, questions.Wording(QuestionKind.YES_NO, "Second"), None)
-    questions.move(second, -1)
+    questions.move(second, -1, None)
     assert [q.label for q in questions.questions_of(dialogue.id)] == ["Second", "First"]
-    questions.move(second, -1)  # first already: stays
-    questions.move(first, 1)  # last already: stays
+    questions.move(second, -1, None)  # first already: stays
+    questions.move(first, 1, None)  # last already: stays
     assert [q.label for q in questions.questions_of(dialogue.id)] == ["Second", "First"]
 
 
@@ -113,13 +114,14 @@ def test_removing_a_question_removes_its_answers_and_is_in_the_audit_log(make, d
     )
 
 
-def test_forgetting_a_registrations_needs_forgets_its_answers(make, dialogue, asked):
+def test_erasing_a_person_forgets_their_answers_and_no_one_elses(make, dialogue, asked):
     role, _, _ = asked
-    registration = make.registration(dialogue=dialogue)
-    make.answer(registration, role, "Speaker")
-    registration.forget_needs()
+    erased, kept = make.registration(dialogue=dialogue), make.registration(dialogue=dialogue)
+    make.answer(erased, role, "Speaker")
+    make.answer(kept, role, "Observer")
     db.session.commit()
-    assert db.session.scalars(select(Answer)).all() == []
+    committed(services.erase, erased)
+    assert db.session.scalars(select(Answer.value)).all() == ["Observer"]
 
 
 # Experts answer
@@ -303,3 +305,42 @@ def test_the_answers_are_in_the_list_and_in_the_download_safe_for_spreadsheets(
     assert rows[1][-4:-1] == ["Speaker", "Yes", '\'=HYPERLINK("http://evil.example")']
     assert rows[2][-4:-1] == ["", "", ""]
     assert roster.CSV_COLUMNS[-1] == "May be named publicly"
+
+
+def test_an_answer_to_an_option_reworded_since_is_kept_and_shown(app, client, dialogue, asked):
+    role, _, _ = asked
+    client.post("/dialogues/seoul/register", data=FORM | {f"question_{role.id}": "Observer"})
+    page_path = confirm_from(client, outbox(app)[-1])
+    role.options = ["Speaker", "Participant", "Observer (no vote)"]
+    db.session.commit()
+
+    page = client.get(page_path).text
+    assert "Observer (your answer; no longer offered)" in visible_text(page)
+    assert re.search(r'<input checked[^>]*value="Observer">', page)
+    saved = client.post(
+        page_path, data=FORM | {f"question_{role.id}": "Observer", "dietary_needs": "Vegan"}
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    [registration] = db.session.scalars(select(Registration)).all()
+    assert answers_of(registration) == {"Your role at the dialogue": "Observer"}
+    assert registration.dietary_needs == "Vegan"
+
+    refused = client.post(page_path, data=FORM | {f"question_{role.id}": "Rapporteur"})
+    assert "Not a valid choice" in refused.text  # only their own answer is kept so
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_a_purge_forgets_the_answers_without_reading_them(make, queries, size):
+    """One statement for the purge, and one for each person it erases (the rest of an
+    erasure is per person too); no answer is read first."""
+    past = make.dialogue(start_date=date(2025, 3, 1), end_date=date(2025, 3, 2))
+    question = make.question(past, label="Dinner?", kind=QuestionKind.YES_NO)
+    for _ in range(size):
+        make.answer(make.registration(dialogue=past), question, "yes")
+    db.session.commit()
+    with queries() as log:
+        committed(services.purge, date(2026, 1, 1))
+    assert db.session.scalars(select(Answer)).all() == []
+    on_answers = [sql for sql in log.statements if "registration_answers" in sql]
+    assert [sql.split()[0] for sql in on_answers] == ["DELETE"] * (1 + size), on_answers

@@ -11,9 +11,18 @@ from ip4dialogue.audit import AuditEvent
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode
 from ip4dialogue.extensions import db
-from ip4dialogue.registration import invitations
+from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.models import Invitation, Registration, RegistrationStatus
-from tests.helpers import confirm_from, link_in, outbox, release, text_body, visible_text
+from ip4dialogue.rules import RuleViolation
+from tests.helpers import (
+    committed,
+    confirm_from,
+    link_in,
+    outbox,
+    release,
+    text_body,
+    visible_text,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -589,7 +598,8 @@ def test_organisers_write_to_the_ticked_registrations_each_on_their_own(
     assert outbox(app) == []
 
     ids = ",".join(str(r.id) for r in (ana, ben, typed))
-    carried = {"action": "write", "selected_ids": ids, "confirmed": "1"}
+    [sending] = re.findall(r'name="sending" value="([\w-]+)"', asked.text)
+    carried = {"action": "write", "selected_ids": ids, "confirmed": "1", "sending": sending}
     empty = organiser_client.post(url, data=carried | {"subject": "Visa letters"})
     assert "This field is required." in empty.text
     assert 'value="Visa letters"' in empty.text  # what was typed stays
@@ -613,6 +623,25 @@ def test_organisers_write_to_the_ticked_registrations_each_on_their_own(
         "dialogue.letter_sent",
         {"subject": "Visa letters", "recipients": 2},
     )
+
+    again = organiser_client.post(  # a second click, or the back button and Send again
+        url, data=carried | {"subject": "Visa letters", "body": body}, follow_redirects=True
+    )
+    assert "This message was sent already: nobody gets it twice." in visible_text(again.text)
+    assert len(outbox(app)) == 2
+
+
+def test_a_letter_sent_twice_at_the_same_moment_goes_once(app, make, monkeypatch):
+    """The second of two requests that both found no letter yet meets the first's keys."""
+    dialogue = make.dialogue()
+    ana, ben = (make.registration(dialogue=dialogue) for _ in range(2))
+    db.session.commit()
+    committed(services.write_to_each, [ben], "Visa", "Monday.", None, "s" * 16)
+    monkeypatch.setattr(services.outbox, "keys_taken", lambda session, keys: set())
+    with pytest.raises(RuleViolation, match="sent already"):
+        committed(services.write_to_each, [ana, ben], "Visa", "Monday.", None, "s" * 16)
+    db.session.rollback()
+    assert len(outbox(app)) == 1
 
 
 def test_an_expert_chooses_a_subscription_on_their_page_and_gets_its_link(

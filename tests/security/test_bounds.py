@@ -189,3 +189,15 @@ def test_a_choice_of_an_enum_stays_its_member_once_stripped(app):
         form = KindForm(meta={"csrf": False})
         assert form.validate(), form.errors
         assert form.kind.data is ItemKind.BREAK
+
+
+def test_a_line_break_is_refused_in_a_one_line_field_and_kept_in_a_text(organiser_client, make):
+    dialogue = make.dialogue()
+    db.session.commit()
+    url = f"/organise/dialogues/{dialogue.id}/questions"
+    refused = organiser_client.post(url, data={"label": "Your\r\nrole", "kind": "text"})
+    assert "Keep this to one line." in refused.text
+    kept = organiser_client.post(
+        url, data={"label": "Your role", "kind": "choice", "options": "Chair\r\nSpeaker"}
+    )
+    assert kept.status_code == 302

@@ -158,10 +158,10 @@ def day_table(day: date, items: list[AgendaItem], rooms: list[Room], zone: ZoneI
     by_room: dict[int | None, list[AgendaItem]] = {room.id: [] for room in rooms}
     for item in items:
         by_room.setdefault(item.room_id if item.room_id in by_room else None, []).append(item)
-    shown = [*rooms, *([None] if by_room.get(None) else [])]
+    shown = [*rooms, *([None] if by_room.get(None) or not rooms else [])]  # somewhere to drop
     laid_out = []
     for room in shown:
-        in_room = by_room[room.id if room else None]
+        in_room = by_room.get(room.id if room else None, [])
         lanes = _lanes(spans, in_room)
         laid_out.append(_Room(room, lanes, _alone(spans, in_room), [0] * len(lanes)))
     columns = [Column(room.room, len(room.lanes)) for room in laid_out]

@@ -79,13 +79,13 @@ def send_to_registrant(
     )
 
 
-def send_letter(registration: Registration, subject: str, body: str) -> None:
-    """Queue the organisers' own words to a registrant: no calendar files ride along, which
-    would be owed to them for other news and unexplained by this one."""
+def send_letter(registration: Registration, subject: str, body: str, key: str) -> None:
+    """Queue the organisers' own words to a registrant, once under `key`: no calendar files
+    ride along, which would be owed to them for other news and unexplained by this one."""
     if registration.participant.email is None:
         return
     message = _to_registrant("letter", registration, topic=subject, body=body, manage_url=None)
-    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id)
+    outbox.queue(db.session, message, dialogue_id=registration.dialogue_id, key=key)
 
 
 def send_confirmation(registration: Registration, token: str) -> None:

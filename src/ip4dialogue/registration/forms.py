@@ -112,7 +112,9 @@ class RegistrationForm(ParticipantDetailsForm):
     code = HiddenField()
 
 
-def _answer_field(question: Question) -> UnboundField:
+def _answer_field(question: Question, given: str) -> UnboundField:
+    """The question's field; an answer `given` that its options no longer offer (they were
+    reworded since) stays offered, marked so, and can be kept."""
     needed = DataRequired("Answer this question.") if question.required else Optional()
     if question.kind == QuestionKind.TEXT:
         return TextAreaField(
@@ -120,10 +122,13 @@ def _answer_field(question: Question) -> UnboundField:
             description=question.hint,
             validators=[needed, Length(max=ANSWER_MAX_LENGTH)],
         )
+    offered = question.choices
+    if given and given not in dict(offered):
+        offered = [*offered, (given, f"{given} (your answer; no longer offered)")]
     return RadioField(
         question.label,
         description=question.hint,
-        choices=choices(question.choices),
+        choices=choices(offered),
         validators=[needed],
     )
 
@@ -141,10 +146,11 @@ class AnswersForm(wtforms.form.BaseForm):
     ) -> None:
         """With what was sent (`formdata`), else the answers `registration` gave."""
         self.questions = list(questions)
-        fields = [(field_name(question), _answer_field(question)) for question in self.questions]
+        given = {q.id: registration.answer_to(q) if registration else "" for q in self.questions}
+        fields = [(field_name(q), _answer_field(q, given[q.id])) for q in self.questions]
         super().__init__(fields, meta=SafeInputMeta())
-        given = registration.answer_to if registration else lambda question: ""
-        self.process(formdata, data={field_name(q): given(q) for q in self.questions})
+        shown = None if formdata else {field_name(q): given[q.id] for q in self.questions}
+        self.process(formdata, data=shown)
 
     def __getattr__(self, name: str) -> Field:  # as a declared form's fields are reached
         try:

@@ -207,9 +207,9 @@ class Registration(db.Model):
             raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
 
     def forget_needs(self) -> None:
-        """Drop what only the running of the dialogue needed to know: needs and answers."""
+        """Drop what only the running of the dialogue needed to know (the answers to its
+        questions go too, in bulk: see the services' erasure and purge)."""
         self.access_needs = self.dietary_needs = ""
-        self.answers = []
 
     def answer_to(self, question: "Question") -> str:
         given = self._answer_of(question)

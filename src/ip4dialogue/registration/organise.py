@@ -1,5 +1,7 @@
 """Organisers' pages for registrations: the list, decisions, balance, export, invitations."""
 
+import re
+import secrets
 from collections import Counter
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -172,6 +174,7 @@ BULK_LABELS = {
     Decision.DECLINE: "Decline",
 }
 WRITE = "write"  # the bulk action that is a message, not a decision
+SENDING = re.compile(r"[\w-]{16}")  # names one writing of a message: it is sent once
 
 
 def _selected(dialogue: Dialogue) -> list[Registration]:
@@ -255,6 +258,12 @@ def decide_selected(dialogue_id: int) -> ResponseReturnValue:
     return redirect(_list_url(dialogue_id))
 
 
+def _sending() -> str:
+    """The name of this writing of a message, which its page carries: new for a new page."""
+    carried = request.form.get("sending", "")
+    return carried if SENDING.fullmatch(carried) else secrets.token_urlsafe(12)
+
+
 def _write_to_selected(registrations: list[Registration]) -> ResponseReturnValue:
     """The message to write, with who gets it, then its sending."""
     able = [r for r in registrations if services.can_be_written_to(r)]
@@ -263,11 +272,21 @@ def _write_to_selected(registrations: list[Registration]) -> ResponseReturnValue
         return redirect(_list_url(registrations[0].dialogue_id))
     confirmed = bool(request.form.get("confirmed"))
     form = LetterForm() if confirmed else LetterForm(formdata=None)
+    sending = _sending()
     if confirmed and form.validate_on_submit():
-        written = services.write_to_each(
-            registrations, form.subject.data, form.body.data, current_user
-        )
-        flash(f"Your message is on its way to {len(written)} registration(s).", "success")
+        try:
+            written = attempt(
+                services.write_to_each,
+                registrations,
+                form.subject.data,
+                form.body.data,
+                current_user,
+                sending,
+            )
+        except RuleViolation as refusal:
+            flash(refusal.message, "error")
+        else:
+            flash(f"Your message is on its way to {len(written)} registration(s).", "success")
         return redirect(_list_url(registrations[0].dialogue_id))
     unable = [r for r in registrations if not services.can_be_written_to(r)]
     consequences = [f"To: {_names(able)}."]
@@ -284,7 +303,7 @@ def _write_to_selected(registrations: list[Registration]) -> ResponseReturnValue
             confirm=f"Send to {len(able)}",
             back=_list_url(registrations[0].dialogue_id),
             keep="Back to the list",
-            hidden=_carried(registrations, WRITE),
+            hidden=_carried(registrations, WRITE) | {"sending": sending},
         ),
         "registration/organise/write.html",
         form=form,
@@ -529,5 +548,5 @@ def remove_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
 def move_question(dialogue_id: int, question_id: int, direction: str) -> ResponseReturnValue:
     question = _question_or_404(dialogue_id, question_id)
     if FlaskForm().validate_on_submit():
-        questions.move(question, -1 if direction == "up" else 1)
+        questions.move(question, -1 if direction == "up" else 1, current_user)
     return redirect(url_for(".question_list", dialogue_id=dialogue_id))

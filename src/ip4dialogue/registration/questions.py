@@ -147,7 +147,7 @@ def remove(question: Question, organiser: "Organiser | None") -> None:
     db.session.flush()
 
 
-def move(question: Question, step: int) -> None:
+def move(question: Question, step: int, organiser: "Organiser | None") -> None:
     """One place up (-1) or down (+1) among the dialogue's questions."""
     asked = questions_of(question.dialogue_id)
     index = asked.index(question)
@@ -158,17 +158,24 @@ def move(question: Question, step: int) -> None:
     for position, each in enumerate(asked, start=1):
         each.position = position
     db.session.flush()
+    _audit("moved", question, organiser, position=question.position)
 
 
 Answered = list[tuple[Question, str]]
 
 
-def checked(questions: list[Question], answers: Mapping[int, str]) -> Answered:
+def checked(
+    questions: list[Question],
+    answers: Mapping[int, str],
+    registration: Registration | None = None,
+) -> Answered:
     """Each question with its answer (empty: none), refusing an answer a question cannot
-    take: a required question unanswered, an answer not offered, a text too long."""
+    take: a required question unanswered, an answer not offered, a text too long. The answer
+    `registration` gave already is always kept: organisers may have reworded the options."""
     given = [(question, (answers.get(question.id) or "").strip()) for question in questions]
     for question, value in given:
-        if problem := question.problem(value):
+        kept = registration is not None and value and value == registration.answer_to(question)
+        if not kept and (problem := question.problem(value)):
             raise RuleViolation(field_name(question), problem)
     return given
 

@@ -7,13 +7,14 @@ and checked before it is, so the lock is held for the seat decision and its writ
 """
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ip4dialogue.addresses import canonical_email
@@ -35,6 +36,7 @@ from ip4dialogue.people.models import Participant, Profile
 from ip4dialogue.registration import emails, questions, seating
 from ip4dialogue.registration.models import (
     CONFIRMATION_LIFETIME,
+    Answer,
     Decision,
     Invitation,
     LinkPurpose,
@@ -493,7 +495,8 @@ def replace_own_link(registration: Registration) -> str:
 
 
 def update_details(registration: Registration, details: Details) -> None:
-    answered = questions.checked(questions.questions_of(registration.dialogue_id), details.answers)
+    asked = questions.questions_of(registration.dialogue_id)
+    answered = questions.checked(asked, details.answers, registration)
     questions.keep(registration, answered)
     registration.participant.describe(details.profile)
     registration.access_needs = details.access_needs.strip()
@@ -614,6 +617,7 @@ def withdraw_erased(person: Participant) -> None:
             _withdraw(registration)  # of a dialogue that is over, the record stays, anonymous
         registration.forget_needs()
         registration.revoke_links()  # no link works any more
+    _forget_answers(registrations)
     sent_to_them = select(Invitation).where(Invitation.email == person.email)
     for invitation in db.session.scalars(sent_to_them):
         invitation.forget()
@@ -688,18 +692,30 @@ def can_be_written_to(registration: Registration) -> bool:
     return not registration.unconfirmed and registration.participant.email is not None
 
 
+SENT_ALREADY = "This message was sent already: nobody gets it twice."
+
+
 def write_to_each(
     registrations: Iterable[Registration],
     subject: str,
     body: str,
     organiser: "Organiser | None",
+    sending: str,
 ) -> list[Registration]:
     """The organisers' own message to each of `registrations` that may be written to, one
-    email each (nobody sees who else got it). Returns those written to; the audit log keeps
-    the subject and how many, never who."""
+    email each (nobody sees who else got it), once for each `sending` (the page it was
+    written on): sent again, by a second click or the back button, it is refused. Returns
+    those written to; the audit log keeps the subject and how many, never who."""
     written = [registration for registration in registrations if can_be_written_to(registration)]
-    for registration in written:
-        emails.send_letter(registration, subject, body)
+    keys = {registration.id: f"letter:{sending}:{registration.id}" for registration in written}
+    if outbox.keys_taken(db.session, keys.values()):
+        raise RuleViolation(None, SENT_ALREADY)
+    try:
+        with db.session.begin_nested():  # the same page sent twice at once: one goes
+            for registration in written:
+                emails.send_letter(registration, subject, body, keys[registration.id])
+    except IntegrityError:
+        raise RuleViolation(None, SENT_ALREADY) from None
     if written:
         dialogue = written[0].dialogue
         record(
@@ -749,16 +765,30 @@ def purge(before: date) -> int:
         select(Registration)
         .join(Registration.dialogue)
         .where(Dialogue.end_date < before)
-        .options(selectinload(Registration.participant), selectinload(Registration.links))
+        .options(
+            selectinload(Registration.participant),
+            selectinload(Registration.links),
+        )
     ).all()
     for registration in old:
         registration.forget_needs()
         registration.revoke_links()
+    _forget_answers(old)
     staying = _taking_part_later(before)
     for person in {registration.participant for registration in old}:
         if person.id not in staying:
             person.erase()
     return len(old)
+
+
+def _forget_answers(registrations: Sequence[Registration]) -> None:
+    """Their answers to the organisers' questions go with their needs: in one statement,
+    however many, since none of them need be read first."""
+    if registrations:
+        db.session.execute(
+            delete(Answer).where(Answer.registration_id.in_([r.id for r in registrations])),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _taking_part_later(before: date) -> set[int]:

@@ -332,7 +332,7 @@ def manage(token: str) -> ResponseReturnValue:
         return _manage_page(registration)
     form = ParticipantDetailsForm()
     _fill_choices(form)
-    answers = AnswersForm(questions_of(registration.dialogue_id), request.form)
+    answers = AnswersForm(questions_of(registration.dialogue_id), request.form, registration)
     if _valid(form, answers):
         try:
             services.update_details(registration, _details(form, answers))
