@@ -19,9 +19,10 @@ from sqlalchemy.engine import Engine, make_url
 from ip4dialogue import create_app
 from ip4dialogue import models as _models  # noqa: F401 (maps every table)
 from ip4dialogue.config import PREFIX, SETTINGS
-from ip4dialogue.database import Base
+from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode, Role
 from ip4dialogue.extensions import db
+from ip4dialogue.tokens import new_secret
 from ip4dialogue.unit_of_work import transaction
 from tests.factories import Factories
 from tests.helpers import QueryLog, count_queries, free_port, parse_email, register, release
@@ -243,6 +244,10 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
     release(dialogue)
     registered = register(dialogue, "expert@example.org")
     waiting = register(dialogue, "waiting@example.org", confirm=False)
+    consent, consent_hash = new_secret()
+    speaker.ask_consent(consent_hash, utcnow())
+    code, code_hash = new_secret()
+    make.invitation(dialogue=dialogue, code_hash=code_hash)
     values = {
         "dialogue_id": dialogue.id,
         "room_id": room.id,
@@ -255,6 +260,8 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "slug": "fuzz",
         "token": registered.token,
         "confirmation": waiting.confirmation,
+        "consent": consent,
+        "code": code,
         "decision": "approve",
         "direction": "down",
     }

@@ -182,6 +182,10 @@ def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 120)
 
 
 CHOICES = {"decision", "direction"}  # arguments that name a choice of a few, not an object
+# The world's token for the endpoints whose token is not a registration's private link, and
+# the query a page needs to show what it is for (an invitation's code).
+TOKENS = {"registration.confirm": "confirmation", "dialogues.consent_answer": "consent"}
+QUERIES = {"registration.decline_invitation": ("code",)}
 
 
 def url_for_rule(
@@ -189,9 +193,9 @@ def url_for_rule(
 ) -> str:
     """The rule's URL with the world's real objects, or with ids and tokens that name
     nothing for the arguments in `missing`."""
-    values = {}
+    values = {name: world[name] for name in QUERIES.get(rule.endpoint, ())}
     for name in rule.arguments:
-        real = world["confirmation"] if rule.endpoint == "registration.confirm" else world[name]
+        real = world[TOKENS[rule.endpoint]] if rule.endpoint in TOKENS else world[name]
         if name in missing and name not in CHOICES:
             real = ID_MAX if isinstance(real, int) else "y" * 43
         values[name] = real

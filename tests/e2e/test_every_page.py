@@ -55,8 +55,8 @@ def test_every_page_is_accessible_and_fits_the_screen(
             log_in(page, live_server, organiser)
         for endpoint, url in urls:
             response = page.goto(live_server + url)
-            assert response.status < 500, url
-            if response.status >= 400:
+            if (response.status, page.url) != (200, live_server + url):  # none skipped
+                problems.append(f"{url}: {response.status} at {page.url}, not the page")
                 continue
             problems += [f"{url}: {violation}" for violation in serious_violations(page)]
             if page.evaluate("document.documentElement.scrollWidth") > WIDTHS[width]:
