@@ -667,3 +667,21 @@ def test_an_expert_chooses_a_subscription_on_their_page_and_gets_its_link(
     page = visible_text(refused.text)
     assert "Choose how your sessions come to your calendar." in page
     assert "Subscribe in your calendar" in page  # nothing changed
+
+
+def test_an_expert_who_subscribes_from_the_start_is_sent_a_link_not_files(
+    app, client, dialogue, make
+):
+    make.item(dialogue, title="Opening")
+    release(dialogue)
+    page = visible_text(client.get("/dialogues/seoul/register").text)
+    assert "How your sessions come to your calendar" in page
+    page_path = register_by_form(client, app, calendar_by="subscription")
+    confirmed = outbox(app)[-1]
+    assert confirmed["Subject"] == "Your place at Seoul Dialogue is confirmed"
+    assert not list(confirmed.iter_attachments())
+    said = text_body(confirmed)
+    assert "Your calendar follows your schedule by subscription" in said
+    assert f"{page_path}/schedule.ics" in said
+    assert "webcal://" in confirmed.get_body(("html",)).get_content()
+    assert client.get(f"{page_path}/schedule.ics").status_code == 200

@@ -71,12 +71,14 @@ def send_to_registrant(
     # participant's calendar is owed (invitations for a seat, cancellations for the rest);
     # the text, written after, says what is attached.
     signals.registrant_notified.send(registration, message=message)
-    link = manage_url(token) if token else None
-    outbox.queue(
-        db.session,
-        _written(message, kind, registration, manage_url=link, **context),
-        dialogue_id=registration.dialogue_id,
-    )
+    links = {"manage_url": None, "schedule_url": None}
+    if token:  # their page, and their schedule to subscribe to, if that is their choice
+        links = {
+            "manage_url": manage_url(token),
+            "schedule_url": external_url("calendar.schedule", token=token),
+        }
+    written = _written(message, kind, registration, **links, **context)
+    outbox.queue(db.session, written, dialogue_id=registration.dialogue_id)
 
 
 def send_letter(registration: Registration, subject: str, body: str, key: str) -> None:

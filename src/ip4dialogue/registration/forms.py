@@ -94,6 +94,27 @@ class InvitationRequestForm(BaseForm):
     )
 
 
+CALENDAR_CHOICES = {
+    "email": "Calendar invitations by email, one a session: they update themselves when the "
+    "programme changes (best where your calendar cannot subscribe to links)",
+    "subscription": "A subscription: one link, and your calendar follows every change; we "
+    "send no calendar files",
+}
+
+
+def calendar_choice() -> UnboundField:
+    return RadioField(
+        "How your sessions come to your calendar",
+        choices=choices(CALENDAR_CHOICES.items()),
+        default="email",
+        validators=[DataRequired("Choose one.")],
+    )
+
+
+class CalendarChoiceForm(BaseForm):
+    by = calendar_choice()
+
+
 class RegistrationForm(ParticipantDetailsForm):
     email = EmailField(
         "Email",
@@ -101,6 +122,7 @@ class RegistrationForm(ParticipantDetailsForm):
         description="Your private link to manage your place is sent here.",
     )
     breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
+    calendar_by = calendar_choice()
     consent_chatham_house = BooleanField(
         "I will respect the Chatham House Rule: I may use what is said, but not reveal who "
         "said it or who else took part"
@@ -189,22 +211,6 @@ class QuestionForm(BaseForm):
             options=[line for line in lines if line],
             required=self.required.data,
         )
-
-
-CALENDAR_CHOICES = {
-    "email": "Calendar invitations by email, one a session: they update themselves when the "
-    "programme changes (best where your calendar cannot subscribe to links)",
-    "subscription": "A subscription: one link, and your calendar follows every change; we "
-    "send no calendar files",
-}
-
-
-class CalendarChoiceForm(BaseForm):
-    by = RadioField(
-        "How your sessions come to your calendar",
-        choices=choices(CALENDAR_CHOICES.items()),
-        validators=[DataRequired("Choose one.")],
-    )
 
 
 class BreakoutsForm(BaseForm):

@@ -192,6 +192,7 @@ class Application:
     consent_data_processing: bool
     consent_chatham_house: bool
     breakout_ids: list[int] = field(default_factory=list)
+    calendar_by_email: bool = True  # else a subscription: no calendar files are sent
 
 
 @dataclass
@@ -366,6 +367,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
         status=RegistrationStatus.UNCONFIRMED,
         consent_data_processing_at=now,
         consent_chatham_house_at=now if application.consent_chatham_house else None,
+        calendar_by_email=application.calendar_by_email,
         access_needs=application.details.access_needs.strip(),
         dietary_needs=application.details.dietary_needs.strip(),
         signups=[],

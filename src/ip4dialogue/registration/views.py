@@ -118,6 +118,7 @@ def _application(form: RegistrationForm, answers: AnswersForm) -> services.Appli
         consent_data_processing=form.consent_data_processing.data,
         consent_chatham_house=form.consent_chatham_house.data,
         breakout_ids=form.breakouts.data or [],
+        calendar_by_email=form.calendar_by.data != "subscription",
     )
 
 
