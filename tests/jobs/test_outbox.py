@@ -77,6 +77,16 @@ def test_a_savepoint_rolled_back_takes_only_its_own_message(app):
     assert [m["Subject"] for m in outbox_folder(app)] == ["Kept"]
 
 
+def test_a_message_queued_in_a_savepoint_kept_leaves_with_the_commit_not_before(app):
+    """SQLAlchemy announces a savepoint's release as a commit: the message must wait for the
+    transaction's, and then leave."""
+    with db.session.begin_nested():
+        outbox.queue(db.session, message(subject="Inside"))
+    assert outbox_folder(app) == []
+    db.session.commit()
+    assert [m["Subject"] for m in outbox_folder(app)] == ["Inside"]
+
+
 def test_with_an_smtp_server_the_message_goes_there(app, smtp):
     outbox.queue(db.session, message(subject="Via SMTP"))
     db.session.commit()

@@ -325,6 +325,8 @@ def _after_commit(session: Session) -> None:
     """Hand on what the committed transaction wrote. In-process (no broker), drain everything
     that is due, so a message that once failed goes out with the next one. The change is
     committed whatever happens here: a failure is logged, and the sweep tries again."""
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released, which SQLAlchemy announces as a commit: wait for it
     if not (message_ids := committed_ids(session)):
         return
     try:
