@@ -712,10 +712,9 @@ def write_to_each(
     keys = {registration.id: f"letter:{sending}:{registration.id}" for registration in written}
     if outbox.keys_taken(db.session, keys.values()):
         raise RuleViolation(None, SENT_ALREADY)
-    try:
-        with db.session.begin_nested():  # the same page sent twice at once: one goes
-            for registration in written:
-                emails.send_letter(registration, subject, body, keys[registration.id])
+    try:  # the same page sent twice at once: the second meets the first's keys, and goes
+        for registration in written:  # back whole (the caller rolls back a refusal)
+            emails.send_letter(registration, subject, body, keys[registration.id])
     except IntegrityError:
         raise RuleViolation(None, SENT_ALREADY) from None
     if written:
