@@ -101,7 +101,7 @@ def screen(browser, request) -> Iterator[Screen]:
 def log_in(page: Any, live_server: str, organiser: Any) -> None:
     """An organiser logs in from the login page, and lands on their dialogues."""
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(organiser.email)
+    page.locator("#email").fill(organiser.email)
     page.get_by_label("Password").fill(ORGANISER_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/organise/")
@@ -111,7 +111,7 @@ def fill_in_registration(page: Any, *, chatham_house: bool = True) -> None:
     """The registration form as Dr Kim of KIDA (South Korea) fills it in, agreeing to what it
     asks; not sent."""
     page.get_by_label("Full name").fill("Dr Kim")
-    page.get_by_label("Email").fill("kim@example.org")
+    page.locator("#email").fill("kim@example.org")
     page.get_by_label("Organisation").fill("KIDA")
     page.select_option("#country_code", "KR")
     page.select_option("#sector", "think_tank")

@@ -25,7 +25,7 @@ def test_an_uninvited_expert_asks_the_organisers_for_an_invitation(
     screen.shot("1-programme")
     page.get_by_role("link", name="Ask the organisers for an invitation").click()
     page.get_by_label("Full name").fill("Dr Aroha Ngata")
-    page.get_by_label("Email").fill("aroha@example.org")
+    page.locator("#email").fill("aroha@example.org")
     page.get_by_label("Organisation").fill("Centre for Strategic Studies")
     page.get_by_label("Why you would like to take part").fill("Pacific maritime security.")
     screen.shot("2-request")
