@@ -111,6 +111,15 @@ def calendar_choice() -> UnboundField:
     )
 
 
+def by_email(choice: str) -> bool:
+    """Whether a calendar choice is invitations by email (else a subscription)."""
+    return choice == "email"
+
+
+def calendar_choice_of(calendar_by_email: bool) -> str:
+    return "email" if calendar_by_email else "subscription"
+
+
 class CalendarChoiceForm(BaseForm):
     by = calendar_choice()
 

@@ -1,8 +1,8 @@
 """The organisers' own questions to those who register: asking them, and keeping the answers.
 
-A question's answers are the registrant's personal data: they go with the needs when the
-data is forgotten (`Registration.forget_needs`), and appear only in the organisers' list
-and export.
+A question's answers are the registrant's personal data: they are deleted with the needs
+when a person is erased or a dialogue purged (the registration services do it in bulk), and
+appear only in the organisers' list and export.
 """
 
 from collections.abc import Mapping

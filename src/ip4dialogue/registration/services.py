@@ -766,10 +766,7 @@ def purge(before: date) -> int:
         select(Registration)
         .join(Registration.dialogue)
         .where(Dialogue.end_date < before)
-        .options(
-            selectinload(Registration.participant),
-            selectinload(Registration.links),
-        )
+        .options(selectinload(Registration.participant), selectinload(Registration.links))
     ).all()
     for registration in old:
         registration.forget_needs()

@@ -35,6 +35,8 @@ from ip4dialogue.registration.forms import (
     InvitationRequestForm,
     ParticipantDetailsForm,
     RegistrationForm,
+    by_email,
+    calendar_choice_of,
 )
 from ip4dialogue.registration.models import (
     CONFIRMATION_HOURS,
@@ -118,7 +120,7 @@ def _application(form: RegistrationForm, answers: AnswersForm) -> services.Appli
         consent_data_processing=form.consent_data_processing.data,
         consent_chatham_house=form.consent_chatham_house.data,
         breakout_ids=form.breakouts.data or [],
-        calendar_by_email=form.calendar_by.data != "subscription",
+        calendar_by_email=by_email(form.calendar_by.data),
     )
 
 
@@ -305,7 +307,7 @@ def _manage_page(
     if answers is None:
         answers = AnswersForm(questions_of(dialogue.id), registration=registration)
     calendar = CalendarChoiceForm(formdata=None)
-    calendar.by.data = "email" if registration.calendar_by_email else "subscription"
+    calendar.by.data = calendar_choice_of(registration.calendar_by_email)
     _fill_choices(details)
     if breakouts is None:
         breakouts = BreakoutsForm(formdata=None)
@@ -373,7 +375,7 @@ def choose_calendar(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     form = CalendarChoiceForm()
     if form.validate_on_submit():
-        if services.choose_calendar(registration, form.by.data == "email"):
+        if services.choose_calendar(registration, by_email(form.by.data)):
             flash("Saved. We have emailed you what it changes in your calendar.", "success")
         else:
             flash("That was your choice already: nothing changes.", "info")
