@@ -20,6 +20,7 @@ from ip4dialogue.dialogues.models import (
     Role,
     Room,
 )
+from ip4dialogue.institutions.models import Institution
 from ip4dialogue.jobs.models import Delivery, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
@@ -56,6 +57,11 @@ class Factories:
         code = fields.pop("code", f"Q{chr(ord('A') + number % 26)}")
         fields = {"name": f"Country {number}", "group": CountryGroup.NATO, **fields}
         return self.session.get(Country, code) or self._save(Country(code=code, **fields))
+
+    def institution(self, **fields: Any) -> Institution:
+        number = next(self.sequence)
+        defaults = {"slug": f"institution-{number}", "name": f"Institution {number}"}
+        return self._save(Institution(**defaults | fields))
 
     def report(self, **fields: Any) -> Report:
         number = next(self.sequence)

@@ -8,15 +8,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from ip4dialogue import create_app
 from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.services import links
 from ip4dialogue.database import Base, utcnow
+from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import dialogue_for_organiser, released_agenda
 from ip4dialogue.dialogues.services import preview
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
 
 
 @pytest.fixture
@@ -126,3 +128,43 @@ def test_a_published_agenda_becomes_release_1_with_the_files_it_had_and_can_go_b
     assert sequence == 3
     assert str(changed_at).startswith("2026-11-20 08:30:00")
     assert str(published_at).startswith("2026-11-20 08:30:00")
+
+
+def test_conveners_named_in_a_line_become_institutions_in_order_and_can_go_back(fresh_app):
+    upgrade(revision="0017")
+    with db.engine.begin() as connection:
+        for number, line in enumerate(
+            ["United States Studies Centre; Korea Foundation", "Korea Foundation;;", ""], 1
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO dialogues (id, slug, title, summary, start_date, end_date, "
+                    "timezone, venue, city, format, chatham_house, registration_mode, status, "
+                    "conveners, created_at, updated_at) VALUES (:id, :slug, 'Seoul', '', "
+                    "'2027-05-11', '2027-05-12', 'Asia/Seoul', '', 'Seoul', 'in_person', true, "
+                    "'open', 'draft', :line, '2026-01-01', '2026-01-01')"
+                ),
+                {"id": number, "slug": f"d{number}", "line": line},
+            )
+
+    upgrade()
+    dialogues = db.session.scalars(select(Dialogue).order_by(Dialogue.id)).all()
+    assert [dialogue.conveners for dialogue in dialogues] == [
+        "United States Studies Centre and Korea Foundation",
+        "Korea Foundation",
+        "",
+    ]
+    assert sorted(db.session.scalars(select(Institution.slug))) == [
+        "korea-foundation",
+        "united-states-studies-centre",
+    ]
+    db.session.remove()
+
+    downgrade(revision="0017")
+    with db.engine.connect() as connection:
+        lines = connection.execute(text("SELECT conveners FROM dialogues ORDER BY id")).scalars()
+        assert list(lines) == [
+            "United States Studies Centre; Korea Foundation",
+            "Korea Foundation",
+            "",
+        ]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemKind
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
 from ip4dialogue.report.models import Recommendation, Theme
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.seeding import SeedError, load_seed
@@ -82,6 +83,15 @@ def test_the_sample_dialogue_is_published_upcoming_and_takes_up_every_recommenda
     assert any(item.roles for item in dialogue.items)
 
 
+def test_the_sample_dialogue_is_convened_by_the_report_s_institutions_lead_first(seeded):
+    dialogue = db.session.scalars(select(Dialogue)).one()
+    assert [institution.slug for institution in dialogue.institutions] == [
+        "ussc",
+        "korea-foundation",
+    ]
+    assert dialogue.conveners == "United States Studies Centre and Korea Foundation"
+
+
 def test_local_times_are_stored_as_utc_instants(seeded):
     opening = db.session.scalars(
         select(AgendaItem).where(AgendaItem.title.startswith("Opening"))
@@ -91,7 +101,8 @@ def test_local_times_are_stored_as_utc_instants(seeded):
 
 
 def test_seeding_twice_changes_nothing(seeded):
-    before = {model: count(model) for model in (Country, Theme, Recommendation, AgendaItem)}
+    models = (Country, Theme, Recommendation, Institution, AgendaItem)
+    before = {model: count(model) for model in models}
     assert load_seed(SEED) == {}
     assert {model: count(model) for model in before} == before
 
@@ -133,6 +144,11 @@ def test_malformed_yaml_is_reported_with_file_and_line_and_nothing_is_loaded(app
         ("recommendations: [4]", "recommendations: [9]", r"unknown recommendation\(s\): 9"),
         ("kind: panel", "kind: lecture", r"'kind' must be one of plenary, keynote"),
         ("room: Seminar Room A", "room: Seminar Room Z", r"unknown room 'Seminar Room Z'"),
+        (
+            "conveners: [ussc, korea-foundation]",
+            "conveners: [ussc, kf]",
+            r"line {line}: unknown institution\(s\) in conveners: kf",
+        ),
     ],
 )
 def test_invalid_content_is_reported_precisely_and_nothing_is_loaded(

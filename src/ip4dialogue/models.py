@@ -5,8 +5,9 @@ from ip4dialogue.accounts.models import Organiser
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
-from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue, Room
+from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Convening, Dialogue, Room
 from ip4dialogue.health import Heartbeat
+from ip4dialogue.institutions.models import Institution
 from ip4dialogue.jobs.models import OutgoingAttachment, OutgoingMessage
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
@@ -22,9 +23,11 @@ __all__ = [
     "AgendaRole",
     "AuditEvent",
     "CalendarDelivery",
+    "Convening",
     "Country",
     "Dialogue",
     "Heartbeat",
+    "Institution",
     "Invitation",
     "Organiser",
     "OutgoingAttachment",

@@ -2,8 +2,8 @@
 
 Every file is read and checked before anything is written, and all of it is written in one
 unit of work (the command's), so a mistake in any file leaves the database as it was.
-Reference data (report, themes, recommendations, countries) is brought in line with the
-files; a dialogue is created when missing and otherwise left alone, so organisers' edits
+Reference data (report, themes, recommendations, countries, institutions) is brought in line
+with the files; a dialogue is created when missing and otherwise left alone, so organisers' edits
 survive a re-seed.
 """
 
@@ -33,6 +33,7 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import MAX_SLUG, SLUG, Institution
 from ip4dialogue.people.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Report, Theme
 from ip4dialogue.timezones import NonexistentLocalTime, to_instant
@@ -199,6 +200,7 @@ class DialogueSpec:
     source: _File
     node: _Mapping
     fields: dict[str, Any]
+    conveners: list[str]
     rooms: list[dict[str, Any]]
     people: list[PersonSpec]
     items: list[ItemSpec] = field(default_factory=list)
@@ -208,6 +210,7 @@ class DialogueSpec:
 class Seed:
     report: ReportSpec
     countries: dict[str, tuple[str, CountryGroup]]
+    institutions: dict[str, str]
     dialogues: list[DialogueSpec]
 
 
@@ -273,6 +276,21 @@ def _read_countries(file: _File) -> dict[str, tuple[str, CountryGroup]]:
     return countries
 
 
+def _read_institutions(file: _File) -> dict[str, str]:
+    """Names by slug."""
+    nodes = file.mappings(file.load(), "institutions")
+    institutions: dict[str, str] = {}
+    for node in nodes:
+        slug = file.value(node, "slug", str)
+        if not SLUG.match(slug) or len(slug) > MAX_SLUG:
+            message = f"{slug!r} is not a short name of lower-case letters, digits and hyphens"
+            raise file.error(node, message, "slug")
+        institutions[slug] = file.value(node, "name", str)
+    _unique(file, nodes, "slug", [node["slug"] for node in nodes], "institution")
+    _unique(file, nodes, "name", [node["name"] for node in nodes], "institution name")
+    return institutions
+
+
 def _zone(file: _File, node: _Mapping) -> ZoneInfo:
     name = file.value(node, "timezone", str)
     try:
@@ -319,7 +337,7 @@ def _read_dialogue(file: _File) -> DialogueSpec:
     data = file.load()
     zone = _zone(file, data)
     fields: dict[str, Any] = {
-        key: file.value(data, key, str) for key in ("slug", "title", "venue", "city", "conveners")
+        key: file.value(data, key, str) for key in ("slug", "title", "venue", "city")
     }
     fields |= {
         "timezone": zone.key,
@@ -365,7 +383,8 @@ def _read_dialogue(file: _File) -> DialogueSpec:
         ):
             raise file.error(node, "the item falls outside the dialogue's dates", "day")
         items.append(item)
-    return DialogueSpec(file, data, fields, rooms, people, items)
+    conveners = file.value(data, "conveners", list, default=[])
+    return DialogueSpec(file, data, fields, conveners, rooms, people, items)
 
 
 def _read_person(file: _File, node: _Mapping) -> PersonSpec:
@@ -393,6 +412,7 @@ def read_seed(folder: Path) -> Seed:
     seed = Seed(
         report=_read_report(seed_file(folder / "report.yaml")),
         countries=_read_countries(seed_file(folder / "countries.yaml")),
+        institutions=_read_institutions(seed_file(folder / "institutions.yaml")),
         dialogues=[
             _read_dialogue(seed_file(path))
             for path in sorted((folder / "dialogues").glob("*.yaml"))
@@ -411,6 +431,9 @@ def _check_references(seed: Seed, dialogue: DialogueSpec) -> None:
     ]:
         if code is not None and code not in seed.countries:
             raise file.error(node, f"unknown country code {code!r}", "country")
+    if unknown := [slug for slug in dialogue.conveners if slug not in seed.institutions]:
+        message = f"unknown institution(s) in conveners: {', '.join(map(str, unknown))}"
+        raise file.error(dialogue.node, message, "conveners")
     themes = {theme.slug for theme in seed.report.themes}
     numbers = {recommendation.number for recommendation in seed.report.recommendations}
     for item in dialogue.items:
@@ -497,6 +520,18 @@ def _apply_countries(countries: dict[str, tuple[str, CountryGroup]], changes: Co
         )
 
 
+def _apply_institutions(names: dict[str, str], changes: Counter[str]) -> dict[str, Institution]:
+    existing = {
+        institution.slug: institution for institution in db.session.scalars(select(Institution))
+    }
+    return {
+        slug: _upsert(
+            changes, "institution", existing.get(slug), Institution, {"slug": slug, "name": name}
+        )
+        for slug, name in names.items()
+    }
+
+
 def _participant(spec: PersonSpec, changes: Counter[str]) -> Participant:
     """The person with this email, created when new; existing people keep their own details."""
     participant = db.session.scalars(
@@ -509,7 +544,12 @@ def _participant(spec: PersonSpec, changes: Counter[str]) -> Participant:
     return participant
 
 
-def _apply_dialogue(spec: DialogueSpec, report: Report, changes: Counter[str]) -> None:
+def _apply_dialogue(
+    spec: DialogueSpec,
+    report: Report,
+    institutions: dict[str, Institution],
+    changes: Counter[str],
+) -> None:
     if db.session.scalars(select(Dialogue.id).filter_by(slug=spec.fields["slug"])).first():
         return
     status = spec.fields["status"]
@@ -517,6 +557,7 @@ def _apply_dialogue(spec: DialogueSpec, report: Report, changes: Counter[str]) -
         **spec.fields | {"status": DialogueStatus.DRAFT},
         rooms=[Room(**room) for room in spec.rooms],
     )
+    dialogue.institutions = [institutions[slug] for slug in spec.conveners]
     rooms = {room.name: room for room in dialogue.rooms}
     themes = {theme.slug: theme for theme in report.themes}
     recommendations = {
@@ -549,8 +590,9 @@ def apply_seed(seed: Seed) -> Counter[str]:
     changes: Counter[str] = Counter()
     _apply_countries(seed.countries, changes)
     report = _apply_report(seed.report, changes)
+    institutions = _apply_institutions(seed.institutions, changes)
     for dialogue in seed.dialogues:
-        _apply_dialogue(dialogue, report, changes)
+        _apply_dialogue(dialogue, report, institutions, changes)
     return changes
 
 

@@ -59,6 +59,29 @@ def test_an_organiser_creates_a_dialogue_as_a_draft(organiser_client):
     assert dialogue.timezone == "Pacific/Auckland"
 
 
+def test_conveners_are_chosen_on_the_form_and_keep_their_order(organiser_client, make):
+    ussc = make.institution(name="United States Studies Centre")
+    kf = make.institution(name="Korea Foundation")
+    anu = make.institution(name="Australian National University")
+    dialogue = make.dialogue()
+    dialogue.institutions = [ussc, kf]
+    db.session.commit()
+    edit = f"/organise/dialogues/{dialogue.id}/edit"
+    page = organiser_client.get(edit).get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*value="{kf.id}"', page)
+    assert not re.search(rf'<input checked[^>]*value="{anu.id}"', page)
+
+    chosen = {"convener_ids": [str(anu.id), str(kf.id), str(ussc.id)]}
+    assert organiser_client.post(edit, data=DIALOGUE_FORM | chosen).status_code == 302
+
+    db.session.expire_all()
+    assert db.session.get(Dialogue, dialogue.id).conveners == (
+        "United States Studies Centre, Korea Foundation and Australian National University"
+    )
+    page = visible_text(organiser_client.get("/organise/audit/").get_data(as_text=True))
+    assert "institutions: Korea Foundation, United States Studies Centre" in page
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

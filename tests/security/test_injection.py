@@ -125,7 +125,7 @@ def test_organiser_forms_take_any_text_safely(organiser_client, make, number):
                 "summary": payload,
                 "venue": payload,
                 "city": payload,
-                "conveners": payload,
+                "convener_ids": payload,
                 "start_date": "2027-05-11",
                 "end_date": "2027-05-12",
                 "timezone": payload,

@@ -115,7 +115,11 @@ class DialogueForm(BaseForm):
         validators=[Optional()],
         description="In the dialogue's time zone.",
     )
-    conveners = StringField("Conveners", validators=[Optional(), Length(max=300)])
+    convener_ids = MultiCheckboxField(
+        "Convening institutions",
+        coerce=identifier,
+        description="Named in what participants are sent.",
+    )
     send_updates_on_release = BooleanField(
         "Send participants their calendar updates as soon as a release is published",
         default=True,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ip4dialogue.countries.models import Country
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
 
@@ -109,7 +110,6 @@ class Dialogue(db.Model):
     status: Mapped[DialogueStatus] = mapped_column(
         enum_column(DialogueStatus), default=DialogueStatus.DRAFT
     )
-    conveners: Mapped[str] = mapped_column(String(300), default="")
     send_updates_on_release: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Who experts write to, named in what the dialogue sends; the organisers' digest goes there.
     contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
@@ -124,6 +124,9 @@ class Dialogue(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     country: Mapped[Country | None] = relationship()
+    convenings: Mapped[list["Convening"]] = relationship(
+        order_by="Convening.position", cascade="all, delete-orphan"
+    )
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="dialogue", order_by="Room.position", cascade="all, delete-orphan"
     )
@@ -139,6 +142,35 @@ class Dialogue(db.Model):
         return ZoneInfo(self.timezone)
 
     @property
+    def institutions(self) -> list[Institution]:
+        """Its convening institutions, the lead convener first."""
+        return [convening.institution for convening in self.convenings]
+
+    @institutions.setter
+    def institutions(self, institutions: list[Institution]) -> None:
+        """Convened by these institutions: those it had keep their order (the lead convener
+        stays first), new ones follow in the order given."""
+        had = {convening.institution_id: convening for convening in self.convenings}
+        kept = sorted(
+            (had[institution.id] for institution in institutions if institution.id in had),
+            key=lambda convening: convening.position,
+        )
+        new = [
+            Convening(institution=institution)
+            for institution in institutions
+            if institution.id not in had
+        ]
+        self.convenings = kept + new
+        for position, convening in enumerate(self.convenings):
+            convening.position = position
+
+    @property
+    def conveners(self) -> str:
+        """Its conveners in a sentence: "United States Studies Centre and Korea Foundation"."""
+        names = [institution.name for institution in self.institutions]
+        return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+    @property
     def ended(self) -> bool:
         """Over, in its own time zone: nobody is given a seat in a dialogue of the past."""
         return self.over_at(utcnow())
@@ -148,6 +180,22 @@ class Dialogue(db.Model):
 
     def __repr__(self) -> str:
         return f"<Dialogue {self.slug}>"
+
+
+class Convening(db.Model):
+    """An institution convening a dialogue, at its place in the list of conveners."""
+
+    __tablename__ = "dialogue_conveners"
+
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="CASCADE"), primary_key=True
+    )
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    institution: Mapped[Institution] = relationship(lazy="joined")
 
 
 class Release(db.Model):

@@ -34,6 +34,7 @@ from ip4dialogue.dialogues.queries import latest_release
 from ip4dialogue.dialogues.releases import describe
 from ip4dialogue.dialogues.timetable import day_table
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
+from ip4dialogue.institutions.queries import all_institutions
 from ip4dialogue.jobs.queries import failures
 from ip4dialogue.people.directory import people_to_choose
 from ip4dialogue.report.queries import reference_data
@@ -89,7 +90,7 @@ DIALOGUE_FIELDS = [
     "capacity",
     "registration_opens",
     "registration_closes",
-    "conveners",
+    "convener_ids",
     "send_updates_on_release",
     "contact_email",
     "invitation_reminder_days",
@@ -103,7 +104,11 @@ DIALOGUE_FIELDS = [
 def _dialogue_form(dialogue: Dialogue | None) -> DialogueForm:
     form = DialogueForm(obj=dialogue)
     form.country_code.choices = grouped_choices({"": [("", "Not set")], **grouped_countries()})
+    form.convener_ids.choices = choices(
+        (institution.id, institution.name) for institution in all_institutions()
+    )
     if dialogue is not None and request.method == "GET":
+        form.convener_ids.data = [institution.id for institution in dialogue.institutions]
         form.registration_opens.data = services.local_input(
             dialogue, dialogue.registration_opens_at
         )

@@ -49,6 +49,8 @@ from ip4dialogue.dialogues.releases import (
     working_entries,
 )
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
+from ip4dialogue.institutions.queries import institutions_with_ids
 from ip4dialogue.people.directory import person_for
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
@@ -120,6 +122,8 @@ def save_dialogue(
         raise RuleViolation("slug", "Another dialogue already uses this web address.")
     if "contact_email" in values:
         values["contact_email"] = _contact_address(values["contact_email"] or "")
+    if "convener_ids" in values:
+        values["institutions"] = institutions_with_ids(values.pop("convener_ids") or [])
     zone = ZoneInfo(values["timezone"])
     values["registration_opens_at"] = _local_instant(
         values.pop("registration_opens"), zone, "registration_opens"
@@ -567,6 +571,8 @@ def _plain(value: Any) -> Any:
         return {"role": value.role.value, "person": value.participant.id}
     if isinstance(value, Theme):
         return value.title
+    if isinstance(value, Institution):
+        return value.name
     if isinstance(value, Recommendation):
         return f"R{value.number}"
     if isinstance(value, enum.Enum):
