@@ -111,7 +111,7 @@ def test_organiser_create_with_a_password_then_log_in(upgraded_env, tmp_path):
         cwd=tmp_path,
     )
     assert created.returncode == 0, created.stderr
-    assert "Organiser ana@example.org created." in created.stdout
+    assert "Organiser ana@example.org created (site administrator)." in created.stdout
 
 
 def test_organiser_create_prompts_for_the_password_when_omitted(upgraded_env, tmp_path):
@@ -153,3 +153,72 @@ def test_organiser_create_refuses_bad_input_in_one_line(
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+PASSWORD = "a long enough passphrase"
+
+
+def test_institutions_accounts_and_teams_are_managed_from_the_command_line(upgraded_env, tmp_path):
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(*args, env=upgraded_env, cwd=tmp_path)
+
+    def refused(*args: str) -> str:
+        result = cli(*args)
+        assert result.returncode == 1, result.stdout
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("Error: ")
+        return line
+
+    assert cli("seed").returncode == 0
+    first = cli("organiser", "create", "ana@example.org", "--name", "Ana", "--password", PASSWORD)
+    assert "(site administrator)" in first.stdout
+    made = cli("institution", "create", "asan", "--name", "Asan Institute")
+    assert made.stdout == "Institution asan (Asan Institute) created.\n"
+    ben = cli(
+        "organiser",
+        "create",
+        "ben@example.org",
+        "--name",
+        "Ben",
+        "--password",
+        PASSWORD,
+        "--institution",
+        "asan",
+    )
+    assert ben.stdout == "Organiser ben@example.org created (organiser).\n"
+    admin = cli(
+        "organiser", "create", "cy@example.org", "--name", "Cy", "--password", PASSWORD, "--admin"
+    )
+    assert "(site administrator)" in admin.stdout
+
+    added = cli("team", "add", "seoul-2027", "Ben@Example.org", "owner")
+    assert added.stdout == "ben@example.org is owner of seoul-2027.\n"
+    assert "No dialogue at 'nowhere'" in refused(
+        "team", "add", "nowhere", "ben@example.org", "editor"
+    )
+    assert "No organiser account" in refused(
+        "team", "add", "seoul-2027", "zed@example.org", "editor"
+    )
+    assert "the roles are owner, editor, registrar, rapporteur, viewer" in refused(
+        "team", "add", "seoul-2027", "ben@example.org", "boss"
+    )
+    assert "only owner" in refused("team", "add", "seoul-2027", "ben@example.org", "viewer")
+    assert "only owner" in refused("team", "remove", "seoul-2027", "ben@example.org")
+    assert "not on the team" in refused("team", "remove", "seoul-2027", "cy@example.org")
+    assert "No institution 'kf'" in refused(
+        "organiser",
+        "create",
+        "di@example.org",
+        "--name",
+        "Di",
+        "--password",
+        PASSWORD,
+        "--institution",
+        "kf",
+    )
+
+    assert cli("team", "add", "seoul-2027", "cy@example.org", "owner").returncode == 0
+    changed = cli("team", "add", "seoul-2027", "ben@example.org", "rapporteur")
+    assert changed.stdout == "ben@example.org is rapporteur of seoul-2027.\n"
+    removed = cli("team", "remove", "seoul-2027", "ben@example.org")
+    assert removed.stdout == "ben@example.org is no longer on the team of seoul-2027.\n"

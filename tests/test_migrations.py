@@ -11,6 +11,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
 from ip4dialogue import create_app
+from ip4dialogue.access import Permission
+from ip4dialogue.accounts.models import Organiser
 from ip4dialogue.calendar import builders
 from ip4dialogue.calendar.services import links
 from ip4dialogue.database import Base, utcnow
@@ -168,3 +170,19 @@ def test_conveners_named_in_a_line_become_institutions_in_order_and_can_go_back(
             "Korea Foundation",
             "",
         ]
+
+
+def test_every_account_there_is_becomes_a_site_administrator(fresh_app):
+    upgrade(revision="0018")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisers (id, email, name, password_hash, active, created_at, "
+                "session_version) VALUES (1, 'ana@example.org', 'Ana', 'x', true, '2026-01-01', 0)"
+            )
+        )
+
+    upgrade()
+    ana = db.session.get(Organiser, 1)
+    assert ana.is_admin
+    assert ana.permissions(12345) >= {Permission.READ_AUDIT, Permission.MANAGE_TEAM}

@@ -66,6 +66,7 @@ def _register_extensions(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Each area's reactions to the others' events (see signals), the outbox's to each
     commit, and each area's work by the clock (see jobs.schedule); importing connects them."""
+    from ip4dialogue.accounts import listeners as account_listeners  # noqa: F401
     from ip4dialogue.calendar import listeners as calendar_listeners  # noqa: F401
     from ip4dialogue.calendar import reminders as calendar_reminders  # noqa: F401
     from ip4dialogue.dialogues import listeners as dialogue_listeners  # noqa: F401

@@ -13,10 +13,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ip4dialogue import backups
-from ip4dialogue.accounts.services import create_organiser
+from ip4dialogue.accounts import teams
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.accounts.services import create_institution, create_organiser, find_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
+from ip4dialogue.institutions.queries import institution_with_slug
 from ip4dialogue.jobs import schedule
 from ip4dialogue.registration import services as registration_services
 from ip4dialogue.resources import resource_dir
@@ -97,10 +101,85 @@ organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
     confirmation_prompt=True,
     help="At least 12 characters; asked for when omitted, so it stays out of shell history.",
 )
-def create_organiser_command(email: str, name: str, password: str) -> None:
+@click.option(
+    "--admin", is_flag=True, help="A site administrator (the first account always is one)."
+)
+@click.option(
+    "--institution",
+    "institution_slugs",
+    multiple=True,
+    metavar="SLUG",
+    help="An institution they work for (repeat for several); who has one may create dialogues.",
+)
+def create_organiser_command(
+    email: str, name: str, password: str, admin: bool, institution_slugs: tuple[str, ...]
+) -> None:
     """Create an organiser account that can log in at /login."""
-    organiser = create_organiser(email, name, password)
-    click.echo(f"Organiser {organiser.email} created.")
+    institutions = [_institution(slug) for slug in institution_slugs]
+    organiser = create_organiser(email, name, password, admin=admin, institutions=institutions)
+    role = "site administrator" if organiser.is_admin else "organiser"
+    click.echo(f"Organiser {organiser.email} created ({role}).")
+
+
+def _institution(slug: str) -> Institution:
+    found = institution_with_slug(slug)
+    if found is None:
+        raise RuleViolation("institution", f"No institution {slug!r}; create it first.")
+    return found
+
+
+def _dialogue(slug: str) -> Dialogue:
+    found = db.session.scalars(select(Dialogue).where(Dialogue.slug == slug)).one_or_none()
+    if found is None:
+        raise RuleViolation("dialogue", f"No dialogue at {slug!r}.")
+    return found
+
+
+def _organiser(email: str) -> Organiser:
+    found = find_organiser(email)
+    if found is None:
+        raise RuleViolation("email", f"No organiser account for {email!r}.")
+    return found
+
+
+institution_group = AppGroup("institution", help="Manage the institutions organisers work for.")
+
+
+@institution_group.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Its full name, as dialogues name their conveners.")
+def create_institution_command(slug: str, name: str) -> None:
+    """Create an institution, named on the command line and in seed files by SLUG."""
+    institution = create_institution(slug, name)
+    click.echo(f"Institution {institution.slug} ({institution.name}) created.")
+
+
+team_group = AppGroup("team", help="Manage who has which role on a dialogue's team.")
+
+
+@team_group.command("add")
+@click.argument("slug")
+@click.argument("email")
+@click.argument("role_name", metavar="ROLE")
+def team_add_command(slug: str, email: str, role_name: str) -> None:
+    """Give the organiser EMAIL the ROLE (owner, editor, registrar, rapporteur or viewer) on
+    the dialogue at SLUG, or change the role they have."""
+    new_role = teams.role(role_name)
+    member = teams.give_role(_dialogue(slug), _organiser(email), new_role, None)
+    click.echo(f"{member.organiser.email} is {member.role.value} of {slug}.")
+
+
+@team_group.command("remove")
+@click.argument("slug")
+@click.argument("email")
+def team_remove_command(slug: str, email: str) -> None:
+    """Take the organiser EMAIL off the team of the dialogue at SLUG."""
+    dialogue, organiser = _dialogue(slug), _organiser(email)
+    member = teams.member_of(dialogue, organiser)
+    if member is None:
+        raise RuleViolation("email", f"{organiser.email} is not on the team of {slug}.")
+    teams.remove(member, None)
+    click.echo(f"{organiser.email} is no longer on the team of {slug}.")
 
 
 @click.command("send-updates")
@@ -197,7 +276,14 @@ def worker_command(ctx: click.Context) -> None:
 def register(app: Flask) -> None:
     commands = _CommandsReportingDatabaseErrors(app.cli.name)
     commands.commands.update(app.cli.commands)
-    for command in (seed_command, organiser_group, send_updates_command, purge_command):
+    for command in (
+        seed_command,
+        organiser_group,
+        institution_group,
+        team_group,
+        send_updates_command,
+        purge_command,
+    ):
         commands.add_command(_one_transaction(command))
     commands.add_command(backup_command)
     commands.add_command(restore_command)

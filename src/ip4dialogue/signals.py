@@ -40,3 +40,9 @@ registrant_notified = _events.signal(
     Registration; `message`: the mail.Message, addressed but not yet written, to which
     listeners may add attachments (its text then says what is attached).""",
 )
+
+dialogue_created = _events.signal(
+    "dialogue-created",
+    doc="""An organiser created a dialogue. Sender: the Dialogue; `organiser`: who created it,
+    or None (the seed, a command).""",
+)

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from ip4dialogue.access import Permission, allowed, can
+
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:
     """24-hour wall time in `zone`, e.g. 09:30."""
@@ -84,6 +86,9 @@ def external_url(endpoint: str, **values: object) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_global(external_url)
+    app.add_template_global(allowed)
+    app.add_template_global(can)
+    app.add_template_global(Permission)
     app.add_template_filter(local_time)
     app.add_template_filter(reader_span)
     app.add_template_filter(local_datetime)

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ip4dialogue.access import organisers_only
+from ip4dialogue.access import Permission, organisers_only, requires
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.bounds import query_id, query_page
 from ip4dialogue.dialogues.models import AgendaItem
@@ -45,6 +45,7 @@ def subject_labels(events: Sequence[AuditEvent]) -> dict[tuple[str, int], str]:
 
 
 @bp.get("/")
+@requires(Permission.ADMINISTER)
 def index() -> ResponseReturnValue:
     query = (
         select(AuditEvent)

@@ -1,5 +1,6 @@
 """Organiser accounts. Passwords are hashed with werkzeug's scrypt."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from ip4dialogue.accounts.models import Organiser
 from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import MAX_SLUG, SLUG, Institution
 from ip4dialogue.rules import RuleViolation
 
 PASSWORD_MIN_LENGTH = 12
@@ -26,23 +28,40 @@ def find_organiser(email: str) -> Organiser | None:
     return db.session.scalars(select(Organiser).where(Organiser.email == address)).one_or_none()
 
 
-def create_organiser(email: str, name: str, password: str) -> Organiser:
-    """A new account; RuleViolation says why one cannot be made."""
+def create_organiser(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    admin: bool = False,
+    institutions: Sequence[Institution] = (),
+) -> Organiser:
+    """A new account; RuleViolation says why one cannot be made. The first account ever
+    made administers the site, whatever was asked: somebody must."""
     address = canonical_email(email)
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise RuleViolation(
-            "password", f"The password must be at least {PASSWORD_MIN_LENGTH} characters."
-        )
+    _check_password(password)
     if not name.strip():
         raise RuleViolation("name", "The name must not be empty.")
     if find_organiser(address) is not None:
         raise RuleViolation("email", f"An organiser with the email {address} exists.")
+    first = db.session.scalar(select(Organiser.id).limit(1)) is None
     organiser = Organiser(
-        email=address, name=name.strip(), password_hash=generate_password_hash(password)
+        email=address,
+        name=name.strip(),
+        password_hash=generate_password_hash(password),
+        is_admin=admin or first,
+        institutions=list(institutions),
     )
     db.session.add(organiser)
     db.session.flush()
     return organiser
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise RuleViolation(
+            "password", f"The password must be at least {PASSWORD_MIN_LENGTH} characters."
+        )
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
@@ -95,3 +114,26 @@ def session_problem(
     if now - stamp.began > lifetime:
         return "lifetime"
     return None
+
+
+def create_institution(slug: str, name: str) -> Institution:
+    """A new institution; RuleViolation says why one cannot be made."""
+    slug, name = slug.strip().lower(), name.strip()
+    if not SLUG.match(slug) or len(slug) > MAX_SLUG:
+        raise RuleViolation(
+            "slug",
+            f"A short name is up to {MAX_SLUG} lower-case letters, digits and single hyphens, "
+            "as in korea-foundation.",
+        )
+    if not name:
+        raise RuleViolation("name", "The name must not be empty.")
+    taken = db.session.scalars(
+        select(Institution).where((Institution.slug == slug) | (Institution.name == name))
+    ).first()
+    if taken is not None:
+        field = "slug" if taken.slug == slug else "name"
+        raise RuleViolation(field, f"The institution {taken.name} ({taken.slug}) exists.")
+    institution = Institution(slug=slug, name=name)
+    db.session.add(institution)
+    db.session.flush()
+    return institution

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from icalendar import Calendar
 
-from ip4dialogue.access import organisers_only
+from ip4dialogue.access import Permission, organisers_only, requires
 from ip4dialogue.calendar import builders, services
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
@@ -103,6 +103,7 @@ def personal_programme(token: str) -> ResponseReturnValue:
 
 
 @updates_bp.route("/<int:dialogue_id>/calendar-updates", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def updates(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     if request.method == "POST" and FlaskForm().validate_on_submit():

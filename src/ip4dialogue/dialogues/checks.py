@@ -7,11 +7,12 @@ every finding names the items it concerns, so each item page can show its own.
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus
+from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
 
 # Breaks and socials carry no substance, so they neither cover a theme nor count as a gap.
@@ -75,12 +76,18 @@ def room_clashes(dialogue: Dialogue) -> Iterator[Finding]:
             )
 
 
-def people_clashes(dialogue: Dialogue) -> Iterator[Finding]:
+def full_name(person: Participant) -> str:
+    return person.name
+
+
+def people_clashes(
+    dialogue: Dialogue, name_of: Callable[[Participant], str] = full_name
+) -> Iterator[Finding]:
     by_person: dict[int, list[AgendaItem]] = defaultdict(list)
     names: dict[int, str] = {}
     for item in _scheduled(dialogue):
         for role in item.roles:
-            names[role.participant_id] = role.participant.name
+            names[role.participant_id] = name_of(role.participant)
         for person_id in {role.participant_id for role in item.roles}:
             by_person[person_id].append(item)
     for person_id, items in by_person.items():
@@ -166,13 +173,17 @@ def uncovered(
 
 
 def check_agenda(
-    dialogue: Dialogue, recommendations: list[Recommendation], themes: list[Theme]
+    dialogue: Dialogue,
+    recommendations: list[Recommendation],
+    themes: list[Theme],
+    name_of: Callable[[Participant], str] = full_name,
 ) -> list[Finding]:
-    """All findings for a dialogue whose items, rooms, roles and links are loaded."""
+    """All findings for a dialogue whose items, rooms, roles and links are loaded; people
+    are named by `name_of` (readers who may not see every name get a stand-in)."""
     return [
         *outside_dates(dialogue),
         *room_clashes(dialogue),
-        *people_clashes(dialogue),
+        *people_clashes(dialogue, name_of),
         *capacity_above_room(dialogue),
         *breakout_places(dialogue),
         *uncovered(dialogue, recommendations, themes),

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from ip4dialogue import audit
-from ip4dialogue.access import organisers_only
+from ip4dialogue.access import Permission, can, organisers_only, requires
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
@@ -37,6 +37,7 @@ from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_vi
 from ip4dialogue.institutions.queries import all_institutions
 from ip4dialogue.jobs.queries import failures
 from ip4dialogue.people.directory import people_to_choose
+from ip4dialogue.people.models import Participant
 from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
@@ -67,8 +68,10 @@ def _form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
 
 
 @bp.get("/")
+@requires(Permission.ORGANISE)
 def dashboard() -> ResponseReturnValue:
-    return render_template("dialogues/organise/dashboard.html", dialogues=queries.all_dialogues())
+    listed = queries.dialogues_listed(current_user.dialogue_ids())
+    return render_template("dialogues/organise/dashboard.html", dialogues=listed)
 
 
 # Dialogues
@@ -129,6 +132,7 @@ def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialog
 
 
 @bp.route("/dialogues/new", methods=["GET", "POST"])
+@requires(Permission.CREATE_DIALOGUE)
 def new_dialogue() -> ResponseReturnValue:
     form = _dialogue_form(None)
     if form.validate_on_submit() and (dialogue := _save_dialogue_form(form, None)):
@@ -138,6 +142,7 @@ def new_dialogue() -> ResponseReturnValue:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def edit_dialogue(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = _dialogue_form(dialogue)
@@ -150,6 +155,7 @@ def edit_dialogue(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/dialogues/<int:dialogue_id>")
+@requires(Permission.VIEW)
 def dialogue(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     return render_template(
@@ -165,8 +171,15 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
 
 
 def _findings(dialogue: Dialogue) -> list[checks.Finding]:
+    """The check list, naming people only as the reader may see them."""
     reference = reference_data()
-    return checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+    named = can(Permission.SEE_NAMES, dialogue.id) or not dialogue.chatham_house
+    name_of = checks.full_name if named else _name_if_consented
+    return checks.check_agenda(dialogue, reference.recommendations, reference.themes, name_of)
+
+
+def _name_if_consented(person: Participant) -> str:
+    return person.name if person.consent_to_be_listed else "Someone not named (no consent)"
 
 
 def _publish_page(dialogue: Dialogue, form: PublishForm) -> ResponseReturnValue:
@@ -187,6 +200,7 @@ def _publish_page(dialogue: Dialogue, form: PublishForm) -> ResponseReturnValue:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/publish", methods=["GET", "POST"])
+@requires(Permission.PUBLISH)
 def publish(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = PublishForm()
@@ -219,6 +233,7 @@ def publish(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/dialogues/<int:dialogue_id>/withdraw")
+@requires(Permission.PUBLISH)
 def withdraw(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     if FlaskForm().validate_on_submit():
@@ -254,6 +269,7 @@ def _cancelling(dialogue: Dialogue) -> Confirmation:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/cancel", methods=["GET", "POST"])
+@requires(Permission.PUBLISH)
 def cancel(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = NoteForm()
@@ -287,6 +303,7 @@ def _save_room_form(form: RoomForm, dialogue: Dialogue, room: Room | None) -> bo
 
 
 @bp.post("/dialogues/<int:dialogue_id>/rooms")
+@requires(Permission.EDIT_AGENDA)
 def add_room(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = RoomForm()
@@ -301,6 +318,7 @@ def add_room(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/rooms/<int:room_id>", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def edit_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     room = _room_or_404(dialogue, room_id)
@@ -340,6 +358,7 @@ def _removing_room(room: Room) -> Confirmation:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/rooms/<int:room_id>/delete", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def delete_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     room = _room_or_404(dialogue, room_id)
@@ -354,10 +373,10 @@ def delete_room(dialogue_id: int, room_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/dialogues/<int:dialogue_id>/agenda")
+@requires(Permission.VIEW)
 def agenda(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
-    reference = reference_data()
-    findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
+    findings = _findings(dialogue)
     days = {day: [] for day in dialogue_days(dialogue)}
     for item in dialogue.items:
         days.setdefault(item.starts_at.astimezone(dialogue.zone).date(), []).append(item)
@@ -458,9 +477,7 @@ def _render_item_form(
 ) -> ResponseReturnValue:
     findings: list[checks.Finding] = []
     if item is not None:
-        reference = reference_data()
-        all_findings = checks.check_agenda(dialogue, reference.recommendations, reference.themes)
-        findings = checks.findings_by_item(all_findings).get(item.id, [])
+        findings = checks.findings_by_item(_findings(dialogue)).get(item.id, [])
     released = queries.released_agenda(dialogue)
     return render_template(
         "dialogues/organise/item_form.html",
@@ -475,6 +492,7 @@ def _render_item_form(
 
 
 @bp.route("/dialogues/<int:dialogue_id>/items/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def new_item(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     form = _item_form(dialogue, None)
@@ -487,6 +505,7 @@ def new_item(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/items/<int:item_id>", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def edit_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
@@ -501,6 +520,7 @@ def edit_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/people/<int:participant_id>/ask")
+@requires(Permission.EDIT_AGENDA)
 def ask_consent(dialogue_id: int, item_id: int, participant_id: int) -> ResponseReturnValue:
     """Mail a person on the item a link to say whether the programme may name them."""
     dialogue = _dialogue_or_404(dialogue_id)
@@ -523,6 +543,7 @@ def ask_consent(dialogue_id: int, item_id: int, participant_id: int) -> Response
 
 
 @bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/duplicate")
+@requires(Permission.EDIT_AGENDA)
 def duplicate_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
@@ -556,6 +577,7 @@ def _deleting_item(dialogue: Dialogue, item: AgendaItem) -> Confirmation:
 
 
 @bp.route("/dialogues/<int:dialogue_id>/items/<int:item_id>/delete", methods=["GET", "POST"])
+@requires(Permission.EDIT_AGENDA)
 def delete_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
@@ -567,6 +589,7 @@ def delete_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/dialogues/<int:dialogue_id>/items/<int:item_id>/move")
+@requires(Permission.EDIT_AGENDA)
 def move_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     item = _item_or_404(dialogue, item_id)
@@ -595,6 +618,7 @@ def move_item(dialogue_id: int, item_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/dialogues/<int:dialogue_id>/coverage")
+@requires(Permission.VIEW)
 def coverage_matrix(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue_or_404(dialogue_id)
     return render_template(

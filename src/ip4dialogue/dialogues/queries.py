@@ -3,7 +3,7 @@ edit), and one for what the public sees of it (its last release), each in the sa
 number of queries at any length."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -103,13 +103,18 @@ def with_agenda(dialogue: Dialogue) -> Dialogue:
     return dialogue
 
 
-def visible_dialogue(slug: str, *, include_drafts: bool = False) -> Dialogue | None:
-    """A dialogue the public may see (published or cancelled), without its agenda; organisers
-    may also preview drafts."""
+def visible_dialogue(
+    slug: str, *, preview: Callable[[Dialogue], bool] | None = None
+) -> Dialogue | None:
+    """A dialogue the public may see (published or cancelled), without its agenda; a draft
+    only to those `preview` lets see it (its team)."""
     query = select(Dialogue).where(Dialogue.slug == slug)
-    if not include_drafts:
+    if preview is None:
         query = query.where(Dialogue.status != DialogueStatus.DRAFT)
-    return db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
+    dialogue = db.session.scalars(query.options(joinedload(Dialogue.country))).one_or_none()
+    if dialogue is not None and dialogue.status == DialogueStatus.DRAFT and preview is not None:
+        return dialogue if preview(dialogue) else None
+    return dialogue
 
 
 @dataclass
@@ -261,10 +266,12 @@ def working_agenda(dialogue: Dialogue, now: datetime) -> PublicAgenda:
     return _resolved(dialogue, None, entries)
 
 
-def public_agenda(slug: str, now: datetime, *, include_drafts: bool = False) -> PublicAgenda | None:
-    """What a visitor sees of a dialogue: its last release; an organiser previewing a draft
-    sees its working copy."""
-    dialogue = visible_dialogue(slug, include_drafts=include_drafts)
+def public_agenda(
+    slug: str, now: datetime, *, preview: Callable[[Dialogue], bool] | None = None
+) -> PublicAgenda | None:
+    """What a visitor sees of a dialogue: its last release; those `preview` lets see a
+    draft (its team) see its working copy."""
+    dialogue = visible_dialogue(slug, preview=preview)
     if dialogue is None:
         return None
     if dialogue.status == DialogueStatus.DRAFT:
@@ -313,12 +320,15 @@ def upcoming_dialogues(today: date) -> list[Dialogue]:
     return list(db.session.scalars(query))
 
 
-def all_dialogues() -> list[tuple[Dialogue, int]]:
-    """Every dialogue with its number of items, the latest first."""
+def dialogues_listed(ids: Collection[int] | None) -> list[tuple[Dialogue, int]]:
+    """The dialogues with these ids (all of them for None), each with its number of items,
+    the latest first."""
     query = (
         select(Dialogue, func.count(AgendaItem.id))
         .outerjoin(Dialogue.items)
         .group_by(Dialogue.id)
         .order_by(Dialogue.start_date.desc(), Dialogue.id.desc())
     )
+    if ids is not None:
+        query = query.where(Dialogue.id.in_(ids))
     return [(dialogue, count) for dialogue, count in db.session.execute(query)]

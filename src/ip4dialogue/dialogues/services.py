@@ -132,7 +132,9 @@ def save_dialogue(
         values.pop("registration_closes"), zone, "registration_closes"
     )
     if dialogue is None:
-        return _write(Dialogue(), values, True, organiser)
+        dialogue = _write(Dialogue(), values, True, organiser)
+        signals.dialogue_created.send(dialogue, organiser=organiser)
+        return dialogue
     if dialogue.timezone != zone.key:
         _keep_local_times(dialogue, zone, organiser)
     capacity = dialogue.capacity

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ip4dialogue.access import Permission, can
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
@@ -36,11 +37,15 @@ bp = Blueprint("dialogues", __name__)
 CACHE_SECONDS = 300
 
 
+def _on_its_team(dialogue: Dialogue) -> bool:
+    """Whether the visitor may preview the dialogue while it is a draft."""
+    return can(Permission.VIEW, dialogue.id)
+
+
 def _visible_agenda(slug: str) -> PublicAgenda:
-    """Published and cancelled dialogues for everyone, as last released; drafts only as an
-    organiser's preview of the working copy."""
-    agenda = queries.public_agenda(slug, utcnow(), include_drafts=current_user.is_authenticated)
-    return agenda or abort(404)
+    """Published and cancelled dialogues for everyone, as last released; drafts only as its
+    team's preview of the working copy."""
+    return queries.public_agenda(slug, utcnow(), preview=_on_its_team) or abort(404)
 
 
 def _reader_zone(shown: ZoneInfo) -> tuple[ZoneInfo | None, str | None]:
@@ -104,9 +109,7 @@ def item(slug: str, item_id: int) -> ResponseReturnValue:
 
 
 def _changelog(slug: str) -> tuple[Dialogue, list[tuple[Release, list[Change]]]]:
-    dialogue = queries.visible_dialogue(slug, include_drafts=current_user.is_authenticated)
-    if dialogue is None:
-        abort(404)
+    dialogue = queries.visible_dialogue(slug, preview=_on_its_team) or abort(404)
     releases = queries.releases_of(dialogue)
     return dialogue, [
         (release, [change_from_record(record) for record in release.changes])

@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ip4dialogue import audit
-from ip4dialogue.access import organisers_only
+from ip4dialogue.access import Permission, organisers_only, requires
 from ip4dialogue.bounds import query_page
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
@@ -17,6 +17,7 @@ bp = organisers_only(Blueprint("messages", __name__, url_prefix="/organise/dialo
 
 
 @bp.get("/<int:dialogue_id>/messages")
+@requires(Permission.SEE_PERSONAL_DATA)
 def index(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = MessageFilterForm(request.args)
@@ -36,6 +37,7 @@ def index(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:dialogue_id>/messages/<int:message_id>/resend")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def resend(dialogue_id: int, message_id: int) -> ResponseReturnValue:
     message = queries.message_of(dialogue_id, message_id)
     if message is None:

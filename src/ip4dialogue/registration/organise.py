@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ip4dialogue.access import local_path, organisers_only
+from ip4dialogue.access import Permission, local_path, organisers_only, requires
 from ip4dialogue.bounds import form_id, query_page
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.models import CountryGroup
@@ -57,6 +57,7 @@ def _filters(form: RegistrantFilterForm) -> roster.Filters:
 
 
 @bp.get("/<int:dialogue_id>/registrations")
+@requires(Permission.SEE_PERSONAL_DATA)
 def index(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = _filter_form()
@@ -73,12 +74,14 @@ def index(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:dialogue_id>/registrations.csv")
+@requires(Permission.SEE_PERSONAL_DATA)
 def export(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     return _csv(roster.export_csv(dialogue, _filters(_filter_form())), dialogue, "registrations")
 
 
 @bp.get("/<int:dialogue_id>/breakouts")
+@requires(Permission.SEE_PERSONAL_DATA)
 def breakouts(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     return render_template(
@@ -89,6 +92,7 @@ def breakouts(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:dialogue_id>/breakouts.csv")
+@requires(Permission.SEE_PERSONAL_DATA)
 def export_breakouts(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     return _csv(roster.breakouts_csv(dialogue), dialogue, "breakouts")
@@ -131,6 +135,7 @@ def _decide(registration: Registration, decision: Decision) -> ResponseReturnVal
     "/<int:dialogue_id>/registrations/<int:registration_id>"
     "/<any(approve, waitlist, promote):decision>"
 )
+@requires(Permission.MANAGE_REGISTRATIONS)
 def decide(dialogue_id: int, registration_id: int, decision: str) -> ResponseReturnValue:
     registration = _registration_or_404(dialogue_id, registration_id)
     if not FlaskForm().validate_on_submit():
@@ -161,6 +166,7 @@ def _declining(registration: Registration) -> Confirmation:
 
 
 @bp.route("/<int:dialogue_id>/registrations/<int:registration_id>/decline", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def decline(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(dialogue_id, registration_id)
     if not FlaskForm().validate_on_submit():
@@ -227,6 +233,7 @@ def _carried(registrations: list[Registration], action: str) -> dict[str, str]:
 
 
 @bp.post("/<int:dialogue_id>/registrations/bulk")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def decide_selected(dialogue_id: int) -> ResponseReturnValue:
     """One decision for the ticked registrations, or one message to them: the page says
     first who and what follows."""
@@ -311,6 +318,7 @@ def _write_to_selected(registrations: list[Registration]) -> ResponseReturnValue
 
 
 @bp.post("/<int:dialogue_id>/registrations/<int:registration_id>/relink")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def relink(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(dialogue_id, registration_id)
     if FlaskForm().validate_on_submit():
@@ -347,6 +355,7 @@ def _invitations_page(
 
 
 @bp.get("/<int:dialogue_id>/invitations")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def invitation_list(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     return _invitations_page(
@@ -360,6 +369,7 @@ def _previewing() -> bool:
 
 
 @bp.post("/<int:dialogue_id>/invitations")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def invite(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = InvitationForm()
@@ -392,6 +402,7 @@ def invite(dialogue_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:dialogue_id>/invitations/list")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def invite_list(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = InvitationListForm()
@@ -430,6 +441,7 @@ def _invitation_or_404(dialogue_id: int, invitation_id: int) -> Invitation:
 
 
 @bp.post("/<int:dialogue_id>/invitations/<int:invitation_id>/resend")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def resend_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnValue:
     invitation = _invitation_or_404(dialogue_id, invitation_id)
     email = invitation.email
@@ -441,6 +453,7 @@ def resend_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnVal
 
 
 @bp.route("/<int:dialogue_id>/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def revoke_invitation(dialogue_id: int, invitation_id: int) -> ResponseReturnValue:
     invitation = _invitation_or_404(dialogue_id, invitation_id)
     email = invitation.email
@@ -474,6 +487,7 @@ def _questions_page(dialogue: Dialogue, form: QuestionForm) -> ResponseReturnVal
 
 
 @bp.route("/<int:dialogue_id>/questions", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def question_list(dialogue_id: int) -> ResponseReturnValue:
     """The questions asked of everyone who registers, and a form to ask one more."""
     dialogue = db.get_or_404(Dialogue, dialogue_id)
@@ -497,6 +511,7 @@ def _question_or_404(dialogue_id: int, question_id: int) -> Question:
 
 
 @bp.route("/<int:dialogue_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def edit_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
     question = _question_or_404(dialogue_id, question_id)
     form = QuestionForm(obj=question)
@@ -520,6 +535,7 @@ def edit_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:dialogue_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REGISTRATIONS)
 def remove_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
     question = _question_or_404(dialogue_id, question_id)
     back = url_for(".question_list", dialogue_id=dialogue_id)
@@ -545,6 +561,7 @@ def remove_question(dialogue_id: int, question_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:dialogue_id>/questions/<int:question_id>/<any(up, down):direction>")
+@requires(Permission.MANAGE_REGISTRATIONS)
 def move_question(dialogue_id: int, question_id: int, direction: str) -> ResponseReturnValue:
     question = _question_or_404(dialogue_id, question_id)
     if FlaskForm().validate_on_submit():

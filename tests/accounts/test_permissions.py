@@ -1,0 +1,266 @@
+"""Who may open what. Every organiser route is requested, with GET and POST, by each role on a
+dialogue's team, by organisers with no role on it, by a site administrator and by an anonymous
+visitor; each is let through to the view, or refused before it (403, or 404 for a dialogue
+they have no role on), exactly as the table below says. Refusals change nothing."""
+
+import functools
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import MetaData, select
+
+from ip4dialogue.access import TeamRole, declared_permission
+from ip4dialogue.accounts import teams
+from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.accounts.services import create_organiser
+from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.extensions import db
+from ip4dialogue.registration.models import Registration, RegistrationStatus
+from ip4dialogue.unit_of_work import transaction
+from tests.conftest import ORGANISER_PASSWORD, IsolatedClient
+from tests.helpers import url_for_rule, visible_text
+
+ROLES = tuple(role.value for role in TeamRole)
+TEAM = frozenset(ROLES)
+AGENDA = frozenset({"owner", "editor"})
+REGISTRARS = frozenset({"owner", "registrar"})
+OWNERS = frozenset({"owner"})
+# Besides the team of the dialogue: an owner of another dialogue, and someone who works for
+# an institution (and so may start dialogues) but has no role anywhere.
+OTHERS = frozenset({"outsider", "staff"})
+EVERY_ACCOUNT = TEAM | OTHERS
+NOBODY: frozenset[str] = frozenset()  # but site administrators, who may open everything
+
+# The contract, route by route: who may open each organiser page.
+OPENS: dict[str, frozenset[str]] = {
+    "organise.dashboard": EVERY_ACCOUNT,
+    "organise.new_dialogue": frozenset({"staff"}),
+    "audit.index": NOBODY,
+    "organise.dialogue": TEAM,
+    "organise.agenda": TEAM,
+    "organise.coverage_matrix": TEAM,
+    "organise.edit_dialogue": AGENDA,
+    "organise.add_room": AGENDA,
+    "organise.edit_room": AGENDA,
+    "organise.delete_room": AGENDA,
+    "organise.new_item": AGENDA,
+    "organise.edit_item": AGENDA,
+    "organise.duplicate_item": AGENDA,
+    "organise.delete_item": AGENDA,
+    "organise.move_item": AGENDA,
+    "organise.ask_consent": AGENDA,
+    "organise.publish": AGENDA,
+    "organise.withdraw": AGENDA,
+    "organise.cancel": AGENDA,
+    "registrations.index": REGISTRARS,
+    "registrations.export": REGISTRARS,
+    "registrations.breakouts": REGISTRARS,
+    "registrations.export_breakouts": REGISTRARS,
+    "registrations.decide": REGISTRARS,
+    "registrations.decline": REGISTRARS,
+    "registrations.decide_selected": REGISTRARS,
+    "registrations.relink": REGISTRARS,
+    "registrations.invitation_list": REGISTRARS,
+    "registrations.invite": REGISTRARS,
+    "registrations.invite_list": REGISTRARS,
+    "registrations.resend_invitation": REGISTRARS,
+    "registrations.revoke_invitation": REGISTRARS,
+    "registrations.question_list": REGISTRARS,
+    "registrations.edit_question": REGISTRARS,
+    "registrations.remove_question": REGISTRARS,
+    "registrations.move_question": REGISTRARS,
+    "messages.index": REGISTRARS,
+    "messages.resend": REGISTRARS,
+    "calendar_updates.updates": REGISTRARS,
+}
+
+
+def organiser_rules(app: Flask) -> list:
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/organise")]
+
+
+def log_in(app: Flask, organiser: Organiser) -> FlaskClient:
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def people(app, world, organiser, make) -> dict[str, FlaskClient]:
+    """Clients logged in as: the site administrator (the first account), one organiser per
+    role on the world's dialogue, an owner of another dialogue, and staff of an institution
+    without a role; and an anonymous visitor."""
+    dialogue = db.session.get(Dialogue, world["dialogue_id"])
+    dialogue.title = "The dialogue with a team"
+    other = make.dialogue(slug="elsewhere", title="Another team's dialogue")
+    institution = make.institution()
+    accounts = {"admin": organiser}
+    with transaction():
+        for name in (*ROLES, "outsider", "staff"):
+            accounts[name] = create_organiser(
+                f"{name}@example.org",
+                name.title(),
+                ORGANISER_PASSWORD,
+                institutions=[institution] if name == "staff" else [],
+            )
+        for role in ROLES:
+            teams.give_role(dialogue, accounts[role], TeamRole(role), None)
+        teams.give_role(other, accounts["outsider"], TeamRole.OWNER, None)
+    clients = {name: log_in(app, account) for name, account in accounts.items()}
+    app.test_client_class = IsolatedClient
+    return clients | {"anonymous": app.test_client()}
+
+
+def expected(endpoint: str, rule_arguments: set[str], who: str) -> str:
+    if who == "anonymous":
+        return "login"
+    if who == "admin" or who in OPENS[endpoint]:
+        return "ran"
+    if "dialogue_id" in rule_arguments and who not in TEAM:
+        return "404"
+    return "403"
+
+
+@pytest.fixture
+def views_that_record(app, monkeypatch) -> list[str]:
+    """Every organiser view replaced by one that records that it ran and does nothing else,
+    keeping the permission it declared: what is tested is the wall in front of it."""
+    ran: list[str] = []
+    for rule in organiser_rules(app):
+        view = app.view_functions[rule.endpoint]
+
+        @functools.wraps(view)
+        def record(*args, _endpoint=rule.endpoint, **kwargs) -> str:
+            ran.append(_endpoint)
+            return "the view ran"
+
+        monkeypatch.setitem(app.view_functions, rule.endpoint, record)
+    return ran
+
+
+def test_the_table_names_every_organiser_route_and_each_declares_its_permission(app):
+    endpoints = {rule.endpoint for rule in organiser_rules(app)}
+    assert endpoints == set(OPENS)
+    assert all(declared_permission(endpoint) for endpoint in endpoints)
+
+
+def test_each_role_opens_exactly_the_routes_the_table_gives_it(
+    app, world, people, views_that_record
+):
+    wrong = []
+    for rule in organiser_rules(app):
+        url = url_for_rule(app, rule, world)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            for who, client in people.items():
+                views_that_record.clear()
+                response = client.open(url, method=method)
+                outcome = {
+                    (200, True): "ran",
+                    (403, False): "403",
+                    (404, False): "404",
+                }.get((response.status_code, bool(views_that_record)))
+                if response.status_code == 302 and response.location.startswith("/login"):
+                    outcome = "login"
+                want = expected(rule.endpoint, set(rule.arguments), who)
+                if outcome != want:
+                    wrong.append(f"{method} {url} as {who}: {response.status_code}, want {want}")
+    assert wrong == []
+
+
+def fingerprint() -> dict[str, list[tuple]]:
+    """Every row of every table, to see that nothing changed."""
+    tables = MetaData()
+    tables.reflect(db.engine)
+    with db.engine.connect() as connection:
+        return {
+            name: sorted(connection.execute(table.select()).all(), key=repr)
+            for name, table in tables.tables.items()
+        }
+
+
+def test_a_refused_request_changes_nothing_and_says_why_in_the_layout(app, world, people):
+    registration = db.session.scalars(
+        select(Registration).where(Registration.dialogue_id == world["dialogue_id"])
+    ).first()
+    registration.status = RegistrationStatus.PENDING
+    db.session.commit()
+    base = f"/organise/dialogues/{world['dialogue_id']}"
+    before = fingerprint()
+    for who in ("editor", "rapporteur", "viewer"):
+        export = people[who].get(f"{base}/registrations.csv")
+        assert export.status_code == 403
+        assert export.mimetype == "text/html"
+        page = visible_text(export.get_data(as_text=True))
+        assert "You do not have permission to see this page." in page
+        assert "Indo-Pacific Security Dialogue" in page  # the layout, with its way back
+        for path in ("/registrations", "/breakouts.csv", "/messages"):
+            assert people[who].get(base + path).status_code == 403
+        approve = people[who].post(f"{base}/registrations/{registration.id}/approve")
+        assert approve.status_code == 403
+    for who in ("registrar", "rapporteur", "viewer"):
+        assert people[who].post(f"{base}/items/{world['item_id']}/delete").status_code == 403
+        assert people[who].post(f"{base}/withdraw").status_code == 403
+    assert people["outsider"].get(f"{base}/registrations.csv").status_code == 404
+    assert fingerprint() == before
+
+    allowed = people["registrar"].get(f"{base}/registrations.csv")
+    assert allowed.status_code == 200
+    assert allowed.mimetype == "text/csv"
+
+
+def test_lists_show_only_the_dialogues_an_organiser_has_a_role_on(people):
+    dashboards = {
+        who: visible_text(people[who].get("/organise/").get_data(as_text=True))
+        for who in ("admin", "viewer", "outsider", "staff")
+    }
+    ours, theirs = "The dialogue with a team", "Another team's dialogue"
+    assert {who: (ours in page, theirs in page) for who, page in dashboards.items()} == {
+        "admin": (True, True),
+        "viewer": (True, False),
+        "outsider": (False, True),
+        "staff": (False, False),
+    }
+    assert "You have no dialogue yet: create one, or ask an owner" in dashboards["staff"]
+    assert "New dialogue" in dashboards["staff"]
+    assert "New dialogue" not in dashboards["viewer"]
+
+
+def test_pages_offer_only_what_the_reader_may_do(app, world, people):
+    base = f"/organise/dialogues/{world['dialogue_id']}"
+    tabs = {}
+    for who in ROLES:
+        page = people[who].get(base).get_data(as_text=True)
+        nav = re.search(r'<nav class="tabs".*?</nav>', page, re.S).group(0)
+        tabs[who] = set(re.findall(r">([A-Za-z -]+)</a>", nav))
+    everyone = {"Overview", "Agenda", "Coverage", "Public programme"}
+    registrars = {"Registrations", "Break-outs", "Invitations", "Questions", "Messages"}
+    registrars |= {"Calendar updates"}
+    assert tabs == {
+        "owner": everyone | registrars | {"Details"},
+        "editor": everyone | {"Details"},
+        "registrar": everyone | registrars,
+        "rapporteur": everyone,
+        "viewer": everyone,
+    }
+    agenda = people["viewer"].get(f"{base}/agenda").get_data(as_text=True)
+    assert "Add an item" not in agenda
+    assert "move-form" not in agenda
+    assert f"/items/{world['item_id']}" not in agenda
+
+
+def test_a_removed_member_s_open_session_loses_access_at_its_next_request(app, world, people):
+    base = f"/organise/dialogues/{world['dialogue_id']}"
+    assert people["editor"].get(f"{base}/agenda").status_code == 200
+    dialogue = db.session.get(Dialogue, world["dialogue_id"])
+    editor = db.session.scalars(select(Organiser).filter_by(email="editor@example.org")).one()
+    with transaction():
+        teams.remove(teams.member_of(dialogue, editor), None)
+    assert people["editor"].get(f"{base}/agenda").status_code == 404
+    dashboard = visible_text(people["editor"].get("/organise/").get_data(as_text=True))
+    assert dialogue.title not in dashboard
