@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from ip4dialogue import create_app
 from ip4dialogue import models as _models  # noqa: F401 (maps every table)
+from ip4dialogue.access import TeamRole
 from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode, Role
@@ -111,11 +112,11 @@ ORGANISER_PASSWORD = "a long enough passphrase"
 
 @pytest.fixture
 def organiser(app: Flask):
-    """An organiser with a real password hash, who can log in."""
+    """A site administrator, who may do everything, with a real password hash."""
     from ip4dialogue.accounts.services import create_organiser
 
     with transaction():
-        return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD)
+        return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD, admin=True)
 
 
 @pytest.fixture
@@ -196,6 +197,8 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,
         "question_id": make.question(dialogue).id,
+        "member_id": make.member(dialogue, make.organiser(), TeamRole.EDITOR).id,
+        "team_invitation_id": make.team_invitation(dialogue).id,
         "decision": "approve",
         "direction": "down",
         "action": "revoke",
@@ -248,6 +251,8 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
     speaker.ask_consent(consent_hash, utcnow())
     code, code_hash = new_secret()
     make.invitation(dialogue=dialogue, code_hash=code_hash)
+    owner = make.organiser(name="Olu Owner")
+    team_token, team_token_hash = new_secret()
     values = {
         "dialogue_id": dialogue.id,
         "room_id": room.id,
@@ -257,6 +262,9 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "invitation_id": make.invitation(dialogue=dialogue).id,
         "message_id": make.message(dialogue=dialogue).id,
         "question_id": make.question(dialogue, label="Your role at the dialogue").id,
+        "member_id": make.member(dialogue, owner, TeamRole.OWNER).id,
+        "team_invitation_id": make.team_invitation(dialogue, token_hash=team_token_hash).id,
+        "team_token": team_token,
         "slug": "fuzz",
         "token": registered.token,
         "confirmation": waiting.confirmation,

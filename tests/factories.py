@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ip4dialogue.accounts.models import Organiser
+from ip4dialogue.access import TeamRole
+from ip4dialogue.accounts.models import Organiser, TeamInvitation, TeamMember
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues.models import (
     AgendaItem,
@@ -201,3 +202,17 @@ class Factories:
             "password_hash": "not-a-real-hash",
         }
         return self._save(Organiser(**defaults | fields))
+
+    def member(self, dialogue: Dialogue, organiser: Organiser, role: TeamRole) -> TeamMember:
+        return self._save(TeamMember(dialogue=dialogue, organiser=organiser, role=role))
+
+    def team_invitation(self, dialogue: Dialogue, **fields: Any) -> TeamInvitation:
+        """An invitation to the team, open for a week."""
+        number = next(self.sequence)
+        defaults = {
+            "email": f"colleague{number}@example.org",
+            "role": TeamRole.EDITOR,
+            "token_hash": token_hash(),
+            "expires_at": datetime.now(UTC) + timedelta(days=7),
+        }
+        return self._save(TeamInvitation(dialogue=dialogue, **defaults | fields))

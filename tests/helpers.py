@@ -184,7 +184,11 @@ def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 120)
 CHOICES = {"decision", "direction"}  # arguments that name a choice of a few, not an object
 # The world's token for the endpoints whose token is not a registration's private link, and
 # the query a page needs to show what it is for (an invitation's code).
-TOKENS = {"registration.confirm": "confirmation", "dialogues.consent_answer": "consent"}
+TOKENS = {
+    "registration.confirm": "confirmation",
+    "dialogues.consent_answer": "consent",
+    "accounts.join": "team_token",
+}
 QUERIES = {"registration.decline_invitation": ("code",)}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 # Private links and invitation codes are secrets: they never reach a log file.
-_SECRETS = re.compile(r"(/registrations/|[?&]code=)[^/\s?&\"]+")
+_SECRETS = re.compile(r"(/registrations/|/consent/|/team/join/|/login/reset/|[?&]code=)[^/\s?&\"]+")
 
 
 class RedactingLogger(Logger):

@@ -1,7 +1,7 @@
 """Every mapped class, imported in one place so that mappers resolve their string references
 and Alembic sees the whole schema."""
 
-from ip4dialogue.accounts.models import Organiser, TeamMember
+from ip4dialogue.accounts.models import Organiser, TeamInvitation, TeamMember
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
@@ -39,6 +39,7 @@ __all__ = [
     "Report",
     "Room",
     "SessionSignup",
+    "TeamInvitation",
     "TeamMember",
     "Theme",
 ]

@@ -21,7 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 # Pages that show one person's data, or organisers' data: never kept by browsers or proxies.
-PRIVATE_PREFIXES = ("/registrations/", "/organise", "/login", "/consent/")
+PRIVATE_PREFIXES = ("/registrations/", "/organise", "/login", "/consent/", "/team/")
 
 
 def secure_headers(response: Response) -> Response:

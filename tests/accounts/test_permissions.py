@@ -74,6 +74,12 @@ OPENS: dict[str, frozenset[str]] = {
     "messages.index": REGISTRARS,
     "messages.resend": REGISTRARS,
     "calendar_updates.updates": REGISTRARS,
+    "team.index": TEAM,
+    "team.invite": OWNERS,
+    "team.revoke": OWNERS,
+    "team.change_role": OWNERS,
+    "team.remove": OWNERS,
+    "audit.dialogue_log": OWNERS,
 }
 
 
@@ -238,11 +244,11 @@ def test_pages_offer_only_what_the_reader_may_do(app, world, people):
         page = people[who].get(base).get_data(as_text=True)
         nav = re.search(r'<nav class="tabs".*?</nav>', page, re.S).group(0)
         tabs[who] = set(re.findall(r">([A-Za-z -]+)</a>", nav))
-    everyone = {"Overview", "Agenda", "Coverage", "Public programme"}
+    everyone = {"Overview", "Agenda", "Coverage", "Team", "Public programme"}
     registrars = {"Registrations", "Break-outs", "Invitations", "Questions", "Messages"}
     registrars |= {"Calendar updates"}
     assert tabs == {
-        "owner": everyone | registrars | {"Details"},
+        "owner": everyone | registrars | {"Details", "Audit log"},
         "editor": everyone | {"Details"},
         "registrar": everyone | registrars,
         "rapporteur": everyone,

@@ -116,3 +116,50 @@ def test_the_audit_log_shows_people_by_their_current_name_and_erased_ones_as_suc
     page = visible_text(organiser_client.get("/organise/audit/").get_data(as_text=True))
     assert "Dr Secret" not in page
     assert "speaker: erased participant" in page
+
+
+def test_a_dialogue_s_audit_log_is_in_its_local_time_and_filters_by_actor_and_kind(
+    organiser, organiser_client, make
+):
+    from datetime import UTC, datetime
+
+    from ip4dialogue.audit import AuditEvent
+    from ip4dialogue.extensions import db
+    from tests.helpers import visible_text
+
+    dialogue = make.dialogue(timezone="Asia/Seoul")
+    item = make.item(dialogue, title="Deterrence panel")
+    ben = make.organiser(name="Ben Registrar")
+    moment = datetime(2027, 5, 1, 23, 30, tzinfo=UTC)
+    events = [
+        ("item.updated", "AgendaItem", item.id, organiser.id),
+        ("registration.approve", "Registration", 1, ben.id),
+        ("team.added", "TeamMember", 1, None),
+    ]
+    for action, subject_type, subject_id, organiser_id in events:
+        db.session.add(
+            AuditEvent(
+                action=action,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                organiser_id=organiser_id,
+                dialogue_id=dialogue.id,
+                occurred_at=moment,
+            )
+        )
+    db.session.commit()
+    log = f"/organise/dialogues/{dialogue.id}/audit"
+
+    page = visible_text(organiser_client.get(log).get_data(as_text=True))
+    assert "When (Asia/Seoul)" in page
+    assert "2 May 2027, 08:30 KST" in page
+    assert "Command line or system" in page
+    by_ben = visible_text(organiser_client.get(f"{log}?actor={ben.id}").get_data(as_text=True))
+    assert "registration.approve" in by_ben
+    assert "item.updated" not in by_ben
+    items = visible_text(organiser_client.get(f"{log}?kind=item").get_data(as_text=True))
+    assert "Item “Deterrence panel”" in items
+    assert "registration.approve" not in items
+    nonsense = organiser_client.get(f"{log}?kind=%25&actor=x")
+    assert nonsense.status_code == 200
+    assert "registration.approve" in visible_text(nonsense.get_data(as_text=True))

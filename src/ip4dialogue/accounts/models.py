@@ -1,6 +1,7 @@
 """Organisers: the people who plan dialogues and log in to do it, the institutions they work
 for, and their roles on each dialogue's team."""
 
+import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -102,3 +103,47 @@ class TeamMember(db.Model):
 
     def __repr__(self) -> str:
         return f"<TeamMember {self.organiser_id} {self.role} of {self.dialogue_id}>"
+
+
+class InvitationState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class TeamInvitation(db.Model):
+    """An owner's invitation to join a dialogue's team in a role: a link that works once,
+    for the address it was sent to, until it expires. Only the link's digest is stored."""
+
+    __tablename__ = "team_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[TeamRole] = mapped_column(enum_column(TeamRole))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisers.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    dialogue: Mapped[Dialogue] = relationship()
+    invited_by: Mapped[Organiser | None] = relationship()
+
+    def state_at(self, now: datetime) -> InvitationState:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if now >= self.expires_at:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    def __repr__(self) -> str:
+        return f"<TeamInvitation {self.id} {self.role} of {self.dialogue_id}>"
