@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import Engine, make_url
+from werkzeug.security import generate_password_hash
 
 from ip4dialogue import create_app
 from ip4dialogue import models as _models  # noqa: F401 (maps every table)
@@ -108,6 +109,7 @@ def queries(app: Flask) -> Callable[[], AbstractContextManager[QueryLog]]:
 
 
 ORGANISER_PASSWORD = "a long enough passphrase"
+TESS_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the world's organiser with a second factor
 
 
 @pytest.fixture
@@ -199,6 +201,8 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "question_id": make.question(dialogue).id,
         "member_id": make.member(dialogue, make.organiser(), TeamRole.EDITOR).id,
         "team_invitation_id": make.team_invitation(dialogue).id,
+        "organiser_id": make.organiser().id,
+        "institution_id": make.institution().id,
         "decision": "approve",
         "direction": "down",
         "action": "revoke",
@@ -253,6 +257,15 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
     make.invitation(dialogue=dialogue, code_hash=code_hash)
     owner = make.organiser(name="Olu Owner")
     team_token, team_token_hash = new_secret()
+    password_token, password_token_hash = new_secret()
+    make.password_link(owner, token_hash=password_token_hash)
+    make.organiser(
+        email="tess@example.org",
+        name="Tess Two-Factor",
+        password_hash=generate_password_hash(ORGANISER_PASSWORD),
+        totp_secret=TESS_SECRET,
+        two_factor_since=utcnow(),
+    )
     values = {
         "dialogue_id": dialogue.id,
         "room_id": room.id,
@@ -265,6 +278,9 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "member_id": make.member(dialogue, owner, TeamRole.OWNER).id,
         "team_invitation_id": make.team_invitation(dialogue, token_hash=team_token_hash).id,
         "team_token": team_token,
+        "password_token": password_token,
+        "organiser_id": owner.id,
+        "institution_id": make.institution().id,
         "slug": "fuzz",
         "token": registered.token,
         "confirmation": waiting.confirmation,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ip4dialogue.access import TeamRole
-from ip4dialogue.accounts.models import Organiser, TeamInvitation, TeamMember
+from ip4dialogue.accounts.models import Organiser, PasswordLink, TeamInvitation, TeamMember
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues.models import (
     AgendaItem,
@@ -216,3 +216,11 @@ class Factories:
             "expires_at": datetime.now(UTC) + timedelta(days=7),
         }
         return self._save(TeamInvitation(dialogue=dialogue, **defaults | fields))
+
+    def password_link(self, organiser: Organiser, **fields: Any) -> PasswordLink:
+        """A link to set the organiser's password, open for an hour."""
+        defaults = {
+            "token_hash": token_hash(),
+            "expires_at": datetime.now(UTC) + timedelta(hours=1),
+        }
+        return self._save(PasswordLink(organiser=organiser, **defaults | fields))

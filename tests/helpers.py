@@ -188,6 +188,7 @@ TOKENS = {
     "registration.confirm": "confirmation",
     "dialogues.consent_answer": "consent",
     "accounts.join": "team_token",
+    "accounts.new_password": "password_token",
 }
 QUERIES = {"registration.decline_invitation": ("code",)}
 

@@ -77,8 +77,10 @@ def _connect_listeners() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ip4dialogue import errors, health, security, templating
+    from ip4dialogue.accounts.account import bp as account_bp
     from ip4dialogue.accounts.audit import bp as audit_bp
     from ip4dialogue.accounts.organise import bp as team_bp
+    from ip4dialogue.accounts.site import bp as site_bp
     from ip4dialogue.accounts.views import bp as accounts_bp
     from ip4dialogue.calendar.views import bp as calendar_bp
     from ip4dialogue.calendar.views import updates_bp as calendar_updates_bp
@@ -98,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_updates_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

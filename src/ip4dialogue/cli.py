@@ -14,8 +14,9 @@ from sqlalchemy.exc import OperationalError
 
 from ip4dialogue import backups
 from ip4dialogue.accounts import teams
+from ip4dialogue.accounts.administration import add_institution
 from ip4dialogue.accounts.models import Organiser
-from ip4dialogue.accounts.services import create_institution, create_organiser, find_organiser
+from ip4dialogue.accounts.services import create_organiser, find_organiser
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
@@ -150,7 +151,7 @@ institution_group = AppGroup("institution", help="Manage the institutions organi
 @click.option("--name", required=True, help="Its full name, as dialogues name their conveners.")
 def create_institution_command(slug: str, name: str) -> None:
     """Create an institution, named on the command line and in seed files by SLUG."""
-    institution = create_institution(slug, name)
+    institution = add_institution(slug, name, None)
     click.echo(f"Institution {institution.slug} ({institution.name}) created.")
 
 

@@ -1,7 +1,15 @@
 """Every mapped class, imported in one place so that mappers resolve their string references
 and Alembic sees the whole schema."""
 
-from ip4dialogue.accounts.models import Organiser, TeamInvitation, TeamMember
+from ip4dialogue.accounts.models import (
+    AccountEvent,
+    Organiser,
+    PasswordLink,
+    RecoveryCode,
+    SiteSettings,
+    TeamInvitation,
+    TeamMember,
+)
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
@@ -19,6 +27,7 @@ from ip4dialogue.registration.models import (
 from ip4dialogue.report.models import Recommendation, Report, Theme
 
 __all__ = [
+    "AccountEvent",
     "AgendaItem",
     "AgendaRole",
     "AuditEvent",
@@ -33,12 +42,15 @@ __all__ = [
     "OutgoingAttachment",
     "OutgoingMessage",
     "Participant",
+    "PasswordLink",
     "Recommendation",
+    "RecoveryCode",
     "Registration",
     "RegistrationLink",
     "Report",
     "Room",
     "SessionSignup",
+    "SiteSettings",
     "TeamInvitation",
     "TeamMember",
     "Theme",

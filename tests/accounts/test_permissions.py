@@ -80,6 +80,17 @@ OPENS: dict[str, frozenset[str]] = {
     "team.change_role": OWNERS,
     "team.remove": OWNERS,
     "audit.dialogue_log": OWNERS,
+    "account.index": EVERY_ACCOUNT,
+    "account.password": EVERY_ACCOUNT,
+    "account.two_factor_setup": EVERY_ACCOUNT,
+    "account.two_factor_off": EVERY_ACCOUNT,
+    "account.recovery_codes": EVERY_ACCOUNT,
+    "site.index": NOBODY,
+    "site.organisers": NOBODY,
+    "site.organiser": NOBODY,
+    "site.reset_two_factor": NOBODY,
+    "site.institutions": NOBODY,
+    "site.institution": NOBODY,
 }
 
 

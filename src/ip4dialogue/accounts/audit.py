@@ -20,6 +20,7 @@ from ip4dialogue.audit import AuditEvent
 from ip4dialogue.bounds import query_id, query_page
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.extensions import db
+from ip4dialogue.institutions.models import Institution
 from ip4dialogue.people.directory import display_names
 from ip4dialogue.registration.models import Registration
 
@@ -36,6 +37,8 @@ def subject_labels(events: Sequence[AuditEvent]) -> dict[tuple[str, int], str]:
         "Registration": set(),
         "TeamMember": set(),
         "TeamInvitation": set(),
+        "Organiser": set(),
+        "Institution": set(),
     }
     for event in events:
         if event.subject_type in ids and event.subject_id is not None:
@@ -59,6 +62,12 @@ def subject_labels(events: Sequence[AuditEvent]) -> dict[tuple[str, int], str]:
         select(TeamInvitation).where(TeamInvitation.id.in_(ids["TeamInvitation"]))
     ):
         labels["TeamInvitation", invitation.id] = f"Invitation of {invitation.email}"
+    for account in db.session.scalars(select(Organiser).where(Organiser.id.in_(ids["Organiser"]))):
+        labels["Organiser", account.id] = f"Account of {account.name}"
+    for institution in db.session.scalars(
+        select(Institution).where(Institution.id.in_(ids["Institution"]))
+    ):
+        labels["Institution", institution.id] = institution.name
     return labels
 
 

@@ -1,9 +1,11 @@
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ip4dialogue.access import TeamRole
 from ip4dialogue.accounts.services import PASSWORD_MIN_LENGTH
-from ip4dialogue.forms import BaseForm, EnumField
+from ip4dialogue.bounds import identifier
+from ip4dialogue.forms import BaseForm, EnumField, MultiCheckboxField
+from ip4dialogue.institutions.models import MAX_SLUG
 
 ROLE_LABELS = {role: f"{role.value.capitalize()}: {role.description}" for role in TeamRole}
 
@@ -72,3 +74,92 @@ class TeamInvitationForm(BaseForm):
 
 class RoleForm(BaseForm):
     role = EnumField("Role", TeamRole, {role: role.value.capitalize() for role in TeamRole})
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Type the code."), Length(max=40)],
+        description="The six digits your authenticator app shows, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class PasswordResetForm(BaseForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoFactorSetupForm(BaseForm):
+    code = StringField(
+        "The code your app shows",
+        validators=[DataRequired(message="Type the code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TwoFactorOffForm(BaseForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        "A code from your app",
+        validators=[DataRequired(message="Type the code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class OrganiserForm(BaseForm):
+    """An account, as a site administrator makes or changes it."""
+
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        description="They are emailed a link to choose their password.",
+        render_kw={"autocomplete": "off"},
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    institution_ids = MultiCheckboxField(
+        "Institutions",
+        coerce=identifier,
+        description="Who works for an institution may start dialogues, and owns those they start.",
+    )
+    is_admin = BooleanField(
+        "Site administrator: manages accounts and institutions, and may do everything on every "
+        "dialogue"
+    )
+    active = BooleanField("Active: may log in", default=True)
+
+
+class InstitutionForm(BaseForm):
+    slug = StringField(
+        "Short name",
+        validators=[DataRequired(), Length(max=MAX_SLUG)],
+        description="Lower-case letters, digits and hyphens, as in korea-foundation: what the "
+        "command line and seed files call it.",
+    )
+    name = StringField(
+        "Name",
+        validators=[DataRequired(), Length(max=200)],
+        description="In full, as dialogues name their conveners.",
+    )
+
+
+class SiteSettingsForm(BaseForm):
+    two_factor_required = BooleanField(
+        "Accounts that see personal data (administrators, owners, registrars) must use a second "
+        "factor"
+    )

@@ -1,6 +1,8 @@
 """Organiser login and logout, and the sessions they open: each one ends at logout (on
-every device that holds a copy of its cookie), after an idle time and after a lifetime; and
-the page an invitation to a team leads to."""
+every device that holds a copy of its cookie), after an idle time and after a lifetime.
+Logging in takes the password, then, where one is set up, a code from the second factor;
+failed attempts at either are throttled and recorded. Also: setting a new password from an
+emailed link, and accepting an invitation to a team."""
 
 import time
 from collections.abc import Callable
@@ -22,10 +24,16 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 
-from ip4dialogue.access import local_path
-from ip4dialogue.accounts import services, teams
-from ip4dialogue.accounts.forms import JoinForm, LoginForm
-from ip4dialogue.accounts.models import InvitationState, Organiser, TeamMember
+from ip4dialogue.access import declared_permission, local_path
+from ip4dialogue.accounts import services, teams, two_factor
+from ip4dialogue.accounts.forms import (
+    CodeForm,
+    JoinForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetForm,
+)
+from ip4dialogue.accounts.models import AccountEventKind, InvitationState, Organiser, TeamMember
 from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db, limiter, login_manager, submitted_email
 from ip4dialogue.forms import BaseForm, show_violation
@@ -34,6 +42,11 @@ from ip4dialogue.unit_of_work import attempt
 
 bp = Blueprint("accounts", __name__)
 STAMP = "organiser_session"  # [version, began, seen] in the signed session cookie
+# Between the password and the code: [organiser id, session version, when (POSIX seconds)].
+PENDING = "second_factor_pending"
+PENDING_SECONDS = 300
+# Where an account the site asks for a second factor may go before it has one.
+SETTING_UP = frozenset({"account.two_factor_setup", "account.index"})
 
 
 @login_manager.user_loader
@@ -49,19 +62,44 @@ def load_organiser(organiser_id: str) -> Organiser | None:
         session.clear()
         return None
     if touched := stamp.touched(now):
-        _write(touched)
+        write_stamp(touched)
     return organiser
 
 
-def _write(stamp: services.SessionStamp) -> None:
+def write_stamp(stamp: services.SessionStamp) -> None:
     session[STAMP] = list(astuple(stamp))
 
 
-def _begin_session(organiser: Organiser) -> None:
+def begin_session(organiser: Organiser) -> None:
     """A new session: nothing planted in the cookie before it survives."""
     session.clear()
     login_user(organiser)
-    _write(services.SessionStamp.opened(organiser, time.time()))
+    write_stamp(services.SessionStamp.opened(organiser, time.time()))
+
+
+def visit() -> services.Visit:
+    """Where this request comes from, for the account's record."""
+    return services.Visit(request.remote_addr or "", request.user_agent.string)
+
+
+@bp.before_app_request
+def second_factor_first() -> ResponseReturnValue | None:
+    """An account the site asks for a second factor reaches no organiser page but the one
+    that sets it up, until it has one."""
+    endpoint = request.endpoint or ""
+    if (
+        declared_permission(endpoint) is None
+        or endpoint in SETTING_UP
+        or not current_user.is_authenticated
+        or not services.lacks_second_factor(current_user)
+    ):
+        return None
+    flash(
+        "This site asks accounts that see personal data to use a second factor: set yours up "
+        "to go on.",
+        "info",
+    )
+    return redirect(url_for("account.two_factor_setup"))
 
 
 def _failed(response: Response) -> bool:
@@ -73,6 +111,15 @@ def _safe_next(target: str | None) -> str:
     return local_path(target, url_for("organise.dashboard"))
 
 
+def _signed_in(organiser: Organiser, notice: str = "") -> ResponseReturnValue:
+    services.signed_in(organiser, visit(), utcnow())
+    begin_session(organiser)
+    flash(f"Welcome, {organiser.name}.", "success")
+    if notice:
+        flash(notice, "info")
+    return redirect(_safe_next(request.args.get("next")))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"], deduct_when=_failed)
 @limiter.limit("20 per hour", methods=["POST"], key_func=submitted_email, deduct_when=_failed)
@@ -81,13 +128,68 @@ def login() -> ResponseReturnValue:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = services.authenticate(form.email.data, form.password.data)
+        organiser = services.authenticate(form.email.data, form.password.data, visit())
+        if organiser is not None and organiser.two_factor:
+            session.clear()
+            session[PENDING] = [organiser.id, organiser.session_version, time.time()]
+            return redirect(url_for(".second_factor", next=request.args.get("next")))
         if organiser is not None:
-            _begin_session(organiser)
-            flash(f"Welcome, {organiser.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return _signed_in(organiser)
         form.password.errors.append("Wrong email or password.")
     return render_template("accounts/login.html", form=form)
+
+
+def _pending() -> Organiser | None:
+    """The account whose password was just given, while its code is awaited (five minutes,
+    and only while nothing ended its sessions)."""
+    organiser_id, version, since = session.get(PENDING) or (None, None, 0.0)
+    organiser = db.session.get(Organiser, organiser_id) if isinstance(organiser_id, int) else None
+    if (
+        organiser is None
+        or not organiser.active
+        or organiser.session_version != version
+        or time.time() - since > PENDING_SECONDS
+    ):
+        return None
+    return organiser
+
+
+def _pending_account() -> str:
+    """Limits per account whose code is awaited, whatever the addresses it is tried from."""
+    organiser_id = (session.get(PENDING) or ["nobody"])[0]
+    return f"second-factor:{organiser_id}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    "5 per 5 minutes;20 per day", methods=["POST"], key_func=_pending_account, deduct_when=_failed
+)
+def second_factor() -> ResponseReturnValue:
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    organiser = _pending()
+    if organiser is None:
+        session.pop(PENDING, None)
+        flash("Please log in again: the code is asked for within five minutes.", "info")
+        return redirect(url_for(".login", next=request.args.get("next")))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            proof = attempt(two_factor.prove, organiser, form.code.data, utcnow())
+        except RuleViolation as violation:
+            show_violation(form, violation)
+            services.note(AccountEventKind.WRONG_CODE, organiser, visit())
+        else:
+            if proof == "app":
+                return _signed_in(organiser)
+            services.note(AccountEventKind.RECOVERY_CODE_USED, organiser, visit())
+            return _signed_in(
+                organiser,
+                f"You used a recovery code: {two_factor.codes_left(organiser)} left. If your "
+                "phone is lost, turn the second factor off and set it up again on your account "
+                "page, or ask a site administrator to reset it.",
+            )
+    return render_template("accounts/second_factor.html", form=form)
 
 
 @bp.post("/logout")
@@ -95,10 +197,48 @@ def logout() -> ResponseReturnValue:
     """Ends every session of the organiser, not only this browser's: a copied cookie dies too."""
     if current_user.is_authenticated:
         current_user.end_sessions()
+        services.note(AccountEventKind.LOGGED_OUT_EVERYWHERE, current_user, visit())
     logout_user()
     session.clear()
-    flash("You have logged out.", "info")
+    flash("You have logged out, on every device.", "info")
     return redirect(url_for("dialogues.index"))
+
+
+@bp.route("/login/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=submitted_email)
+def reset_password() -> ResponseReturnValue:
+    """Ask for a link to set a new password. The answer never says whether the address has
+    an account."""
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        services.ask_password_reset(form.email.data, visit(), utcnow())
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def new_password(token: str) -> ResponseReturnValue:
+    """Set a password from an emailed link, which works once, within its time."""
+    link = services.password_link(token) or abort(404)
+    now = utcnow()
+    if not link.works_at(now):
+        form = PasswordResetForm(formdata=None)
+        page = render_template("accounts/reset.html", form=form, gone=services.LINK_GONE)
+        return page, 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            attempt(services.set_password_from_link, link, form.password.data, visit(), now)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            logout_user()
+            session.clear()
+            flash("Your new password is set, and every session ended: log in with it.", "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/new_password.html", form=form, organiser=link.organiser)
 
 
 @bp.route("/team/join/<token>", methods=["GET", "POST"])
@@ -125,7 +265,8 @@ def join(token: str) -> ResponseReturnValue:
                 form, teams.join_as_new, invitation, form.name.data, form.password.data, now
             )
             if member is not None:
-                _begin_session(member.organiser)
+                services.signed_in(member.organiser, visit(), now)
+                begin_session(member.organiser)
         if member is not None:
             flash(
                 f"You are on the team of {member.dialogue.title} as {member.role.value}.",
