@@ -1,7 +1,7 @@
 """Command-line interface: `flask --app ip4dialogue ...`, or the `ip4dialogue` script."""
 
 import copy
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,14 @@ from sqlalchemy.exc import OperationalError
 
 from ip4dialogue import backups
 from ip4dialogue.accounts import teams
-from ip4dialogue.accounts.administration import add_institution
+from ip4dialogue.accounts.administration import add_institution, reset_second_factor
 from ip4dialogue.accounts.models import Organiser
-from ip4dialogue.accounts.services import create_organiser, find_organiser
+from ip4dialogue.accounts.services import (
+    Visit,
+    create_organiser,
+    find_organiser,
+    forget_account_events,
+)
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
@@ -120,6 +125,17 @@ def create_organiser_command(
     organiser = create_organiser(email, name, password, admin=admin, institutions=institutions)
     role = "site administrator" if organiser.is_admin else "organiser"
     click.echo(f"Organiser {organiser.email} created ({role}).")
+
+
+@organiser_group.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Turn off the second factor of the account EMAIL, whose owner lost their phone and their
+    recovery codes (the last administrator, say); they are emailed, and log in with their
+    password alone."""
+    organiser = _organiser(email)
+    reset_second_factor(organiser, None, Visit("", "command line"))
+    click.echo(f"The second factor of {organiser.email} is off; every session of it has ended.")
 
 
 def _institution(slug: str) -> Institution:
@@ -229,9 +245,14 @@ def run_scheduled_command() -> None:
     help="Dialogues that ended before this date (YYYY-MM-DD).",
 )
 def purge_command(before: datetime) -> None:
-    """Remove the personal data of registrations to dialogues that ended before a date."""
+    """Remove the personal data of registrations to dialogues that ended before a date, and
+    the record of organisers' logins (with the addresses they came from) before it."""
     count = registration_services.purge(before.date())
     click.echo(f"Personal data removed from {count} registration(s).")
+    forgotten = forget_account_events(before.replace(tzinfo=UTC))
+    click.echo(
+        f"Record of organisers' logins: {forgotten} entr{'y' if forgotten == 1 else 'ies'} removed."
+    )
 
 
 @click.command("backup")

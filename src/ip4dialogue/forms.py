@@ -4,7 +4,7 @@ wants, grouped options, and a list of checkboxes for many-to-many choices."""
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -31,6 +31,7 @@ from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
 
 P = ParamSpec("P")
+T = TypeVar("T")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -181,6 +182,17 @@ def show_violation(form: Form, violation: RuleViolation) -> None:
         flash(violation.message, "error")
     else:
         target.errors = [*target.errors, violation.message]
+
+
+def attempt_on(form: Form, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """Run the use case a submitted form asks for: what it made or changed, or None when a
+    rule refused it, the refusal then shown on the form next to its field, and nothing of it
+    kept."""
+    try:
+        return attempt(use_case, *args, **kwargs)
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        return None
 
 
 def attempt_and_say(

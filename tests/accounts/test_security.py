@@ -254,3 +254,19 @@ def test_the_site_can_require_a_second_factor_of_accounts_that_see_personal_data
     assert people[TeamRole.VIEWER].get(f"/organise/dialogues/{dialogue.id}").status_code == 200
     set_up_second_factor(people[TeamRole.REGISTRAR])
     assert people[TeamRole.REGISTRAR].get(f"/organise/dialogues/{dialogue.id}").status_code == 200
+
+
+def test_purging_forgets_the_record_of_logins_before_the_date(app, organiser):
+    for when in (datetime(2025, 12, 31, 23, tzinfo=UTC), datetime(2026, 1, 1, 1, tzinfo=UTC)):
+        db.session.add(
+            AccountEvent(
+                kind=AccountEventKind.SIGNED_IN,
+                organiser_id=organiser.id,
+                occurred_at=when,
+                address="198.51.100.1",
+            )
+        )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge", "--before", "2026-01-01"])
+    assert "Record of organisers' logins: 1 entry removed." in result.output
+    assert [event.occurred_at.year for event in db.session.scalars(select(AccountEvent))] == [2026]

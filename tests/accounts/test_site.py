@@ -127,3 +127,18 @@ def test_the_second_factor_rule_is_saved_and_audited(app, organiser_client):
     assert organiser_client.get("/organise/site/organisers").location == (
         "/organise/account/two-factor"
     )
+
+
+def test_a_locked_out_administrator_s_second_factor_is_reset_on_the_server(app, organiser):
+    secret = two_factor.new_secret()
+    committed(two_factor.turn_on, organiser, secret, pyotp.TOTP(secret).now(), utcnow())
+    cli = app.test_cli_runner()
+    result = cli.invoke(args=["organiser", "reset-two-factor", "ANA@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "The second factor of ana@example.org is off" in result.output
+    db.session.expire_all()
+    assert not db.session.get(Organiser, organiser.id).two_factor
+    assert "a site administrator (on the server) reset it" in text_body(outbox(app)[-1])
+    refused = cli.invoke(args=["organiser", "reset-two-factor", "ana@example.org"])
+    assert refused.exit_code == 1
+    assert refused.output.strip() == "Error: Ana Organiser has no second factor to reset."

@@ -334,6 +334,7 @@ def test_purge_removes_personal_data_of_past_dialogues_only(app, make):
     result = app.test_cli_runner().invoke(args=["purge", "--before", "2026-01-01"])
 
     assert "Personal data removed from 2 registration(s)." in result.output
+    assert "Record of organisers' logins: 0 entries removed." in result.output
     people = {p.email: p for p in db.session.scalars(select(Participant))}
     assert "gone@example.org" not in people  # erased: no email left
     assert people["returning@example.org"].name == "Returning"  # still coming to Seoul

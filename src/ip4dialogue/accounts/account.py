@@ -23,9 +23,7 @@ from ip4dialogue.accounts.forms import (
 from ip4dialogue.accounts.models import Organiser
 from ip4dialogue.accounts.views import STAMP, visit, write_stamp
 from ip4dialogue.database import utcnow
-from ip4dialogue.forms import show_violation
-from ip4dialogue.rules import RuleViolation
-from ip4dialogue.unit_of_work import attempt
+from ip4dialogue.forms import attempt_on
 
 bp = organisers_only(Blueprint("account", __name__, url_prefix="/organise/account"))
 UTC = ZoneInfo("UTC")
@@ -63,21 +61,17 @@ def index() -> ResponseReturnValue:
 @requires(Permission.ORGANISE)
 def password() -> ResponseReturnValue:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            attempt(
-                services.change_password,
-                current_user,
-                form.current.data,
-                form.password.data,
-                visit(),
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            _keep_this_session(current_user)
-            flash("Your password is changed; every other session has ended.", "success")
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and attempt_on(
+        form,
+        services.change_password,
+        current_user,
+        form.current.data,
+        form.password.data,
+        visit(),
+    ):
+        _keep_this_session(current_user)
+        flash("Your password is changed; every other session has ended.", "success")
+        return redirect(url_for(".index"))
     return _page(password_form=form)
 
 
@@ -90,22 +84,20 @@ def two_factor_setup() -> ResponseReturnValue:
         return redirect(url_for(".index"))
     secret = session.setdefault(PENDING_SECRET, two_factor.new_secret())
     form = TwoFactorSetupForm()
-    if form.validate_on_submit():
-        try:
-            codes = attempt(
-                services.turn_on_second_factor,
-                current_user,
-                secret,
-                form.code.data,
-                visit(),
-                utcnow(),
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            session.pop(PENDING_SECRET)
-            _keep_this_session(current_user)
-            return render_template("accounts/recovery_codes.html", codes=codes, first=True)
+    if form.validate_on_submit() and (
+        codes := attempt_on(
+            form,
+            services.turn_on_second_factor,
+            current_user,
+            secret,
+            form.code.data,
+            visit(),
+            utcnow(),
+        )
+    ):
+        session.pop(PENDING_SECRET)
+        _keep_this_session(current_user)
+        return render_template("accounts/recovery_codes.html", codes=codes, first=True)
     uri = two_factor.setup_uri(secret, current_user.email)
     return render_template(
         "accounts/two_factor.html",
@@ -119,22 +111,18 @@ def two_factor_setup() -> ResponseReturnValue:
 @requires(Permission.ORGANISE)
 def two_factor_off() -> ResponseReturnValue:
     form = TwoFactorOffForm()
-    if form.validate_on_submit():
-        try:
-            attempt(
-                services.turn_off_second_factor,
-                current_user,
-                form.password.data,
-                form.code.data,
-                visit(),
-                utcnow(),
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            _keep_this_session(current_user)
-            flash("The second factor is off; every other session has ended.", "success")
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and attempt_on(
+        form,
+        services.turn_off_second_factor,
+        current_user,
+        form.password.data,
+        form.code.data,
+        visit(),
+        utcnow(),
+    ):
+        _keep_this_session(current_user)
+        flash("The second factor is off; every other session has ended.", "success")
+        return redirect(url_for(".index"))
     return _page(off_form=form)
 
 
@@ -142,13 +130,10 @@ def two_factor_off() -> ResponseReturnValue:
 @requires(Permission.ORGANISE)
 def recovery_codes() -> ResponseReturnValue:
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = attempt(
-                services.renew_recovery_codes, current_user, form.code.data, visit(), utcnow()
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            return render_template("accounts/recovery_codes.html", codes=codes, first=False)
+    if form.validate_on_submit() and (
+        codes := attempt_on(
+            form, services.renew_recovery_codes, current_user, form.code.data, visit(), utcnow()
+        )
+    ):
+        return render_template("accounts/recovery_codes.html", codes=codes, first=False)
     return _page(codes_form=form)

@@ -63,7 +63,7 @@ def change_organiser(
     admin: bool,
     active: bool,
     actor: Organiser,
-) -> None:
+) -> Organiser:
     """Rename, move between institutions, make or unmake an administrator, close or reopen
     the account. A closed account's sessions end at once."""
     if organiser.is_admin and not (admin and active) and not _other_active_admins(organiser):
@@ -90,11 +90,14 @@ def change_organiser(
             before={key: before[key] for key in changed},
             after={key: after[key] for key in changed},
         )
+    return organiser
 
 
-def reset_second_factor(organiser: Organiser, actor: Organiser, visit: services.Visit) -> None:
+def reset_second_factor(
+    organiser: Organiser, actor: Organiser | None, visit: services.Visit
+) -> None:
     """For a lost phone: the second factor off, every session ended; the owner is told, and
-    sets it up again after logging in with the password."""
+    sets it up again after logging in with the password. (No actor: the command line.)"""
     if not organiser.two_factor:
         raise RuleViolation(None, f"{organiser.name} has no second factor to reset.")
     two_factor.turn_off(organiser)
@@ -104,7 +107,7 @@ def reset_second_factor(organiser: Organiser, actor: Organiser, visit: services.
         organiser,
         "The second factor of your organiser account is off",
         "two_factor_off",
-        by=actor.name,
+        by=actor.name if actor else "a site administrator (on the server)",
     )
     record("organiser.two_factor_reset", organiser, organiser=actor, dialogue_id=None)
 
@@ -121,7 +124,7 @@ def add_institution(slug: str, name: str, actor: Organiser | None) -> Institutio
     return institution
 
 
-def rename_institution(institution: Institution, name: str, actor: Organiser) -> None:
+def rename_institution(institution: Institution, name: str, actor: Organiser) -> Institution:
     name = name.strip()
     if not name:
         raise RuleViolation("name", "The name must not be empty.")
@@ -140,6 +143,7 @@ def rename_institution(institution: Institution, name: str, actor: Organiser) ->
         before=before,
         after={"name": name},
     )
+    return institution
 
 
 def require_second_factor(required: bool, actor: Organiser) -> None:

@@ -13,9 +13,7 @@ from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
-from ip4dialogue.forms import BaseForm, attempt_and_say, show_violation
-from ip4dialogue.rules import RuleViolation
-from ip4dialogue.unit_of_work import attempt
+from ip4dialogue.forms import BaseForm, attempt_and_say, attempt_on
 
 bp = organisers_only(Blueprint("team", __name__, url_prefix="/organise/dialogues"))
 
@@ -45,20 +43,17 @@ def index(dialogue_id: int) -> ResponseReturnValue:
 def invite(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = TeamInvitationForm()
-    if form.validate_on_submit():
-        try:
-            invitation = attempt(
-                teams.invite, dialogue, form.email.data, form.role.data, current_user, utcnow()
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash(
-                f"{invitation.email} is invited as {invitation.role.value}: the link in their "
-                f"email works once, for {teams.INVITATION_DAYS} days.",
-                "success",
-            )
-            return redirect(url_for(".index", dialogue_id=dialogue_id))
+    if form.validate_on_submit() and (
+        invitation := attempt_on(
+            form, teams.invite, dialogue, form.email.data, form.role.data, current_user, utcnow()
+        )
+    ):
+        flash(
+            f"{invitation.email} is invited as {invitation.role.value}: the link in their "
+            f"email works once, for {teams.INVITATION_DAYS} days.",
+            "success",
+        )
+        return redirect(url_for(".index", dialogue_id=dialogue_id))
     return _team_page(db.get_or_404(Dialogue, dialogue_id), form)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ip4dialogue import mail
@@ -161,10 +161,11 @@ def _set_password(organiser: Organiser, password: str, visit: Visit) -> None:
     tell(organiser, "Your organiser password was changed", "password_changed", visit=visit)
 
 
-def change_password(organiser: Organiser, current: str, new: str, visit: Visit) -> None:
+def change_password(organiser: Organiser, current: str, new: str, visit: Visit) -> Organiser:
     if not check_password_hash(organiser.password_hash, current):
         raise RuleViolation("current", "That is not your current password.")
     _set_password(organiser, new, visit)
+    return organiser
 
 
 def new_password_link(organiser: Organiser, now: datetime, lifetime: timedelta) -> str:
@@ -196,7 +197,9 @@ def password_link(token: str) -> PasswordLink | None:
     ).one_or_none()
 
 
-def set_password_from_link(link: PasswordLink, password: str, visit: Visit, now: datetime) -> None:
+def set_password_from_link(
+    link: PasswordLink, password: str, visit: Visit, now: datetime
+) -> Organiser:
     """Set the password a link was sent for. The link, and every other of the account's
     still open, stops working, even for a second click at the same moment."""
     lock_row(db.session, link, ["used_at"])
@@ -208,6 +211,7 @@ def set_password_from_link(link: PasswordLink, password: str, visit: Visit, now:
         .values(used_at=now)
     )
     _set_password(link.organiser, password, visit)
+    return link.organiser
 
 
 LINK_GONE = (
@@ -313,7 +317,7 @@ def turn_on_second_factor(
 
 def turn_off_second_factor(
     organiser: Organiser, password: str, code: str, visit: Visit, now: datetime
-) -> None:
+) -> Organiser:
     """Off, with the password and a code to prove it is the owner asking, unless the site
     requires it of this account."""
     if site_settings().two_factor_required and organiser.sees_personal_data:
@@ -327,6 +331,7 @@ def turn_off_second_factor(
     organiser.end_sessions()
     note(AccountEventKind.TWO_FACTOR_OFF, organiser, visit)
     tell(organiser, "The second factor of your organiser account is off", "two_factor_off")
+    return organiser
 
 
 def renew_recovery_codes(organiser: Organiser, code: str, visit: Visit, now: datetime) -> list[str]:
@@ -336,3 +341,10 @@ def renew_recovery_codes(organiser: Organiser, code: str, visit: Visit, now: dat
     codes = two_factor.renew_recovery_codes(organiser)
     note(AccountEventKind.RECOVERY_CODES_RENEWED, organiser, visit)
     return codes
+
+
+def forget_account_events(before: datetime) -> int:
+    """Delete the record of what happened to accounts before `before` (it holds addresses
+    they came from); returns how many entries went."""
+    deleted = db.session.execute(delete(AccountEvent).where(AccountEvent.occurred_at < before))
+    return deleted.rowcount

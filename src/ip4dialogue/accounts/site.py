@@ -1,5 +1,7 @@
 """Site administrators' pages: organiser accounts, institutions, and the site's rules."""
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,13 +16,12 @@ from ip4dialogue.accounts.views import visit
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db
-from ip4dialogue.forms import BaseForm, attempt_and_say, choices, show_violation
+from ip4dialogue.forms import BaseForm, attempt_and_say, attempt_on, choices
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.institutions.queries import all_institutions, institutions_with_ids
-from ip4dialogue.rules import RuleViolation
-from ip4dialogue.unit_of_work import attempt
 
 bp = organisers_only(Blueprint("site", __name__, url_prefix="/organise/site"))
+UTC = ZoneInfo("UTC")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -57,26 +58,24 @@ def _organiser_form(organiser: Organiser | None) -> OrganiserForm:
 def organisers() -> ResponseReturnValue:
     """Every account, and a form to make one."""
     form = _organiser_form(None)
-    if form.validate_on_submit():
-        try:
-            organiser = attempt(
-                administration.make_organiser,
-                form.email.data,
-                form.name.data,
-                institutions_with_ids(form.institution_ids.data or []),
-                form.is_admin.data,
-                current_user,
-                utcnow(),
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash(
-                f"Account made for {organiser.email}: they are emailed a link to choose their "
-                "password. Give them a role from a dialogue's Team page.",
-                "success",
-            )
-            return redirect(url_for(".organisers"))
+    if form.validate_on_submit() and (
+        organiser := attempt_on(
+            form,
+            administration.make_organiser,
+            form.email.data,
+            form.name.data,
+            institutions_with_ids(form.institution_ids.data or []),
+            form.is_admin.data,
+            current_user,
+            utcnow(),
+        )
+    ):
+        flash(
+            f"Account made for {organiser.email}: they are emailed a link to choose their "
+            "password. Give them a role from a dialogue's Team page.",
+            "success",
+        )
+        return redirect(url_for(".organisers"))
     accounts = db.session.scalars(
         select(Organiser)
         .options(
@@ -94,27 +93,24 @@ def organiser(organiser_id: int) -> ResponseReturnValue:
     account = db.get_or_404(Organiser, organiser_id)
     form = _organiser_form(account)
     del form.email  # an account's address is who it is: a new address is a new account
-    if form.validate_on_submit():
-        try:
-            attempt(
-                administration.change_organiser,
-                account,
-                form.name.data,
-                institutions_with_ids(form.institution_ids.data or []),
-                form.is_admin.data,
-                form.active.data,
-                current_user,
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash(f"{account.name}'s account is saved.", "success")
-            return redirect(url_for(".organisers"))
+    if form.validate_on_submit() and attempt_on(
+        form,
+        administration.change_organiser,
+        account,
+        form.name.data,
+        institutions_with_ids(form.institution_ids.data or []),
+        form.is_admin.data,
+        form.active.data,
+        current_user,
+    ):
+        flash(f"{form.name.data}'s account is saved.", "success")
+        return redirect(url_for(".organisers"))
     return render_template(
         "accounts/site/organiser.html",
         form=form,
         account=db.get_or_404(Organiser, organiser_id),
         events=services.recent_events(account),
+        utc=UTC,
     )
 
 
@@ -155,16 +151,13 @@ def reset_two_factor(organiser_id: int) -> ResponseReturnValue:
 @requires(Permission.ADMINISTER)
 def institutions() -> ResponseReturnValue:
     form = InstitutionForm()
-    if form.validate_on_submit():
-        try:
-            made = attempt(
-                administration.add_institution, form.slug.data, form.name.data, current_user
-            )
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash(f"{made.name} added.", "success")
-            return redirect(url_for(".institutions"))
+    if form.validate_on_submit() and (
+        made := attempt_on(
+            form, administration.add_institution, form.slug.data, form.name.data, current_user
+        )
+    ):
+        flash(f"{made.name} added.", "success")
+        return redirect(url_for(".institutions"))
     column = organiser_institutions.c.institution_id
     staff = dict(db.session.execute(select(column, func.count()).group_by(column)).all())
     return render_template(
@@ -181,14 +174,11 @@ def institution(institution_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Institution, institution_id)
     form = InstitutionForm(obj=found)
     del form.slug  # what files and commands call it stays
-    if form.validate_on_submit():
-        try:
-            attempt(administration.rename_institution, found, form.name.data, current_user)
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash("Institution renamed.", "success")
-            return redirect(url_for(".institutions"))
+    if form.validate_on_submit() and attempt_on(
+        form, administration.rename_institution, found, form.name.data, current_user
+    ):
+        flash("Institution renamed.", "success")
+        return redirect(url_for(".institutions"))
     return render_template(
         "accounts/site/institution.html",
         form=form,

@@ -5,9 +5,7 @@ failed attempts at either are throttled and recorded. Also: setting a new passwo
 emailed link, and accepting an invitation to a team."""
 
 import time
-from collections.abc import Callable
 from dataclasses import astuple
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -33,12 +31,10 @@ from ip4dialogue.accounts.forms import (
     NewPasswordForm,
     PasswordResetForm,
 )
-from ip4dialogue.accounts.models import AccountEventKind, InvitationState, Organiser, TeamMember
+from ip4dialogue.accounts.models import AccountEventKind, InvitationState, Organiser
 from ip4dialogue.database import utcnow
 from ip4dialogue.extensions import db, limiter, login_manager, submitted_email
-from ip4dialogue.forms import BaseForm, show_violation
-from ip4dialogue.rules import RuleViolation
-from ip4dialogue.unit_of_work import attempt
+from ip4dialogue.forms import BaseForm, attempt_on
 
 bp = Blueprint("accounts", __name__)
 STAMP = "organiser_session"  # [version, began, seen] in the signed session cookie
@@ -174,14 +170,10 @@ def second_factor() -> ResponseReturnValue:
         return redirect(url_for(".login", next=request.args.get("next")))
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            proof = attempt(two_factor.prove, organiser, form.code.data, utcnow())
-        except RuleViolation as violation:
-            show_violation(form, violation)
-            services.note(AccountEventKind.WRONG_CODE, organiser, visit())
-        else:
-            if proof == "app":
-                return _signed_in(organiser)
+        proof = attempt_on(form, two_factor.prove, organiser, form.code.data, utcnow())
+        if proof == "app":
+            return _signed_in(organiser)
+        if proof == "recovery":
             services.note(AccountEventKind.RECOVERY_CODE_USED, organiser, visit())
             return _signed_in(
                 organiser,
@@ -189,6 +181,7 @@ def second_factor() -> ResponseReturnValue:
                 "phone is lost, turn the second factor off and set it up again on your account "
                 "page, or ask a site administrator to reset it.",
             )
+        services.note(AccountEventKind.WRONG_CODE, organiser, visit())
     return render_template("accounts/second_factor.html", form=form)
 
 
@@ -228,16 +221,13 @@ def new_password(token: str) -> ResponseReturnValue:
         page = render_template("accounts/reset.html", form=form, gone=services.LINK_GONE)
         return page, 410
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            attempt(services.set_password_from_link, link, form.password.data, visit(), now)
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            logout_user()
-            session.clear()
-            flash("Your new password is set, and every session ended: log in with it.", "success")
-            return redirect(url_for(".login"))
+    if form.validate_on_submit() and attempt_on(
+        form, services.set_password_from_link, link, form.password.data, visit(), now
+    ):
+        logout_user()
+        session.clear()
+        flash("Your new password is set, and every session ended: log in with it.", "success")
+        return redirect(url_for(".login"))
     return render_template("accounts/new_password.html", form=form, organiser=link.organiser)
 
 
@@ -259,9 +249,9 @@ def join(token: str) -> ResponseReturnValue:
     form = BaseForm() if organiser else JoinForm()
     if form.validate_on_submit():
         if organiser is not None:
-            member = _joined(form, teams.accept, invitation, organiser, now)
+            member = attempt_on(form, teams.accept, invitation, organiser, now)
         else:
-            member = _joined(
+            member = attempt_on(
                 form, teams.join_as_new, invitation, form.name.data, form.password.data, now
             )
             if member is not None:
@@ -274,12 +264,3 @@ def join(token: str) -> ResponseReturnValue:
             )
             return redirect(url_for("organise.dialogue", dialogue_id=member.dialogue_id))
     return render_template("accounts/join.html", invitation=invitation, form=form)
-
-
-def _joined(form: BaseForm, use_case: Callable[..., TeamMember], *args: Any) -> TeamMember | None:
-    """The membership the use case made, or None, its refusal shown on the form."""
-    try:
-        return attempt(use_case, *args)
-    except RuleViolation as violation:
-        show_violation(form, violation)
-        return None
