@@ -60,4 +60,4 @@ def test_make_run_on_another_port_links_to_it_and_make_organiser_adds_an_account
     assert usage.returncode == 2
     assert 'Usage: make organiser EMAIL=you@example.org NAME="Your Name"' in usage.stdout
     assert created.returncode == 0, created.stderr
-    assert "Organiser you@example.org created." in created.stdout
+    assert "Organiser you@example.org created (site administrator)." in created.stdout

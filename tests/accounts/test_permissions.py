@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, select
 
+from ip4dialogue import create_app
 from ip4dialogue.access import TeamRole, declared_permission
 from ip4dialogue.accounts import teams
 from ip4dialogue.accounts.models import Organiser
@@ -281,3 +282,56 @@ def test_a_removed_member_s_open_session_loses_access_at_its_next_request(app, w
     assert people["editor"].get(f"{base}/agenda").status_code == 404
     dashboard = visible_text(people["editor"].get("/organise/").get_data(as_text=True))
     assert dialogue.title not in dashboard
+
+
+@pytest.fixture
+def csrf_app(database_url, tmp_path, monkeypatch):
+    """The app as deployed, CSRF protection on, on the suite's database."""
+    monkeypatch.setenv("IP4DIALOGUE_INSTANCE_PATH", str(tmp_path / "csrf"))
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False})
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def token_on(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_with_and_without_csrf_tokens_refused_posts_change_nothing(csrf_app, world, people):
+    """Every POST of every organiser route, by everyone the table refuses, with a valid CSRF
+    token (refused by role: 403, 404 or the login) and without one (400): nothing changes."""
+    clients = {}
+    for who in (*ROLES, "outsider", "staff", "anonymous"):
+        client = csrf_app.test_client()
+        if who != "anonymous":
+            email = f"{who}@example.org"
+            login_token = token_on(client, "/login")
+            client.post(
+                "/login",
+                data={"csrf_token": login_token, "email": email, "password": ORGANISER_PASSWORD},
+            )
+        clients[who] = (
+            client,
+            token_on(client, "/organise/account/" if who != "anonymous" else "/login"),
+        )
+    before = fingerprint()
+    refused = 0
+    for rule in organiser_rules(csrf_app):
+        if "POST" not in rule.methods:
+            continue
+        url = url_for_rule(csrf_app, rule, world)
+        for who, (client, token) in clients.items():
+            assert client.post(url, data={}).status_code == 400, (url, who)
+            want = expected(rule.endpoint, set(rule.arguments), who)
+            if want == "ran":
+                continue
+            response = client.post(url, data={"csrf_token": token})
+            to_login = response.status_code == 302 and response.location.startswith("/login")
+            got = "login" if to_login else str(response.status_code)
+            assert got == want, (url, who, response.status_code)
+            refused += 1
+    assert refused > 100
+    assert fingerprint() == before

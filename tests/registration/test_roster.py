@@ -98,7 +98,7 @@ def test_the_registrant_list_page_costs_the_same_queries_for_5_or_120(
         response = organiser_client.get(url)
     assert response.status_code == 200
     assert response.text.count("<dd>Chair</dd>") == min(size, roster.PAGE_SIZE)
-    assert log.count == 10, log.statements
+    assert log.count == 11, log.statements  # the site's rules among them (a second factor?)
 
 
 @pytest.fixture
