@@ -29,6 +29,7 @@ def fresh_app(empty_database_url, tmp_path, monkeypatch):
     app = create_app({"ENV": "testing", "DATABASE_URL": empty_database_url})
     with app.app_context():
         yield app
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -19,7 +19,7 @@ def upgrade() -> None:
     op.create_table(
         "site_settings",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("two_factor_required", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("two_factor_required", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_settings")),
     )
     op.create_table(
