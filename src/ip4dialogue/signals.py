@@ -2,12 +2,53 @@
 listens (after Indico's `core.signals`). Listeners run at once, inside the sender's unit of
 work, so whatever they change commits, or rolls back, with the change that caused it.
 
-Areas connect their listeners in their `listeners` module, which create_app() imports.
+Areas connect their listeners in their `listeners` module, which create_app() imports, and
+listeners run in the order they were connected: the order of those imports.
 """
 
-from blinker import Namespace
+from collections.abc import Iterable, Iterator, MutableSet
+from typing import Any
 
-_events = Namespace()
+from blinker import NamedSignal
+
+
+class _InOrder(MutableSet[Any]):
+    """A set that keeps the order things were added in: blinker's own set would call a
+    signal's listeners in an order that changes from one process to the next."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items = dict.fromkeys(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item: Any) -> None:
+        self._items[item] = None
+
+    def discard(self, item: Any) -> None:
+        self._items.pop(item, None)
+
+    def copy(self) -> "_InOrder":
+        return _InOrder(self._items)
+
+
+class _Signal(NamedSignal):
+    set_class = _InOrder  # type: ignore[assignment]
+
+
+class _Events:
+    @staticmethod
+    def signal(name: str, doc: str) -> NamedSignal:
+        return _Signal(name, doc)
+
+
+_events = _Events()
 
 capacity_changed = _events.signal(
     "capacity-changed",
