@@ -21,6 +21,7 @@ from ip4dialogue.dialogues.queries import dialogue_for_organiser, released_agend
 from ip4dialogue.dialogues.services import preview
 from ip4dialogue.extensions import db
 from ip4dialogue.institutions.models import Institution
+from ip4dialogue.report.models import Series
 
 
 @pytest.fixture
@@ -187,3 +188,45 @@ def test_every_account_there_is_becomes_a_site_administrator(fresh_app):
     ana = db.session.get(Organiser, 1)
     assert ana.is_admin
     assert ana.permissions(12345) >= {Permission.READ_AUDIT, Permission.MANAGE_TEAM}
+
+
+def test_the_report_and_the_dialogues_become_one_series_and_its_editions(fresh_app):
+    upgrade(revision="0021")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO reports (id, slug, title, author, publishers, year, url, summary) "
+                "VALUES (1, 'beyond-alignment', 'Beyond alignment', 'K. Abbott', 'USSC', 2024, "
+                "'https://example.org', '')"
+            )
+        )
+        for number in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO dialogues (id, slug, title, edition, summary, start_date, "
+                    "end_date, timezone, venue, city, format, chatham_house, registration_mode, "
+                    "status, created_at, updated_at) VALUES (:id, :slug, 'Seoul', :id, '', "
+                    "'2027-05-11', '2027-05-12', 'Asia/Seoul', '', 'Seoul', 'in_person', true, "
+                    "'open', 'draft', '2026-01-01', '2026-01-01')"
+                ),
+                {"id": number, "slug": f"d{number}"},
+            )
+
+    upgrade()
+    [series] = db.session.scalars(select(Series)).all()
+    assert (series.slug, series.title) == (
+        "indo-pacific-security-dialogue",
+        "Indo-Pacific Security Dialogue",
+    )
+    assert [report.slug for report in series.reports] == ["beyond-alignment"]
+    dialogues = db.session.scalars(select(Dialogue).order_by(Dialogue.id)).all()
+    assert [(dialogue.series_id, dialogue.edition) for dialogue in dialogues] == [
+        (series.id, 1),
+        (series.id, 2),
+    ]
+    db.session.remove()
+
+    downgrade(revision="0021")
+    with db.engine.connect() as connection:
+        assert "series" not in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT count(*) FROM dialogues")).scalar() == 2

@@ -35,7 +35,7 @@ from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
 from ip4dialogue.institutions.models import MAX_SLUG, SLUG, Institution
 from ip4dialogue.people.models import Participant, Sector
-from ip4dialogue.report.models import Recommendation, Report, Theme
+from ip4dialogue.report.models import Recommendation, Report, Series, Theme
 from ip4dialogue.timezones import NonexistentLocalTime, to_instant
 
 
@@ -173,6 +173,7 @@ class RecommendationSpec:
 
 @dataclass
 class ReportSpec:
+    series: dict[str, str]
     fields: dict[str, Any]
     themes: list[ThemeSpec]
     recommendations: list[RecommendationSpec]
@@ -223,6 +224,8 @@ def _unique(file: _File, nodes: list[_Mapping], key: str, values: list[Any], wha
 
 def _read_report(file: _File) -> ReportSpec:
     data = file.load()
+    series = file.value(data, "series", _Mapping)
+    series_fields = {key: file.value(series, key, str) for key in ("slug", "title")}
     report = file.value(data, "report", _Mapping)
     fields = {
         key: file.value(report, key, str)
@@ -257,7 +260,7 @@ def _read_report(file: _File) -> ReportSpec:
         [recommendation.number for recommendation in recommendations],
         "recommendation number",
     )
-    return ReportSpec(fields, themes, recommendations)
+    return ReportSpec(series_fields, fields, themes, recommendations)
 
 
 def _read_countries(file: _File) -> dict[str, tuple[str, CountryGroup]]:
@@ -476,8 +479,10 @@ def _upsert(
 
 
 def _apply_report(spec: ReportSpec, changes: Counter[str]) -> Report:
+    series = db.session.scalars(select(Series).filter_by(slug=spec.series["slug"])).one_or_none()
+    series = _upsert(changes, "series", series, Series, spec.series)
     report = db.session.scalars(select(Report).filter_by(slug=spec.fields["slug"])).one_or_none()
-    report = _upsert(changes, "report", report, Report, spec.fields)
+    report = _upsert(changes, "report", report, Report, spec.fields | {"series": series})
     themes = {theme.slug: theme for theme in report.themes}
     for position, theme_spec in enumerate(spec.themes):
         fields = {"title": theme_spec.title, "summary": theme_spec.summary, "position": position}
@@ -554,7 +559,7 @@ def _apply_dialogue(
         return
     status = spec.fields["status"]
     dialogue = Dialogue(
-        **spec.fields | {"status": DialogueStatus.DRAFT},
+        **spec.fields | {"status": DialogueStatus.DRAFT, "series": report.series},
         rooms=[Room(**room) for room in spec.rooms],
     )
     dialogue.institutions = [institutions[slug] for slug in spec.conveners]

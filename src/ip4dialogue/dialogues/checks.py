@@ -11,12 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus
+from ip4dialogue.dialogues.models import NON_SESSIONS, AgendaItem, Dialogue, ItemStatus
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
-
-# Breaks and socials carry no substance, so they neither cover a theme nor count as a gap.
-NON_SESSIONS = frozenset({ItemKind.BREAK, ItemKind.SOCIAL})
 
 
 class Severity(enum.StrEnum):

@@ -4,7 +4,6 @@ released sessions of every dialogue that take up each of them."""
 
 from dataclasses import dataclass
 
-from ip4dialogue.dialogues.checks import NON_SESSIONS
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemStatus
 from ip4dialogue.dialogues.queries import published_agendas
 from ip4dialogue.dialogues.releases import ReleasedItem
@@ -48,7 +47,7 @@ def coverage(dialogue: Dialogue, reference: ReferenceData) -> Coverage:
             {theme.id for theme in item.themes},
         )
         for item in dialogue.items
-        if item.kind not in NON_SESSIONS and item.status != ItemStatus.CANCELLED
+        if item.is_session
     ]
     return Coverage(
         reference,

@@ -25,7 +25,7 @@ from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.people.models import Participant
-from ip4dialogue.report.models import Recommendation, Theme
+from ip4dialogue.report.models import Recommendation, Series, Theme
 
 if TYPE_CHECKING:
     from ip4dialogue.accounts.models import Organiser
@@ -59,6 +59,10 @@ class ItemKind(enum.StrEnum):
     SOCIAL = "social"
 
 
+# Breaks and socials carry no substance, so they neither cover a theme nor count as a gap.
+NON_SESSIONS = frozenset({ItemKind.BREAK, ItemKind.SOCIAL})
+
+
 class ItemStatus(enum.StrEnum):
     TENTATIVE = "tentative"
     CONFIRMED = "confirmed"
@@ -70,6 +74,11 @@ class Role(enum.StrEnum):
     MODERATOR = "moderator"
     SPEAKER = "speaker"
     RAPPORTEUR = "rapporteur"
+
+
+def is_session(kind: ItemKind, status: ItemStatus) -> bool:
+    """A session of substance (not a break or a social event) that is not cancelled."""
+    return kind not in NON_SESSIONS and status != ItemStatus.CANCELLED
 
 
 class Dialogue(db.Model):
@@ -87,7 +96,8 @@ class Dialogue(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    edition: Mapped[int | None]
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"))
+    edition: Mapped[int | None]  # its number in the series
     summary: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date]
     end_date: Mapped[date]
@@ -123,6 +133,7 @@ class Dialogue(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    series: Mapped[Series | None] = relationship()
     country: Mapped[Country | None] = relationship()
     convenings: Mapped[list["Convening"]] = relationship(
         order_by="Convening.position", cascade="all, delete-orphan"
@@ -178,8 +189,47 @@ class Dialogue(db.Model):
     def over_at(self, now: datetime) -> bool:
         return self.end_date < now.astimezone(self.zone).date()
 
+    def next_edition(self, slug: str) -> "Dialogue":
+        """A draft of the series' next edition, a year on, convened by the same institutions
+        in the same place and way; its agenda and registration are for its organisers."""
+        edition = (self.edition or 1) + 1
+        title = f"{self.series.title}: edition {edition}" if self.series else self.title
+        following = Dialogue(
+            slug=slug,
+            title=title,
+            series=self.series,
+            edition=edition,
+            start_date=_a_year_on(self.start_date),
+            end_date=_a_year_on(self.end_date),
+            **{field: getattr(self, field) for field in _CARRIED_FORWARD},
+        )
+        following.institutions = self.institutions
+        return following
+
     def __repr__(self) -> str:
         return f"<Dialogue {self.slug}>"
+
+
+# What the next edition takes over from the last as it is; the rest is for its organisers.
+_CARRIED_FORWARD = (
+    "timezone",
+    "venue",
+    "city",
+    "country_code",
+    "format",
+    "chatham_house",
+    "registration_mode",
+    "capacity",
+    "contact_email",
+)
+
+
+def _a_year_on(day: date) -> date:
+    """The same day a year later; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 class Convening(db.Model):
@@ -323,6 +373,10 @@ class AgendaItem(db.Model):
     def open(self) -> bool:
         """Whether it takes people: neither cancelled nor removed from the working copy."""
         return self.status != ItemStatus.CANCELLED and self.removed_at is None
+
+    @property
+    def is_session(self) -> bool:
+        return is_session(self.kind, self.status)
 
     def remove(self, now: datetime) -> None:
         """Out of the working copy, kept for the release that still shows it."""

@@ -332,3 +332,13 @@ def dialogues_listed(ids: Collection[int] | None) -> list[tuple[Dialogue, int]]:
     if ids is not None:
         query = query.where(Dialogue.id.in_(ids))
     return [(dialogue, count) for dialogue, count in db.session.execute(query)]
+
+
+def free_slug(wanted: str) -> str:
+    """`wanted`, or `wanted-2`, `-3` ... when another dialogue has it."""
+    taken = set(db.session.scalars(select(Dialogue.slug).where(Dialogue.slug.startswith(wanted))))
+    return next(
+        candidate
+        for candidate in (wanted, *(f"{wanted}-{n}" for n in range(2, len(taken) + 3)))
+        if candidate not in taken
+    )

@@ -20,7 +20,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus, Role
+from ip4dialogue.dialogues.models import (
+    AgendaItem,
+    Dialogue,
+    ItemKind,
+    ItemStatus,
+    Role,
+    is_session,
+)
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
 
@@ -291,6 +298,10 @@ class ReleasedItem:
     @property
     def takes_signups(self) -> bool:
         return self.signup_required and self.status != ItemStatus.CANCELLED
+
+    @property
+    def is_session(self) -> bool:
+        return is_session(self.kind, self.status)
 
 
 def released_item(

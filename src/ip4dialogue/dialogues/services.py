@@ -35,6 +35,7 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.dialogues.queries import (
     forget_released,
+    free_slug,
     latest_release,
     load_agenda,
     released_agenda,
@@ -54,7 +55,7 @@ from ip4dialogue.institutions.queries import institutions_with_ids
 from ip4dialogue.people.directory import person_for
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
-from ip4dialogue.report.queries import recommendations_with_ids, themes_with_ids
+from ip4dialogue.report.queries import current_series, recommendations_with_ids, themes_with_ids
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.timezones import NonexistentLocalTime, to_instant
 
@@ -97,16 +98,6 @@ def suggested_slug(title: str, start: date) -> str:
     return f"{base}-{year}"
 
 
-def _free_slug(wanted: str) -> str:
-    """`wanted`, or `wanted-2`, `-3` ... when another dialogue has it."""
-    taken = set(db.session.scalars(select(Dialogue.slug).where(Dialogue.slug.startswith(wanted))))
-    return next(
-        candidate
-        for candidate in (wanted, *(f"{wanted}-{n}" for n in range(2, len(taken) + 3)))
-        if candidate not in taken
-    )
-
-
 def save_dialogue(
     dialogue: Dialogue | None, values: dict[str, Any], organiser: "Organiser"
 ) -> Dialogue:
@@ -116,7 +107,7 @@ def save_dialogue(
     if not values.get("slug") and dialogue is not None:
         values["slug"] = dialogue.slug
     elif not values.get("slug"):
-        values["slug"] = _free_slug(suggested_slug(values["title"], values["start_date"]))
+        values["slug"] = free_slug(suggested_slug(values["title"], values["start_date"]))
     taken = db.session.scalars(select(Dialogue.id).where(Dialogue.slug == values["slug"])).first()
     if taken is not None and (dialogue is None or taken != dialogue.id):
         raise RuleViolation("slug", "Another dialogue already uses this web address.")
@@ -132,7 +123,7 @@ def save_dialogue(
         values.pop("registration_closes"), zone, "registration_closes"
     )
     if dialogue is None:
-        dialogue = _write(Dialogue(), values, True, organiser)
+        dialogue = _write(Dialogue(series=current_series()), values, True, organiser)
         signals.dialogue_created.send(dialogue, organiser=organiser)
         return dialogue
     if dialogue.timezone != zone.key:

@@ -1,4 +1,5 @@
-"""The report's reference data: what every agenda item is meant to serve."""
+"""The report's reference data: what every agenda item is meant to serve, and the series of
+dialogues whose reports they are."""
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,10 +18,26 @@ recommendation_themes = Table(
 )
 
 
+class Series(db.Model):
+    """A series of dialogues (the Indo-Pacific Security Dialogue), numbered in editions, and the
+    reports written from them: a new report joins the old, whose links stay as they were."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+    reports: Mapped[list["Report"]] = relationship(
+        back_populates="series", order_by="(Report.year, Report.id)"
+    )
+
+
 class Report(db.Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     author: Mapped[str] = mapped_column(String(200))
@@ -29,6 +46,7 @@ class Report(db.Model):
     url: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text)
 
+    series: Mapped[Series | None] = relationship(back_populates="reports")
     themes: Mapped[list["Theme"]] = relationship(
         back_populates="report", order_by="Theme.position", cascade="all, delete-orphan"
     )

@@ -8,16 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ip4dialogue.extensions import db
-from ip4dialogue.report.models import Recommendation, Report, Theme
+from ip4dialogue.report.models import Recommendation, Report, Series, Theme
 
 T = TypeVar("T", Theme, Recommendation)
+
+
+# The latest report: what new agenda items follow. Earlier reports keep the items linked to them.
+_LATEST = (Report.year.desc(), Report.id.desc())
 
 
 def current_report() -> Report | None:
     """The report the dialogues follow, with its themes and recommendations loaded."""
     query = (
         select(Report)
-        .order_by(Report.id)
+        .order_by(*_LATEST)
         .limit(1)
         .options(
             selectinload(Report.themes),
@@ -27,10 +31,16 @@ def current_report() -> Report | None:
     return db.session.scalars(query).first()
 
 
+def current_series() -> Series | None:
+    """The series new dialogues join: the latest report's."""
+    query = select(Series).join(Report, Report.series_id == Series.id).order_by(*_LATEST).limit(1)
+    return db.session.scalars(query).first()
+
+
 def current_themes() -> list[Theme]:
     """The themes of the report the dialogues follow, in their order, in one query."""
-    first_report = select(Report.id).order_by(Report.id).limit(1).scalar_subquery()
-    query = select(Theme).where(Theme.report_id == first_report).order_by(Theme.position)
+    latest = select(Report.id).order_by(*_LATEST).limit(1).scalar_subquery()
+    query = select(Theme).where(Theme.report_id == latest).order_by(Theme.position)
     return list(db.session.scalars(query))
 
 
