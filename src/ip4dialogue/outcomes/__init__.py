@@ -1,0 +1,2 @@
+"""Rapporteurs' notes, non-attributed outcomes, and each recommendation's progress over the
+series."""
