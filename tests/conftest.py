@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import MetaData, create_engine, select, text
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.security import generate_password_hash
 
@@ -24,6 +24,7 @@ from ip4dialogue.config import PREFIX, SETTINGS
 from ip4dialogue.database import Base, utcnow
 from ip4dialogue.dialogues.models import ItemKind, RegistrationMode, Role
 from ip4dialogue.extensions import db
+from ip4dialogue.report.models import Recommendation
 from ip4dialogue.tokens import new_secret
 from ip4dialogue.unit_of_work import transaction
 from tests.factories import Factories
@@ -121,6 +122,17 @@ def organiser(app: Flask):
         return create_organiser("ana@example.org", "Ana Organiser", ORGANISER_PASSWORD, admin=True)
 
 
+def logged_in(app: Flask, organiser: Any) -> FlaskClient:
+    """A client of its own, logged in as `organiser` (whose password is ORGANISER_PASSWORD)."""
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def organiser_client(client: FlaskClient, organiser) -> FlaskClient:
     """A client logged in as the organiser."""
@@ -202,6 +214,10 @@ def route_url(make: Factories) -> Callable[[Flask, Any], str]:
         "member_id": make.member(dialogue, make.organiser(), TeamRole.EDITOR).id,
         "team_invitation_id": make.team_invitation(dialogue).id,
         "organiser_id": make.organiser().id,
+        "recommendation_id": make.recommendation(number=1).id,
+        "outcome_id": make.outcome(make.item(dialogue), make.recommendation()).id,
+        "number": 1,
+        "report": "a-report",
         "institution_id": make.institution().id,
         "decision": "approve",
         "direction": "down",
@@ -244,7 +260,14 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
     and token in the url_map."""
     dialogue = make.dialogue(slug="fuzz", registration_mode=RegistrationMode.OPEN, capacity=5)
     room = make.room(dialogue)
-    item = make.item(dialogue, room=room, kind=ItemKind.BREAKOUT, signup_required=True)
+    recommendation = db.session.scalars(select(Recommendation).order_by(Recommendation.id)).first()
+    item = make.item(
+        dialogue,
+        room=room,
+        kind=ItemKind.BREAKOUT,
+        signup_required=True,
+        recommendations=[recommendation],
+    )
     speaker = make.participant(name="A speaker")
     make.role(item, speaker, Role.SPEAKER)
     db.session.commit()
@@ -276,6 +299,10 @@ def world(app: Flask, make: Factories, seeded: None) -> dict[str, Any]:
         "message_id": make.message(dialogue=dialogue).id,
         "question_id": make.question(dialogue, label="Your role at the dialogue").id,
         "member_id": make.member(dialogue, owner, TeamRole.OWNER).id,
+        "recommendation_id": recommendation.id,
+        "outcome_id": make.outcome(item, recommendation).id,
+        "number": recommendation.number,
+        "report": recommendation.report.slug,
         "team_invitation_id": make.team_invitation(dialogue, token_hash=team_token_hash).id,
         "team_token": team_token,
         "password_token": password_token,

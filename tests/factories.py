@@ -23,6 +23,7 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.jobs.models import Delivery, OutgoingMessage
+from ip4dialogue.outcomes.models import Outcome
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
     Answer,
@@ -124,6 +125,10 @@ class Factories:
             "ends_at": starts_at + timedelta(hours=1),
         }
         return self._save(AgendaItem(dialogue=dialogue, **defaults | fields))
+
+    def outcome(self, item: AgendaItem, recommendation: Recommendation, **fields: Any) -> Outcome:
+        defaults = {"summary": "Participants saw merit in a shared register.", "version": 1}
+        return self._save(Outcome(item=item, recommendation=recommendation, **defaults | fields))
 
     def participant(self, **fields: Any) -> Participant:
         number = next(self.sequence)

@@ -1,5 +1,6 @@
 """ip4dialogue: plan sessions of the NATO-IP4 Indo-Pacific Security Dialogue."""
 
+import importlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -63,16 +64,25 @@ def _register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
+# Each area's reactions to the others' events (see signals), the outbox's to each commit, and
+# each area's work by the clock (see jobs.schedule): importing connects them, and listeners run
+# in this order. Outcomes come first: to take an erased person's name out of what was written,
+# they read where the person took part before other areas remove it.
+LISTENERS = (
+    "ip4dialogue.outcomes.listeners",
+    "ip4dialogue.accounts.listeners",
+    "ip4dialogue.calendar.listeners",
+    "ip4dialogue.calendar.reminders",
+    "ip4dialogue.dialogues.listeners",
+    "ip4dialogue.jobs.outbox",
+    "ip4dialogue.registration.listeners",
+    "ip4dialogue.registration.reminders",
+)
+
+
 def _connect_listeners() -> None:
-    """Each area's reactions to the others' events (see signals), the outbox's to each
-    commit, and each area's work by the clock (see jobs.schedule); importing connects them."""
-    from ip4dialogue.accounts import listeners as account_listeners  # noqa: F401
-    from ip4dialogue.calendar import listeners as calendar_listeners  # noqa: F401
-    from ip4dialogue.calendar import reminders as calendar_reminders  # noqa: F401
-    from ip4dialogue.dialogues import listeners as dialogue_listeners  # noqa: F401
-    from ip4dialogue.jobs import outbox  # noqa: F401
-    from ip4dialogue.registration import listeners as registration_listeners  # noqa: F401
-    from ip4dialogue.registration import reminders as registration_reminders  # noqa: F401
+    for module in LISTENERS:
+        importlib.import_module(module)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -86,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from ip4dialogue.calendar.views import updates_bp as calendar_updates_bp
     from ip4dialogue.dialogues.organise import bp as organise_bp
     from ip4dialogue.dialogues.views import bp as dialogues_bp
+    from ip4dialogue.outcomes.organise import bp as outcomes_work_bp
+    from ip4dialogue.outcomes.views import bp as outcomes_bp
     from ip4dialogue.registration.messages import bp as messages_bp
     from ip4dialogue.registration.organise import bp as registrations_bp
     from ip4dialogue.registration.views import bp as registration_bp
@@ -102,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(team_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(site_bp)
+    app.register_blueprint(outcomes_bp)
+    app.register_blueprint(outcomes_work_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

@@ -39,6 +39,7 @@ class Permission(enum.StrEnum):
     MANAGE_REGISTRATIONS = "manage_registrations"  # decisions, invitations, questions, mail
     SEE_PERSONAL_DATA = "see_personal_data"  # registrants, their answers, exports, the mail log
     WRITE_OUTCOMES = "write_outcomes"  # rapporteurs' notes and outcomes
+    APPROVE_OUTCOMES = "approve_outcomes"  # rapporteurs assigned, outcomes approved, published
     MANAGE_TEAM = "manage_team"
     READ_AUDIT = "read_audit"
 

@@ -17,6 +17,7 @@ from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Convening, Dial
 from ip4dialogue.health import Heartbeat
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.jobs.models import OutgoingAttachment, OutgoingMessage
+from ip4dialogue.outcomes.models import Outcome, Revision, SessionNotes
 from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
     Invitation,
@@ -24,7 +25,7 @@ from ip4dialogue.registration.models import (
     RegistrationLink,
     SessionSignup,
 )
-from ip4dialogue.report.models import Recommendation, Report, Theme
+from ip4dialogue.report.models import Recommendation, Report, Series, Theme
 
 __all__ = [
     "AccountEvent",
@@ -39,6 +40,7 @@ __all__ = [
     "Institution",
     "Invitation",
     "Organiser",
+    "Outcome",
     "OutgoingAttachment",
     "OutgoingMessage",
     "Participant",
@@ -48,7 +50,10 @@ __all__ = [
     "Registration",
     "RegistrationLink",
     "Report",
+    "Revision",
     "Room",
+    "Series",
+    "SessionNotes",
     "SessionSignup",
     "SiteSettings",
     "TeamInvitation",

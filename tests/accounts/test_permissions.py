@@ -20,7 +20,7 @@ from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import Registration, RegistrationStatus
 from ip4dialogue.unit_of_work import transaction
-from tests.conftest import ORGANISER_PASSWORD, IsolatedClient
+from tests.conftest import ORGANISER_PASSWORD, IsolatedClient, logged_in
 from tests.helpers import url_for_rule, visible_text
 
 ROLES = tuple(role.value for role in TeamRole)
@@ -28,6 +28,7 @@ TEAM = frozenset(ROLES)
 AGENDA = frozenset({"owner", "editor"})
 REGISTRARS = frozenset({"owner", "registrar"})
 OWNERS = frozenset({"owner"})
+RAPPORTEURS = frozenset({"owner", "rapporteur"})
 # Besides the team of the dialogue: an owner of another dialogue, and someone who works for
 # an institution (and so may start dialogues) but has no role anywhere.
 OTHERS = frozenset({"outsider", "staff"})
@@ -81,6 +82,18 @@ OPENS: dict[str, frozenset[str]] = {
     "team.change_role": OWNERS,
     "team.remove": OWNERS,
     "audit.dialogue_log": OWNERS,
+    "outcomes_work.index": RAPPORTEURS,
+    "outcomes_work.session": RAPPORTEURS,
+    "outcomes_work.save_notes": RAPPORTEURS,
+    "outcomes_work.save_outcome": RAPPORTEURS,
+    "outcomes_work.revisions": RAPPORTEURS,
+    "outcomes_work.report_pdf": RAPPORTEURS,
+    "outcomes_work.report_docx": RAPPORTEURS,
+    "outcomes_work.approve": OWNERS,
+    "outcomes_work.reopen": OWNERS,
+    "outcomes_work.rapporteurs": OWNERS,
+    "outcomes_work.publish": OWNERS,
+    "outcomes_work.next_edition": OWNERS,
     "account.index": EVERY_ACCOUNT,
     "account.password": EVERY_ACCOUNT,
     "account.two_factor_setup": EVERY_ACCOUNT,
@@ -97,16 +110,6 @@ OPENS: dict[str, frozenset[str]] = {
 
 def organiser_rules(app: Flask) -> list:
     return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/organise")]
-
-
-def log_in(app: Flask, organiser: Organiser) -> FlaskClient:
-    app.test_client_class = IsolatedClient
-    client = app.test_client()
-    response = client.post(
-        "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture
@@ -130,7 +133,7 @@ def people(app, world, organiser, make) -> dict[str, FlaskClient]:
         for role in ROLES:
             teams.give_role(dialogue, accounts[role], TeamRole(role), None)
         teams.give_role(other, accounts["outsider"], TeamRole.OWNER, None)
-    clients = {name: log_in(app, account) for name, account in accounts.items()}
+    clients = {name: logged_in(app, account) for name, account in accounts.items()}
     app.test_client_class = IsolatedClient
     return clients | {"anonymous": app.test_client()}
 
@@ -260,10 +263,10 @@ def test_pages_offer_only_what_the_reader_may_do(app, world, people):
     registrars = {"Registrations", "Break-outs", "Invitations", "Questions", "Messages"}
     registrars |= {"Calendar updates"}
     assert tabs == {
-        "owner": everyone | registrars | {"Details", "Audit log"},
+        "owner": everyone | registrars | {"Details", "Audit log", "Outcomes"},
         "editor": everyone | {"Details"},
         "registrar": everyone | registrars,
-        "rapporteur": everyone,
+        "rapporteur": everyone | {"Outcomes"},
         "viewer": everyone,
     }
     agenda = people["viewer"].get(f"{base}/agenda").get_data(as_text=True)

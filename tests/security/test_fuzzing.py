@@ -210,8 +210,11 @@ def page_forms(app: Flask, world: dict[str, Any], clients: dict) -> list[PageFor
         for rule, method in routes(app):
             if method == "GET":
                 url = url_for_rule(app, rule, world)
+                response = client.get(url)
+                if response.mimetype != "text/html":  # a download: no form in it
+                    continue
                 reader = FormReader(audience, url)
-                reader.feed(client.get(url).text)
+                reader.feed(response.text)
                 found += [
                     form
                     for form in reader.forms
