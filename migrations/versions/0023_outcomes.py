@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("recommendation_id", sa.Integer(), nullable=True),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("autosaved", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -43,6 +44,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outcome_revisions")),
+        sa.UniqueConstraint(
+            "item_id",
+            "recommendation_id",
+            "number",
+            name=op.f("uq_outcome_revisions_item_id_recommendation_id_number"),
+        ),
     )
     op.create_table(
         "outcomes",

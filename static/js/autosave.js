@@ -1,7 +1,9 @@
 // Save a draft as its writer types: the form posts itself, with the version it was opened at,
 // a moment after the last keystroke, and the server answers in JSON. Until the server has the
-// text, it stays in the page and in this browser's storage, so a failed request loses nothing;
-// a save refused because someone else saved first says so and keeps the text where it is.
+// text, it stays in the page and in this tab's session storage (kept per organiser, gone with
+// the tab), so a failed request or a reload loses nothing; a save refused because someone else
+// saved first says so and keeps the text where it is. The Save button waits for a save in
+// flight, so it never posts an outdated version.
 (function () {
   "use strict";
   var DELAY = 1500;
@@ -9,10 +11,11 @@
   function attach(form) {
     var status = form.querySelector("[data-autosave-status]");
     var version = form.querySelector('input[name$="version"]');
-    var key = "ip4dialogue-draft:" + form.getAttribute("action");
+    var key = "ip4dialogue-draft:" + form.dataset.autosave + ":" + form.getAttribute("action");
     var timer = null;
     var saving = false;
     var again = false;
+    var submitting = false;
 
     function say(text, state) {
       status.textContent = text;
@@ -23,18 +26,26 @@
       return Array.prototype.slice.call(form.querySelectorAll("textarea, select"));
     }
 
-    function keep() {
+    function snapshot() {
       var copy = { version: version.value };
       fields().forEach(function (field) { copy[field.name] = field.value; });
-      try { window.localStorage.setItem(key, JSON.stringify(copy)); } catch (ignored) { /* private mode */ }
+      return copy;
+    }
+
+    function sameText(one, other) {
+      return fields().every(function (field) { return one[field.name] === other[field.name]; });
+    }
+
+    function keep() {
+      try { window.sessionStorage.setItem(key, JSON.stringify(snapshot())); } catch (ignored) { /* storage off */ }
     }
 
     function kept() {
-      try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (ignored) { return null; }
+      try { return JSON.parse(window.sessionStorage.getItem(key) || "null"); } catch (ignored) { return null; }
     }
 
     function forget() {
-      try { window.localStorage.removeItem(key); } catch (ignored) { /* private mode */ }
+      try { window.sessionStorage.removeItem(key); } catch (ignored) { /* storage off */ }
     }
 
     function restore() {
@@ -68,9 +79,9 @@
       save();
     }
 
-    function saved(body) {
+    function saved(body, sent) {
       version.value = body.version;
-      forget();
+      if (sameText(snapshot(), sent)) { forget(); } else { keep(); }  // typed on meanwhile
       var flagged = Object.keys(body.flags || {}).reduce(function (sum, name) { return sum + body.flags[name]; }, 0);
       say("Saved at " + new Date().toLocaleTimeString() + "." +
           (flagged ? " The check flags " + flagged + " passage(s): save with the button to see them highlighted." : ""),
@@ -80,6 +91,7 @@
     function save() {
       if (saving) { again = true; return; }
       saving = true;
+      var sent = snapshot();
       say("Saving\u2026", "saving");
       window.fetch(form.getAttribute("action"), {
         method: "POST",
@@ -90,7 +102,7 @@
         return response.json().catch(function () {
           return { saved: false, error: "the server answered " + response.status + "." };
         }).then(function (body) {
-          if (response.ok && body.saved !== false) { saved(body); return; }
+          if (response.ok && body.saved !== false) { saved(body, sent); return; }
           say("Not saved: " + body.error + " Your text is still here.", "error");
         });
       }).catch(function () {
@@ -98,10 +110,15 @@
             "is saved when you type again or press Save.", "error");
       }).then(function () {
         saving = false;
+        if (submitting) { form.submit(); return; }
         if (again) { again = false; save(); }
       });
     }
 
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      if (saving) { event.preventDefault(); submitting = true; }
+    });
     form.addEventListener("input", function () {
       keep();
       say("Not saved yet\u2026", "pending");

@@ -3,6 +3,7 @@ still open."""
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from ip4dialogue.access import TeamRole
@@ -13,6 +14,7 @@ from ip4dialogue.extensions import db
 from ip4dialogue.outcomes import services
 from ip4dialogue.outcomes.models import (
     Assessment,
+    Outcome,
     OutcomeState,
     Revision,
     SessionNotes,
@@ -20,6 +22,7 @@ from ip4dialogue.outcomes.models import (
 )
 from ip4dialogue.outcomes.revisions import Piece, words
 from ip4dialogue.people.models import Profile
+from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import transaction
 
 
@@ -30,7 +33,7 @@ def owner_of(room) -> Organiser:
 def approved(room, make, recommendation, **fields):
     outcome = make.outcome(room.item, recommendation, **fields)
     with transaction():
-        services.approve(outcome, owner_of(room), utcnow())
+        services.approve(outcome, outcome.version, owner_of(room), utcnow())
     return outcome
 
 
@@ -38,6 +41,7 @@ def test_erasing_a_person_takes_their_name_out_of_notes_outcomes_and_revisions(r
     rec = room.recommendations[0]
     outcome = approved(room, make, rec, summary="Participants agreed on a register.")
     outcome.next_steps = "Ask Margarethe Vogel for the paper."  # written before she took part
+    outcome.disagreement = "According to Vogel, offsets fail. Margarethe Vogel said so twice."
     notes = SessionNotes(item=room.item, text="Vogel moderated; Hiroshi Tanaka spoke first.")
     db.session.add_all(
         [
@@ -46,13 +50,17 @@ def test_erasing_a_person_takes_their_name_out_of_notes_outcomes_and_revisions(r
         ]
     )
     db.session.commit()
+    version_before = outcome.version
 
     with transaction():
         room.people["moderator"].erase()
 
     db.session.expire_all()
-    assert "Vogel" not in outcome.next_steps
-    assert "Margarethe" not in outcome.next_steps
+    for text in (outcome.next_steps, outcome.disagreement):
+        assert "Vogel" not in text
+        assert "Margarethe" not in text
+    assert outcome.disagreement.startswith("According to a participant, offsets fail.")
+    assert outcome.version > version_before  # a page opened before cannot write the name back
     assert (outcome.state, outcome.published_at) == (OutcomeState.DRAFT, None)
     assert "erased" in outcome.reopened_because
     assert "Vogel" not in notes.text
@@ -94,7 +102,7 @@ def test_the_next_edition_follows_up_contested_outcomes_and_open_next_steps(room
         assessment=Assessment.CONTESTED,
     )
     with transaction():
-        services.approve(contested, owner_of(room), utcnow())
+        services.approve(contested, contested.version, owner_of(room), utcnow())
     settled = make.outcome(make.item(room.dialogue, title="Closing"), first, summary="Agreed.")
     db.session.commit()
 
@@ -109,6 +117,8 @@ def test_the_next_edition_follows_up_contested_outcomes_and_open_next_steps(room
         room.dialogue.series_id,
     )
     assert following.title == "Indo-Pacific Security Dialogue: edition 3"
+    with pytest.raises(RuleViolation, match="Edition 3 exists already"):
+        services.plan_next_edition(room.dialogue, owner_of(room), utcnow())
     assert following.start_date == date(2028, 5, 11)
     assert [item.title for item in following.items] == [
         "Follow-up: Map the industrial bases",
@@ -130,3 +140,27 @@ def test_words_compare_two_texts_as_a_reader_would():
         Piece("same", " on offsets"),
     ]
     assert words("", "new") == [Piece("in", "new")]
+
+
+def test_of_two_saves_at_the_same_moment_one_is_refused_not_lost(room, make):
+    outcome = make.outcome(room.item, room.recommendations[0], summary="As loaded.")
+    db.session.commit()
+    rapporteur = db.session.scalars(select(Organiser).filter_by(email="rapporteur@example.org"))
+    loaded = services.outcome_of(room.item, room.recommendations[0])
+    with db.engine.begin() as other:  # another worker saves between our read and our write
+        other.execute(
+            Outcome.__table__.update()
+            .where(Outcome.id == outcome.id)
+            .values(summary="Theirs.", version=loaded.version + 1)
+        )
+    with pytest.raises(RuleViolation, match="Someone saved this since you opened it"):
+        services.save_draft(
+            loaded,
+            loaded.content() | {"summary": "Mine."},
+            loaded.version,
+            rapporteur.one(),
+            utcnow(),
+            keep_revision=True,
+        )
+    db.session.rollback()
+    assert db.session.get(Outcome, outcome.id).summary == "Theirs."

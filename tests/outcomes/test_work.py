@@ -83,10 +83,14 @@ def test_autosaves_by_one_author_make_one_revision_and_a_button_save_another(roo
             room.outcome_url(rec), data=outcome_form(rec, version, summary=words), headers=AUTOSAVE
         )
     rapporteur.post(room.outcome_url(rec), data=outcome_form(rec, 3, summary="One two four"))
+    rapporteur.post(
+        room.outcome_url(rec), data=outcome_form(rec, 4, summary="One two five"), headers=AUTOSAVE
+    )
     revisions = db.session.scalars(select(Revision).order_by(Revision.number)).all()
     assert [revision.content["summary"] for revision in revisions] == [
         "One two three",
-        "One two four",
+        "One two four",  # a button save: the next autosave leaves it be
+        "One two five",
     ]
 
     compared = rapporteur.get(
@@ -173,7 +177,9 @@ def test_approval_is_refused_while_the_check_flags_someone_then_granted(room):
     assert "The non-attribution check flags" in page
     assert "a participant" in page  # the neutral wording it proposes
 
-    refused = owner.post(f"{room.base}/{outcome.id}/approve", follow_redirects=True)
+    refused = owner.post(
+        f"{room.base}/{outcome.id}/approve", data={"version": "1"}, follow_redirects=True
+    )
     assert "could identify someone" in visible_text(refused.get_data(as_text=True))
     assert stored(room, rec).state == OutcomeState.DRAFT
 
@@ -181,10 +187,14 @@ def test_approval_is_refused_while_the_check_flags_someone_then_granted(room):
         room.outcome_url(rec),
         data=outcome_form(rec, 1, summary="Several participants saw offsets as the obstacle."),
     )
-    owner.post(f"{room.base}/{outcome.id}/approve")
+    unread = owner.post(
+        f"{room.base}/{outcome.id}/approve", data={"version": "1"}, follow_redirects=True
+    )
+    assert "It changed since you read it" in visible_text(unread.get_data(as_text=True))
+    owner.post(f"{room.base}/{outcome.id}/approve", data={"version": "2"})
     assert stored(room, rec).state == OutcomeState.APPROVED
     locked = room.clients["rapporteur"].post(
-        room.outcome_url(rec), data=outcome_form(rec, 2, summary="Changed after approval.")
+        room.outcome_url(rec), data=outcome_form(rec, 3, summary="Changed after approval.")
     )
     assert locked.status_code == 409
     assert stored(room, rec).summary == "Several participants saw offsets as the obstacle."
@@ -195,7 +205,7 @@ def test_approval_is_refused_while_the_check_flags_someone_then_granted(room):
 def test_approved_outcomes_are_published_with_the_release_on_the_report_pages(room, client):
     rec = room.recommendations[0]
     room.clients["rapporteur"].post(room.outcome_url(rec), data=outcome_form(rec))
-    room.clients["owner"].post(f"{room.base}/{stored(room, rec).id}/approve")
+    room.clients["owner"].post(f"{room.base}/{stored(room, rec).id}/approve", data={"version": "1"})
     public = visible_text(client.get("/report/recommendations/1").get_data(as_text=True))
     assert "shared register" not in public
 

@@ -822,3 +822,12 @@ def check(text: str, people: Sequence[Person], *, rare_below: int = 3) -> list[F
         *_identifying_flags(summary, _room(present), rare_below),
     ]
     return _merged(found, text)
+
+
+def mentions(text: str, person: Person) -> list[Flag]:
+    """Where `text` names `person` (their name or a part of it), each mention on its own even
+    inside a quote that `check` reports whole, last first: replacing each by its suggestion,
+    in this order, takes the person's name out of the text."""
+    if not person.name.strip():
+        return []
+    return sorted(_name_flags(_Text.of(text), person), key=lambda flag: flag.start, reverse=True)

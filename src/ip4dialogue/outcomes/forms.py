@@ -1,13 +1,10 @@
 """The forms rapporteurs and owners fill in."""
 
 from wtforms import IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
 from ip4dialogue.forms import BaseForm, EnumField, MultiCheckboxField
 from ip4dialogue.outcomes.models import Assessment
-from ip4dialogue.outcomes.services import MAX_TEXT
-
-_LONG = Length(max=MAX_TEXT, message=f"Keep this under {MAX_TEXT:,} characters.")
 
 
 class DraftForm(BaseForm):
@@ -23,7 +20,7 @@ class DraftForm(BaseForm):
 
 class NotesForm(DraftForm):
     FIELDS = ("text",)
-    text = TextAreaField("Your notes on the session", validators=[_LONG])
+    text = TextAreaField("Your notes on the session")
 
 
 class OutcomeForm(DraftForm):
@@ -31,10 +28,16 @@ class OutcomeForm(DraftForm):
     assessment = EnumField(
         "Assessment", Assessment, {member: member.label for member in Assessment}
     )
-    summary = TextAreaField("Outcome summary", validators=[_LONG])
-    agreement = TextAreaField("Points of agreement", validators=[_LONG])
-    disagreement = TextAreaField("Points of disagreement", validators=[_LONG])
-    next_steps = TextAreaField("Proposed next steps", validators=[_LONG])
+    summary = TextAreaField("Outcome summary")
+    agreement = TextAreaField("Points of agreement")
+    disagreement = TextAreaField("Points of disagreement")
+    next_steps = TextAreaField("Proposed next steps")
+
+
+class ApprovalForm(BaseForm):
+    """Approval of the outcome as the owner read it."""
+
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
 
 
 class RapporteursForm(BaseForm):

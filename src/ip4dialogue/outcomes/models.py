@@ -8,9 +8,9 @@ changes a draft's text can leave a revision, so rapporteurs can compare what the
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
@@ -60,8 +60,9 @@ follow_ups = Table(
 
 
 class Draft:
-    """Text that several people edit, saved often: `version` grows with every save, so a save
-    made from an older page is told, not allowed to overwrite what someone saved since."""
+    """Text that several people edit, saved often: `version` grows with every change of the
+    row (SQLAlchemy's version counter, so two saves at the same moment cannot both win), and a
+    save made from an older page is told, not allowed to overwrite what someone saved since."""
 
     FIELDS: tuple[str, ...] = ()
     version: Mapped[int]
@@ -71,14 +72,13 @@ class Draft:
     def content(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in self.FIELDS}
 
-    def write(self, content: dict[str, Any], by: "Organiser", now: datetime) -> bool:
-        """Take the new text; whether anything changed."""
+    def write(self, content: dict[str, Any], by: "Organiser | None", now: datetime) -> bool:
+        """Take the new text (`by` None: the system's own change); whether anything changed."""
         if content == self.content():
             return False
         for name, value in content.items():
             setattr(self, name, value)
-        self.version += 1
-        self.updated_at, self.updated_by_id = now, by.id
+        self.updated_at, self.updated_by_id = now, by.id if by else None
         return True
 
 
@@ -104,6 +104,8 @@ class SessionNotes(Draft, db.Model):
     )
 
     item: Mapped[AgendaItem] = relationship()
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     @classmethod
     def blank(cls, item: AgendaItem) -> "SessionNotes":
@@ -150,6 +152,8 @@ class Outcome(Draft, db.Model):
     recommendation: Mapped[Recommendation] = relationship()
     approved_by: Mapped["Organiser | None"] = relationship(foreign_keys=[approved_by_id])
 
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
     @classmethod
     def blank(cls, item: AgendaItem, recommendation: Recommendation) -> "Outcome":
         """An outcome nobody has written yet, not in the session until saved."""
@@ -183,9 +187,11 @@ class Outcome(Draft, db.Model):
 
 
 class Revision(db.Model):
-    """A saved state of a session's notes (no recommendation) or of one of its outcomes."""
+    """A saved state of a session's notes (no recommendation) or of one of its outcomes; an
+    autosaved one is replaced by its author's next autosave within a few minutes."""
 
     __tablename__ = "outcome_revisions"
+    __table_args__ = (UniqueConstraint("item_id", "recommendation_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
@@ -194,6 +200,7 @@ class Revision(db.Model):
     )
     number: Mapped[int]
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    autosaved: Mapped[bool] = mapped_column(default=False, server_default=false())
     author_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

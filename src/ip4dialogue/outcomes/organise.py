@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug import Response
 
-from ip4dialogue.access import Permission, organisers_only, requires
+from ip4dialogue.access import Permission, can, organisers_only, requires
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue
+from ip4dialogue.dialogues.models import NON_SESSIONS, AgendaItem, Dialogue
 from ip4dialogue.dialogues.queries import dialogue_for_organiser
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import BaseForm, attempt_and_say, attempt_on, choices
@@ -21,8 +21,14 @@ from ip4dialogue.outcomes.exports import (
     outcomes_docx,
     outcomes_pdf,
 )
-from ip4dialogue.outcomes.forms import DraftForm, NotesForm, OutcomeForm, RapporteursForm
-from ip4dialogue.outcomes.models import Draft, Outcome, SessionNotes
+from ip4dialogue.outcomes.forms import (
+    ApprovalForm,
+    DraftForm,
+    NotesForm,
+    OutcomeForm,
+    RapporteursForm,
+)
+from ip4dialogue.outcomes.models import Draft, Outcome, OutcomeState, SessionNotes
 from ip4dialogue.outcomes.revisions import compare
 from ip4dialogue.report.models import Recommendation
 from ip4dialogue.rules import RuleViolation
@@ -36,12 +42,15 @@ def _dialogue(dialogue_id: int) -> Dialogue:
     return dialogue_for_organiser(dialogue_id) or abort(404)
 
 
+def _sessions(dialogue: Dialogue) -> list[AgendaItem]:
+    """What rapporteurs write about: every item but breaks and socials, the cancelled ones
+    too, so that what was written on them stays in reach."""
+    return [item for item in dialogue.items if item.kind not in NON_SESSIONS]
+
+
 def _item(dialogue: Dialogue, item_id: int) -> AgendaItem:
     """One of the dialogue's sessions, or 404."""
-    item = next((item for item in dialogue.items if item.id == item_id), None)
-    if item is None or not item.is_session:
-        abort(404)
-    return item
+    return next((item for item in _sessions(dialogue) if item.id == item_id), None) or abort(404)
 
 
 def _writable(item: AgendaItem) -> AgendaItem:
@@ -55,7 +64,7 @@ def _writable(item: AgendaItem) -> AgendaItem:
 def index(dialogue_id: int) -> ResponseReturnValue:
     """Every session, its rapporteurs, and how far its notes and outcomes are."""
     dialogue = _dialogue(dialogue_id)
-    sessions = [item for item in dialogue.items if item.is_session]
+    sessions = _sessions(dialogue)
     writers = queries.writers_of(dialogue.id)
     form = RapporteursForm(formdata=None)
     form.organiser_ids.choices = choices((writer.id, writer.name) for writer in writers)
@@ -67,10 +76,11 @@ def index(dialogue_id: int) -> ResponseReturnValue:
         work=work,
         writers={writer.id: writer for writer in writers},
         form=form,
-        flag_counts={
+        flag_counts={  # approved ones passed the check, and are checked again on changes
             outcome.id: sum(map(len, services.flags(outcome, people).values()))
             for session in work
             for outcome in session.outcomes.values()
+            if outcome.state == OutcomeState.DRAFT
         },
     )
 
@@ -130,8 +140,9 @@ def _save(
             utcnow(),
             keep_revision=not autosave,
         )
-    except RuleViolation as violation:
-        return _refused(autosave, dialogue, item, form, key, violation.message, 409)
+    except RuleViolation as violation:  # about the whole draft: a conflict; else a field
+        status = 409 if violation.field is None else 422
+        return _refused(autosave, dialogue, item, form, key, violation.message, status)
     if autosave:
         return jsonify(saved=True, version=draft.version, flags=_flag_counts(draft, dialogue))
     flash("Saved.", "success")
@@ -242,12 +253,13 @@ def _back_to(outcome: Outcome) -> ResponseReturnValue:
 @bp.post("/<int:dialogue_id>/outcomes/<int:outcome_id>/approve")
 @requires(Permission.APPROVE_OUTCOMES)
 def approve(dialogue_id: int, outcome_id: int) -> ResponseReturnValue:
-    outcome = _outcome(dialogue_id, outcome_id)
-    if BaseForm().validate_on_submit():
+    outcome, form = _outcome(dialogue_id, outcome_id), ApprovalForm()
+    if form.validate_on_submit():
         attempt_and_say(
             "Approved: it is published with the next release, or when you publish outcomes.",
             services.approve,
             outcome,
+            form.version.data,
             current_user,
             utcnow(),
         )
@@ -339,7 +351,9 @@ def _report(dialogue_id: int, kind: str) -> ResponseReturnValue:
 def next_edition(dialogue_id: int) -> ResponseReturnValue:
     dialogue = _dialogue(dialogue_id)
     form = BaseForm()
-    if form.validate_on_submit() and (
+    if not can(Permission.CREATE_DIALOGUE):
+        flash("Only organisers who may start dialogues can plan the next edition.", "error")
+    elif form.validate_on_submit() and (
         following := attempt_on(form, services.plan_next_edition, dialogue, current_user, utcnow())
     ):
         flash(

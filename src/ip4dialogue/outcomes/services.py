@@ -9,16 +9,19 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ip4dialogue import signals
 from ip4dialogue.access import Permission
 from ip4dialogue.accounts.models import Organiser
 from ip4dialogue.audit import record
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, ItemKind, ItemStatus
 from ip4dialogue.dialogues.queries import free_slug
 from ip4dialogue.extensions import db
 from ip4dialogue.outcomes import queries
-from ip4dialogue.outcomes.attribution import Flag, FlagKind, Person, check
+from ip4dialogue.outcomes.attribution import Flag, Person, check, mentions
 from ip4dialogue.outcomes.models import (
     Draft,
     Outcome,
@@ -32,6 +35,10 @@ from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation
 from ip4dialogue.rules import RuleViolation
 
+STALE = (
+    "Someone saved this since you opened it. Your text has not been saved: copy it, reload "
+    "the page to see theirs, and merge the two."
+)
 MAX_TEXT = 250_000  # characters in one field: a long day's verbatim notes, and then some
 NINE = time(9)  # when the next edition's proposed sessions begin, one after the other
 REVISION_EVERY = timedelta(minutes=10)  # autosaves by one author within this make one revision
@@ -113,26 +120,27 @@ def save_draft(
 ) -> bool:
     """Save a draft of notes or an outcome: refused, with the text left to its writer, when
     someone saved it since `version`, or when it is approved. Whether anything changed.
-    `keep_revision` (an explicit save) always leaves a revision; autosaves leave one when
-    the last is another author's or older than REVISION_EVERY."""
+    `keep_revision` (an explicit save) always leaves a revision of its own; an autosave
+    replaces the author's last autosaved revision when it is younger than REVISION_EVERY."""
     if isinstance(draft, Outcome) and draft.state != OutcomeState.DRAFT:
         raise RuleViolation(
             None, "This outcome is approved: an owner must reopen it before it can change."
         )
     if version != draft.version:
-        raise RuleViolation(
-            None,
-            "Someone saved this since you opened it. Your text has not been saved: copy it, "
-            "reload the page to see theirs, and merge the two.",
-        )
+        raise RuleViolation(None, STALE)
     for name, value in content.items():
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise RuleViolation(name, f"Keep this under {MAX_TEXT:,} characters.")
     if not draft.write(content, author, now):
+        if keep_revision:  # the button, after an autosave took the same text: keep that one
+            _keep_last(draft)
         return False
     db.session.add(draft)
-    db.session.flush()
-    _remember(draft, author, now, always=keep_revision)
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):  # saved by someone else at this very moment
+        raise RuleViolation(None, STALE) from None
+    _remember(draft, author, now, autosaved=not keep_revision)
     return True
 
 
@@ -143,13 +151,20 @@ def _subject(draft: Draft) -> tuple[int, int | None]:
     return draft.item_id, None
 
 
-def _remember(draft: Draft, author: Organiser, now: datetime, *, always: bool) -> None:
+def _keep_last(draft: Draft) -> None:
+    history = queries.revisions(*_subject(draft))
+    if history:
+        history[0].autosaved = False
+
+
+def _remember(draft: Draft, author: Organiser, now: datetime, *, autosaved: bool) -> None:
     item_id, recommendation_id = _subject(draft)
     history = queries.revisions(item_id, recommendation_id)
     last = history[0] if history else None
     if (
-        last is not None
-        and not always
+        autosaved
+        and last is not None
+        and last.autosaved
         and last.author_id == author.id
         and now - last.created_at < REVISION_EVERY
     ):
@@ -161,6 +176,7 @@ def _remember(draft: Draft, author: Organiser, now: datetime, *, always: bool) -
             recommendation_id=recommendation_id,
             number=(last.number + 1) if last else 1,
             content=draft.content(),
+            autosaved=autosaved,
             author_id=author.id,
             created_at=now,
         )
@@ -198,11 +214,13 @@ def flags(outcome: Outcome, people: list[Person]) -> dict[str, list[Flag]]:
 # Approval and publication
 
 
-def approve(outcome: Outcome, actor: Organiser, now: datetime) -> None:
-    """Approve an outcome that says something and names nobody; the check runs again here,
-    on what is stored, whatever the page showed."""
+def approve(outcome: Outcome, version: int, actor: Organiser, now: datetime) -> None:
+    """Approve an outcome that says something and names nobody, as the owner saw it (at
+    `version`); the check runs again here, on what is stored, whatever the page showed."""
     if outcome.state != OutcomeState.DRAFT:
         raise RuleViolation(None, "This outcome is already approved.")
+    if version != outcome.version:
+        raise RuleViolation(None, "It changed since you read it: read it again, then approve.")
     if not outcome.summary.strip():
         raise RuleViolation(None, "Write the summary before approving the outcome.")
     if found := flags(outcome, people_of(outcome.item.dialogue_id)):
@@ -269,33 +287,30 @@ def forget(participant: Participant) -> None:
         if participant.erased_at or not participant.name:
             return
         dialogue_ids = queries.dialogues_of(participant)
-        alone = [person(participant)]
         outcomes, notes = queries.written_in(dialogue_ids)
         revisions = queries.revisions_in(dialogue_ids)
     for draft in [*outcomes, *notes]:
-        content = _without_names(draft.content(), alone)
-        if content != draft.content():
-            for name, value in content.items():
-                setattr(draft, name, value)
-            if isinstance(draft, Outcome):
-                reopen(draft, None, "A participant was erased; their name was taken out.")
+        changed = draft.write(_without_names(draft.content(), participant), None, utcnow())
+        if changed and isinstance(draft, Outcome):
+            reopen(draft, None, "A participant was erased; their name was taken out.")
     for revision in revisions:
-        revision.content = _without_names(revision.content, alone)
+        revision.content = _without_names(revision.content, participant)
     db.session.flush()
 
 
-def _without_names(content: dict[str, Any], people: list[Person]) -> dict[str, Any]:
+def _without_names(content: dict[str, Any], participant: Participant) -> dict[str, Any]:
+    """The content with every mention of the person's name, quoted or not, replaced by
+    neutral wording."""
+    whom = person(participant)
     return {
-        name: _replace(value, people) if isinstance(value, str) else value
+        name: _replace(value, whom) if isinstance(value, str) else value
         for name, value in content.items()
     }
 
 
-def _replace(text: str, people: list[Person]) -> str:
-    """The text with every mention of these people's names replaced by neutral wording."""
-    for flag in sorted(check(text, people), key=lambda flag: flag.start, reverse=True):
-        if flag.kind == FlagKind.NAME:
-            text = text[: flag.start] + flag.suggestion + text[flag.end :]
+def _replace(text: str, whom: Person) -> str:
+    for flag in mentions(text, whom):
+        text = text[: flag.start] + flag.suggestion + text[flag.end :]
     return text
 
 
@@ -305,6 +320,13 @@ def _replace(text: str, people: list[Person]) -> str:
 def plan_next_edition(dialogue: Dialogue, actor: Organiser, now: datetime) -> Dialogue:
     """A draft of the next edition whose proposed sessions follow up this one's approved
     outcomes that are contested or have next steps, each linked to the outcome it follows."""
+    edition = (dialogue.edition or 1) + 1
+    if dialogue.series_id is not None and (
+        taken := db.session.scalars(
+            select(Dialogue).filter_by(series_id=dialogue.series_id, edition=edition)
+        ).first()
+    ):
+        raise RuleViolation(None, f"Edition {edition} exists already: “{taken.title}”.")
     following = dialogue.next_edition(free_slug(_next_slug(dialogue)))
     db.session.add(following)
     db.session.flush()

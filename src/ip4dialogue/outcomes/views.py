@@ -16,9 +16,9 @@ from ip4dialogue.report.queries import current_report, current_series
 bp = Blueprint("outcomes", __name__)
 
 
-def _recommendation(report: Report | None, number: int) -> Recommendation:
+def _recommendation(report: Report, number: int) -> Recommendation:
     found = next((rec for rec in report.recommendations if rec.number == number), None)
-    return found if report and found else abort(404)
+    return found or abort(404)
 
 
 @bp.get("/report/recommendations/<int:number>")
