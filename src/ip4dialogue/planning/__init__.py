@@ -1,0 +1,1 @@
+"""Planning aids that need neither the database nor Flask: the fair-times measure."""
