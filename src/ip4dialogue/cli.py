@@ -1,6 +1,7 @@
 """Command-line interface: `flask --app ip4dialogue ...`, or the `ip4dialogue` script."""
 
 import copy
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from ip4dialogue.extensions import db
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.institutions.queries import institution_with_slug
 from ip4dialogue.jobs import schedule
+from ip4dialogue.planning import measure
 from ip4dialogue.registration import services as registration_services
+from ip4dialogue.registration.queries import home_zones
 from ip4dialogue.resources import resource_dir
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.seeding import load_seed
@@ -278,6 +281,72 @@ def restore_command(path: Path) -> None:
     click.echo(f"Restored from {path}.")
 
 
+@click.command("plan-times")
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--minutes", required=True, type=int, help="How long the session lasts.")
+@click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="ZONE=COUNT",
+    help="A group: an IANA zone and how many join from it (repeat for each group).",
+)
+@click.option("--dialogue", "slug", help="Take the groups from this dialogue's registrants.")
+@click.option("--step", default=30, show_default=True, help="Minutes between candidate starts.")
+@click.option("--top", default=5, show_default=True, help="How many of the best starts to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def plan_times_command(
+    day: datetime,
+    minutes: int,
+    zones: tuple[str, ...],
+    slug: str | None,
+    step: int,
+    top: int,
+    as_json: bool,
+) -> None:
+    """Rank the start instants of a session over the 24 hours from 00:00 UTC of a date by the
+    fair-times measure: the worst burden any group carries, then the head-weighted total."""
+    try:
+        groups = _groups(slug, zones)
+        best = measure.rank(groups, day.date(), minutes, step=step)[: max(top, 0)]
+    except measure.PlanningError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps([_slot_record(slot) for slot in best], indent=2))
+        return
+    click.echo(
+        f"The best {len(best)} starts (UTC) for a {minutes}-minute session on "
+        f"{day:%Y-%m-%d}, every {step} minutes:"
+    )
+    for place, slot in enumerate(best, 1):
+        click.echo(
+            f"{place}. {slot.start:%Y-%m-%dT%H:%MZ}  worst {slot.worst:.2f}  total {slot.total:.2f}"
+        )
+        for group in groups:
+            click.echo(f"     {group.zone} ({group.count}): {slot.local_span(group.zone)}")
+
+
+def _groups(slug: str | None, zones: tuple[str, ...]) -> list[measure.Group]:
+    """The groups named on the command line, or those of a dialogue's registrants."""
+    if not slug:
+        return [measure.parse_group(text) for text in zones]
+    counts = home_zones(_dialogue(slug).id)
+    if not counts:
+        raise measure.PlanningError(f"No registered participant of {slug} gave a home time zone.")
+    return measure.groups_of(counts)
+
+
+def _slot_record(slot: measure.Slot) -> dict[str, Any]:
+    return {
+        "start_utc": f"{slot.start:%Y-%m-%dT%H:%M:%SZ}",
+        "worst": slot.worst,
+        "total": slot.total,
+        "local": {zone: slot.local_span(zone) for zone in slot.burdens},
+        "burdens": slot.burdens,
+        "people": slot.counts,
+    }
+
+
 @click.command(
     "worker", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
 )
@@ -305,6 +374,7 @@ def register(app: Flask) -> None:
         team_group,
         send_updates_command,
         purge_command,
+        plan_times_command,
     ):
         commands.add_command(_one_transaction(command))
     commands.add_command(backup_command)

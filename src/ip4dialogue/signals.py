@@ -87,3 +87,19 @@ dialogue_created = _events.signal(
     doc="""An organiser created a dialogue. Sender: the Dialogue; `organiser`: who created it,
     or None (the seed, a command).""",
 )
+
+audience_asked = _events.signal(
+    "audience-asked",
+    doc="""Where a dialogue's audience will be joining from, for fair session times. Sender:
+    the Dialogue. A listener answers with {IANA zone: head count} of the registered
+    (confirmed and waitlisted) participants who gave a home time zone.""",
+)
+
+
+def audience_of(dialogue: Any) -> dict[str, int]:
+    """The head counts by home zone that listeners answer `audience_asked` with, merged."""
+    counts: dict[str, int] = {}
+    for _, answer in audience_asked.send(dialogue):
+        for zone, count in (answer or {}).items():
+            counts[zone] = counts.get(zone, 0) + count
+    return counts

@@ -43,6 +43,7 @@ OPENS: dict[str, frozenset[str]] = {
     "organise.dialogue": TEAM,
     "organise.agenda": TEAM,
     "organise.coverage_matrix": TEAM,
+    "organise.fair_times_page": TEAM,
     "organise.edit_dialogue": AGENDA,
     "organise.add_room": AGENDA,
     "organise.edit_room": AGENDA,
@@ -259,7 +260,7 @@ def test_pages_offer_only_what_the_reader_may_do(app, world, people):
         page = people[who].get(base).get_data(as_text=True)
         nav = re.search(r'<nav class="tabs".*?</nav>', page, re.S).group(0)
         tabs[who] = set(re.findall(r">([A-Za-z -]+)</a>", nav))
-    everyone = {"Overview", "Agenda", "Coverage", "Team", "Public programme"}
+    everyone = {"Overview", "Agenda", "Coverage", "Fair times", "Team", "Public programme"}
     registrars = {"Registrations", "Break-outs", "Invitations", "Questions", "Messages"}
     registrars |= {"Calendar updates"}
     assert tabs == {

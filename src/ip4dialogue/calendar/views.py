@@ -98,6 +98,7 @@ def personal_programme(token: str) -> ResponseReturnValue:
         dialogue=dialogue,
         days=days_of(services.schedule_items(registration), dialogue.zone),
         reader_zone=home if home and home.key != dialogue.timezone else None,
+        home=home,
         token=token,
     )
 

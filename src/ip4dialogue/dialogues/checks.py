@@ -7,12 +7,13 @@ every finding names the items it concerns, so each item page can show its own.
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ip4dialogue.dialogues.models import NON_SESSIONS, AgendaItem, Dialogue, ItemStatus
 from ip4dialogue.people.models import Participant
+from ip4dialogue.planning import measure
 from ip4dialogue.report.models import Recommendation, Theme
 
 
@@ -169,20 +170,46 @@ def uncovered(
             yield Finding(Severity.WARNING, f"No item takes up the theme “{theme.title}”.")
 
 
+def night_for_those_joining(dialogue: Dialogue, audience: Mapping[str, int]) -> Iterator[Finding]:
+    """Sessions people join from afar that fall, for some of them, between 23:00 and 06:00
+    at home: each names the group and its local time. (Sessions outside the years the measure
+    knows are left to the other checks.)"""
+    for item in _scheduled(dialogue):
+        if not (item.is_session and item.online):
+            continue
+        for zone, count in sorted(audience.items()):
+            try:
+                if not measure.night_minutes(zone, item.starts_at, item.minutes):
+                    continue
+                slot = measure.score([measure.Group(zone, count)], item.starts_at, item.minutes)
+            except measure.PlanningError:
+                continue
+            people = "1 participant" if count == 1 else f"{count} participants"
+            yield Finding(
+                Severity.WARNING,
+                f"“{item.title}” is at night for the {people} joining from {zone}: "
+                f"{slot.local_span(zone)} their time.",
+                (item.id,),
+            )
+
+
 def check_agenda(
     dialogue: Dialogue,
     recommendations: list[Recommendation],
     themes: list[Theme],
     name_of: Callable[[Participant], str] = full_name,
+    audience: Mapping[str, int] | None = None,
 ) -> list[Finding]:
     """All findings for a dialogue whose items, rooms, roles and links are loaded; people
-    are named by `name_of` (readers who may not see every name get a stand-in)."""
+    are named by `name_of` (readers who may not see every name get a stand-in); `audience`
+    (head counts by home zone) lets it see sessions that fall at night for those joining."""
     return [
         *outside_dates(dialogue),
         *room_clashes(dialogue),
         *people_clashes(dialogue, name_of),
         *capacity_above_room(dialogue),
         *breakout_places(dialogue),
+        *night_for_those_joining(dialogue, audience or {}),
         *uncovered(dialogue, recommendations, themes),
     ]
 

@@ -248,3 +248,18 @@ class MoveItemForm(BaseForm):
     day = DateField("Day", validators=[InputRequired(message="Give the day.")])
     start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])
     room_id = SelectField("Room", coerce=identifier, default=0)
+
+
+class PlannerForm(BaseForm):
+    """The fair-times planner's question, asked by a GET: a link to its answer can be shared."""
+
+    class Meta(BaseForm.Meta):
+        csrf = False
+
+    day = DateField("Date (starts from 00:00 UTC)", validators=[InputRequired("Give the date.")])
+    minutes = IntegerField(
+        "Length in minutes",
+        default=90,
+        validators=[InputRequired("Give the length."), NumberRange(min=1, max=1440)],
+    )
+    balance = BooleanField("Even out what each group has carried across the series")

@@ -378,6 +378,17 @@ class AgendaItem(db.Model):
     def is_session(self) -> bool:
         return is_session(self.kind, self.status)
 
+    @property
+    def online(self) -> bool:
+        """Whether people join it from afar: the dialogue is hybrid or virtual, or its room
+        has a link to join."""
+        remote = self.dialogue.format != DialogueFormat.IN_PERSON
+        return remote or bool(self.room and self.room.join_url)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
     def remove(self, now: datetime) -> None:
         """Out of the working copy, kept for the release that still shows it."""
         self.removed_at = now

@@ -5,6 +5,7 @@ to the field it names, after the unit of work has been rolled back, and the form
 the organiser typed; the page is then drawn from the dialogue loaded afresh.
 """
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,18 +14,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from ip4dialogue import audit
+from ip4dialogue import audit, signals
 from ip4dialogue.access import Permission, can, organisers_only, requires
 from ip4dialogue.confirmation import Confirmation, ask
 from ip4dialogue.countries.queries import grouped_countries
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues import checks, consent, queries, services
+from ip4dialogue.dialogues import checks, consent, fair_times, queries, services
 from ip4dialogue.dialogues.coverage import coverage
 from ip4dialogue.dialogues.forms import (
     AgendaItemForm,
     DialogueForm,
     MoveItemForm,
     NoteForm,
+    PlannerForm,
     PublishForm,
     RoomForm,
 )
@@ -38,6 +40,7 @@ from ip4dialogue.institutions.queries import all_institutions
 from ip4dialogue.jobs.queries import failures
 from ip4dialogue.people.directory import people_to_choose
 from ip4dialogue.people.models import Participant
+from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import reference_data
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
@@ -175,7 +178,13 @@ def _findings(dialogue: Dialogue) -> list[checks.Finding]:
     reference = reference_data()
     named = can(Permission.SEE_NAMES, dialogue.id) or not dialogue.chatham_house
     name_of = checks.full_name if named else _name_if_consented
-    return checks.check_agenda(dialogue, reference.recommendations, reference.themes, name_of)
+    return checks.check_agenda(
+        dialogue,
+        reference.recommendations,
+        reference.themes,
+        name_of,
+        signals.audience_of(dialogue),
+    )
 
 
 def _name_if_consented(person: Participant) -> str:
@@ -405,6 +414,8 @@ def _item_form(dialogue: Dialogue, item: AgendaItem | None) -> AgendaItemForm:
     )
     if request.method == "GET":
         _fill_item_form(form, dialogue, item)
+        if item is not None:
+            _take_suggested_start(form, dialogue, item)
     people = choices(
         [(0, "Choose a person")]
         + [
@@ -418,6 +429,21 @@ def _item_form(dialogue: Dialogue, item: AgendaItem | None) -> AgendaItemForm:
     for entry in form.roles:
         entry.form.participant_id.choices = people
     return form
+
+
+def _take_suggested_start(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem) -> None:
+    """A start picked from the fair-times strip (`?start=` an instant in UTC) fills the form,
+    keeping the session's length; it is saved only when the organiser saves."""
+    try:
+        start = datetime.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        return
+    if start.tzinfo is None:
+        return
+    starts = start.astimezone(dialogue.zone)
+    ends = (start + (item.ends_at - item.starts_at)).astimezone(dialogue.zone)
+    form.day.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
+    form.ends_next_day.data = ends.date() > starts.date()
 
 
 def _fill_item_form(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None) -> None:
@@ -485,9 +511,52 @@ def _render_item_form(
         dialogue=dialogue,
         item=item,
         findings=findings,
+        times=_fair_times(dialogue, item),
         days=dialogue_days(dialogue),
         release=released.release,
         released=released.item(item.id) if item else None,
+    )
+
+
+def _fair_times(dialogue: Dialogue, item: AgendaItem | None) -> fair_times.DayStrip | None:
+    """The fair-times strip for a session people join from afar (any session, on request),
+    when the audience's home zones are known."""
+    if item is None or not (item.online or request.args.get("times")):
+        return None
+    day = item.starts_at.astimezone(dialogue.zone).date()
+    try:
+        groups = measure.groups_of(signals.audience_of(dialogue))
+        return fair_times.day_strip(groups, day, dialogue.zone, item.minutes, item.starts_at)
+    except measure.PlanningError:  # nobody gave a home zone yet, or a year it cannot cost
+        return None
+
+
+@bp.get("/dialogues/<int:dialogue_id>/fair-times")
+@requires(Permission.VIEW)
+def fair_times_page(dialogue_id: int) -> ResponseReturnValue:
+    """What each group of the audience carried in each edition's sessions joined from afar,
+    and the planner: the best starts of a date, plain and evening out the series' burden."""
+    dialogue = _dialogue_or_404(dialogue_id)
+    editions = queries.editions_until(dialogue)
+    burden = fair_times.series_burden(
+        [(edition, signals.audience_of(edition)) for edition in editions]
+    )
+    form = PlannerForm(request.args if request.args else None, day=dialogue.start_date)
+    plain = balanced = None
+    if request.args and form.validate():
+        try:
+            groups = measure.groups_of(signals.audience_of(dialogue))
+            plain = measure.rank(groups, form.day.data, form.minutes.data)[:5]
+            balanced = measure.rank(groups, form.day.data, form.minutes.data, paid=burden.paid)[:5]
+        except measure.PlanningError as error:
+            form.day.errors = [*form.day.errors, str(error)]
+    return render_template(
+        "dialogues/organise/fair_times.html",
+        dialogue=dialogue,
+        burden=burden,
+        form=form,
+        plain=plain,
+        balanced=balanced if form.balance.data else None,
     )
 
 

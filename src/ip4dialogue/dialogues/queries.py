@@ -342,3 +342,16 @@ def free_slug(wanted: str) -> str:
         for candidate in (wanted, *(f"{wanted}-{n}" for n in range(2, len(taken) + 3)))
         if candidate not in taken
     )
+
+
+def editions_until(dialogue: Dialogue) -> list[Dialogue]:
+    """The editions of the dialogue's series up to it (itself alone outside a series), the
+    oldest first, each with its whole agenda."""
+    if dialogue.series_id is None:
+        return [dialogue]
+    editions = db.session.scalars(
+        select(Dialogue)
+        .where(Dialogue.series_id == dialogue.series_id, Dialogue.start_date <= dialogue.start_date)
+        .order_by(Dialogue.start_date, Dialogue.id)
+    )
+    return [load_agenda(edition) for edition in editions]

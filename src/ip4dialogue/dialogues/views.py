@@ -23,18 +23,29 @@ from ip4dialogue.access import Permission, can
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
-from ip4dialogue.dialogues.models import Dialogue, Release
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release
 from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
 from ip4dialogue.dialogues.queries import PublicAgenda
-from ip4dialogue.dialogues.releases import Change, change_from_record, describe
+from ip4dialogue.dialogues.releases import Change, ReleasedItem, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import cache
+from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import current_report
 from ip4dialogue.timezones import find_zone
 
 bp = Blueprint("dialogues", __name__)
 # Speakers' consent and the report's texts are not part of a version: pages refresh this often.
 CACHE_SECONDS = 300
+
+
+@bp.app_template_global()
+def at_night(item: ReleasedItem | AgendaItem, zone: ZoneInfo) -> bool:
+    """Whether any minute of the session falls between 23:00 and 06:00 in `zone`."""
+    minutes = int((item.ends_at - item.starts_at).total_seconds() // 60)
+    try:
+        return measure.night_minutes(zone.key, item.starts_at, minutes) > 0
+    except measure.PlanningError:  # a year or a length the measure does not cost
+        return False
 
 
 def _on_its_team(dialogue: Dialogue) -> bool:

@@ -1,6 +1,7 @@
-"""Finding registrations, for this area's pages and for the calendar's personal schedules."""
+"""Finding registrations, for this area's pages and for the calendar's personal schedules,
+and where a dialogue's audience joins from, for fair session times."""
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue.extensions import db
@@ -9,6 +10,7 @@ from ip4dialogue.registration.models import (
     LinkPurpose,
     Registration,
     RegistrationLink,
+    RegistrationStatus,
     SessionSignup,
 )
 from ip4dialogue.tokens import digest
@@ -46,3 +48,22 @@ def registration_by_token(token: str) -> Registration | None:
         )
     )
     return db.session.scalars(query).one_or_none()
+
+
+# Who will be there: seated, or waiting for a seat that may come.
+EXPECTED = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+def home_zones(dialogue_id: int) -> dict[str, int]:
+    """How many of the dialogue's expected participants live in each time zone they gave."""
+    rows = db.session.execute(
+        select(Participant.home_timezone, func.count())
+        .join(Registration, Registration.participant_id == Participant.id)
+        .where(
+            Registration.dialogue_id == dialogue_id,
+            Registration.status.in_(EXPECTED),
+            Participant.home_timezone.is_not(None),
+        )
+        .group_by(Participant.home_timezone)
+    )
+    return {zone: count for zone, count in rows}  # noqa: C416 (rows, not pairs, to the typer)
