@@ -2,7 +2,7 @@
 
 import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +282,8 @@ def restore_command(path: Path) -> None:
 
 
 @click.command("plan-times")
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
-@click.option("--minutes", required=True, type=int, help="How long the session lasts.")
+@click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The date (UTC).")
+@click.option("--minutes", required=True, metavar="N", help="How long the session lasts.")
 @click.option(
     "--zone",
     "zones",
@@ -292,31 +292,37 @@ def restore_command(path: Path) -> None:
     help="A group: an IANA zone and how many join from it (repeat for each group).",
 )
 @click.option("--dialogue", "slug", help="Take the groups from this dialogue's registrants.")
-@click.option("--step", default=30, show_default=True, help="Minutes between candidate starts.")
-@click.option("--top", default=5, show_default=True, help="How many of the best starts to show.")
+@click.option("--step", default="30", show_default=True, help="Minutes between candidate starts.")
+@click.option("--top", default="5", show_default=True, help="How many of the best starts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def plan_times_command(
-    day: datetime,
-    minutes: int,
+    day: str,
+    minutes: str,
     zones: tuple[str, ...],
     slug: str | None,
-    step: int,
-    top: int,
+    step: str,
+    top: str,
     as_json: bool,
 ) -> None:
     """Rank the start instants of a session over the 24 hours from 00:00 UTC of a date by the
     fair-times measure: the worst burden any group carries, then the head-weighted total."""
     try:
+        date_asked, length, every, best_few = (
+            _date(day),
+            _whole("--minutes", minutes),
+            _whole("--step", step),
+            _whole("--top", top, least=1),
+        )
         groups = _groups(slug, zones)
-        best = measure.rank(groups, day.date(), minutes, step=step)[: max(top, 0)]
+        best = measure.rank(groups, date_asked, length, step=every)[:best_few]
     except measure.PlanningError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps([_slot_record(slot) for slot in best], indent=2))
         return
     click.echo(
-        f"The best {len(best)} starts (UTC) for a {minutes}-minute session on "
-        f"{day:%Y-%m-%d}, every {step} minutes:"
+        f"The best {len(best)} starts (UTC) for a {length}-minute session on "
+        f"{date_asked:%Y-%m-%d}, every {every} minutes:"
     )
     for place, slot in enumerate(best, 1):
         click.echo(
@@ -326,10 +332,31 @@ def plan_times_command(
             click.echo(f"     {group.zone} ({group.count}): {slot.local_span(group.zone)}")
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise measure.PlanningError(f"Give the date as YYYY-MM-DD: {text!r} is not one.") from None
+
+
+def _whole(option: str, text: str, least: int = 0) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise measure.PlanningError(
+            f"{option} takes a whole number: {text!r} is not one."
+        ) from None
+    if number < least:
+        raise measure.PlanningError(f"{option} takes a number of at least {least}.")
+    return number
+
+
 def _groups(slug: str | None, zones: tuple[str, ...]) -> list[measure.Group]:
     """The groups named on the command line, or those of a dialogue's registrants."""
     if not slug:
         return [measure.parse_group(text) for text in zones]
+    if zones:
+        raise measure.PlanningError("Give the groups with --zone or with --dialogue, not both.")
     counts = home_zones(_dialogue(slug).id)
     if not counts:
         raise measure.PlanningError(f"No registered participant of {slug} gave a home time zone.")

@@ -2,14 +2,18 @@
 agenda check list's warning about night sessions, and the item form's strip of the day."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from ip4dialogue.access import TeamRole
+from ip4dialogue.accounts.services import create_organiser
 from ip4dialogue.dialogues.models import DialogueFormat, RegistrationMode
 from ip4dialogue.extensions import db
 from ip4dialogue.registration.models import RegistrationStatus
 from ip4dialogue.report.models import Series
+from ip4dialogue.unit_of_work import transaction
+from tests.conftest import ORGANISER_PASSWORD, logged_in
 from tests.helpers import register, release, visible_text
 
 CAPITALS = {
@@ -71,6 +75,10 @@ def test_plan_times_in_json_takes_the_groups_from_a_dialogue_s_registrants(app, 
         (["--zone", "Asia/Seoul=3", "--step", "7"], "The step must divide a day"),
         ([], "Give at least one group."),
         (["--dialogue", "nowhere"], "No dialogue at 'nowhere'."),
+        (["--zone", "Asia/Seoul=3", "--dialogue", "hybrid"], "with --zone or with --dialogue"),
+        (["--zone", "localtime=3"], "Unknown time zone 'localtime'."),
+        (["--zone", "Asia/Seoul=3", "--top", "0"], "--top takes a number of at least 1."),
+        (["--zone", "Asia/Seoul=3", "--step", "half"], "--step takes a whole number"),
     ],
 )
 def test_plan_times_refuses_bad_input_in_one_line(app, args, message):
@@ -81,10 +89,14 @@ def test_plan_times_refuses_bad_input_in_one_line(app, args, message):
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_a_date_outside_the_known_years_is_refused(app):
-    result = plan(app, "--date", "2090-01-01", "--minutes", "60", "--zone", "Asia/Seoul=2")
+@pytest.mark.parametrize(
+    ("day", "message"), [("2090-01-01", "Choose a date between"), ("15/10/2027", "YYYY-MM-DD")]
+)
+def test_a_date_outside_the_known_years_or_not_a_date_is_refused(app, day, message):
+    result = plan(app, "--date", day, "--minutes", "60", "--zone", "Asia/Seoul=2")
     assert result.exit_code != 0
-    assert "Choose a date between" in result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_the_check_list_warns_of_a_session_at_night_for_a_group_that_joins(
@@ -122,6 +134,8 @@ def test_the_item_form_offers_the_day_s_fairest_starts_and_fills_one_in(
 
     taken = organiser_client.get(url, query_string={"start": "2027-05-11T08:00:00+00:00"})
     form = taken.get_data(as_text=True)
+    this_slot = "<td>Europe/Brussels</td><td>2</td><td>10:00-11:00</td><td>0.0</td>"
+    assert this_slot in form  # the start just taken, for each group
     assert 'name="start" required type="time" value="17:00"' in form  # 08:00 UTC, in Seoul
     assert 'name="end" required type="time" value="18:00"' in form  # it keeps its length
 
@@ -177,3 +191,37 @@ def test_the_series_page_shows_what_each_group_carried_and_evens_it_out(make, or
     refused = organiser_client.get(url, query_string={"day": "2090-01-01", "minutes": "60"})
     assert refused.status_code == 200
     assert "Choose a date between" in visible_text(refused.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "start", ["9999-12-31T20:00:00+00:00", "2027-05-11T08:00:00", "soon", "2090-01-01T00:00Z"]
+)
+def test_a_start_the_measure_cannot_use_leaves_the_form_as_it_was(
+    make, hybrid, organiser_client, start
+):
+    item = make.item(hybrid, title="Plenary", starts_at=datetime(2027, 5, 11, 1, tzinfo=UTC))
+    db.session.commit()
+    url = f"/organise/dialogues/{hybrid.id}/items/{item.id}"
+    response = organiser_client.get(url, query_string={"start": start})
+    assert response.status_code == 200
+    assert 'name="start" required type="time" value="10:00"' in response.get_data(as_text=True)
+
+
+def test_the_series_page_survives_sessions_it_cannot_cost_and_hides_others_drafts(
+    app, make, hybrid
+):
+    hybrid.series = Series(slug="ipsd", title="Indo-Pacific Security Dialogue")
+    make.dialogue(
+        series=hybrid.series,
+        edition=1,
+        title="A draft nobody shares",
+        start_date=date(2026, 5, 11),
+    )
+    long_one = datetime(2027, 5, 11, 1, tzinfo=UTC)
+    make.item(hybrid, title="Two days", starts_at=long_one, ends_at=long_one + timedelta(hours=40))
+    with transaction():
+        viewer = create_organiser("viewer@example.org", "Viewer", ORGANISER_PASSWORD)
+        make.member(hybrid, viewer, TeamRole.VIEWER)
+    page = logged_in(app, viewer).get(f"/organise/dialogues/{hybrid.id}/fair-times")
+    assert page.status_code == 200
+    assert "A draft nobody shares" not in page.get_data(as_text=True)

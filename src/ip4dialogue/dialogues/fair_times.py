@@ -10,7 +10,7 @@ from itertools import accumulate
 from math import fsum
 from zoneinfo import ZoneInfo
 
-from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.planning import measure
 
 STEP = timedelta(minutes=30)
@@ -77,8 +77,15 @@ def series_burden(editions: list[tuple[Dialogue, Mapping[str, int]]]) -> SeriesB
         sessions = [item for item in dialogue.items if item.is_session and item.online]
         for zone in zones:
             carried[zone].append(
-                fsum(measure.burden(zone, item.starts_at, item.minutes) for item in sessions)
-                if zone in audience
-                else None
+                fsum(_burden(zone, item) for item in sessions) if zone in audience else None
             )
     return SeriesBurden([dialogue for dialogue, _ in editions], carried)
+
+
+def _burden(zone: str, item: AgendaItem) -> float:
+    """The session's burden on the group; one the measure cannot cost (beyond its years, or
+    longer than a day) counts for nothing rather than stopping the page."""
+    try:
+        return measure.burden(zone, item.starts_at, item.minutes)
+    except measure.PlanningError:
+        return 0.0

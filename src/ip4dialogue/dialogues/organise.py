@@ -431,14 +431,22 @@ def _item_form(dialogue: Dialogue, item: AgendaItem | None) -> AgendaItemForm:
     return form
 
 
-def _take_suggested_start(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem) -> None:
-    """A start picked from the fair-times strip (`?start=` an instant in UTC) fills the form,
-    keeping the session's length; it is saved only when the organiser saves."""
+def _suggested_start() -> datetime | None:
+    """A start picked from the fair-times strip (`?start=`, an instant in UTC), when it is
+    one the measure can cost."""
     try:
         start = datetime.fromisoformat(request.args.get("start", ""))
     except ValueError:
-        return
-    if start.tzinfo is None:
+        return None
+    if start.tzinfo is None or not measure.FIRST_INSTANT <= start < measure.END_INSTANT:
+        return None
+    return start
+
+
+def _take_suggested_start(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem) -> None:
+    """The picked start fills the form, keeping the session's length; it is saved only when
+    the organiser saves."""
+    if (start := _suggested_start()) is None:
         return
     starts = start.astimezone(dialogue.zone)
     ends = (start + (item.ends_at - item.starts_at)).astimezone(dialogue.zone)
@@ -521,12 +529,13 @@ def _render_item_form(
 def _fair_times(dialogue: Dialogue, item: AgendaItem | None) -> fair_times.DayStrip | None:
     """The fair-times strip for a session people join from afar (any session, on request),
     when the audience's home zones are known."""
-    if item is None or not (item.online or request.args.get("times")):
+    if item is None or not item.is_session or not (item.online or request.args.get("times")):
         return None
-    day = item.starts_at.astimezone(dialogue.zone).date()
+    current = _suggested_start() or item.starts_at
+    day = current.astimezone(dialogue.zone).date()
     try:
         groups = measure.groups_of(signals.audience_of(dialogue))
-        return fair_times.day_strip(groups, day, dialogue.zone, item.minutes, item.starts_at)
+        return fair_times.day_strip(groups, day, dialogue.zone, item.minutes, current)
     except measure.PlanningError:  # nobody gave a home zone yet, or a year it cannot cost
         return None
 
@@ -537,7 +546,11 @@ def fair_times_page(dialogue_id: int) -> ResponseReturnValue:
     """What each group of the audience carried in each edition's sessions joined from afar,
     and the planner: the best starts of a date, plain and evening out the series' burden."""
     dialogue = _dialogue_or_404(dialogue_id)
-    editions = queries.editions_until(dialogue)
+    editions = [
+        edition
+        for edition in queries.editions_until(dialogue)
+        if edition.id == dialogue.id or can(Permission.VIEW, edition.id)
+    ]
     burden = fair_times.series_burden(
         [(edition, signals.audience_of(edition)) for edition in editions]
     )

@@ -40,8 +40,11 @@ CACHE_SECONDS = 300
 
 @bp.app_template_global()
 def at_night(item: ReleasedItem | AgendaItem, zone: ZoneInfo) -> bool:
-    """Whether any minute of the session falls between 23:00 and 06:00 in `zone`."""
-    minutes = int((item.ends_at - item.starts_at).total_seconds() // 60)
+    """Whether any minute of a session falls between 23:00 and 06:00 in `zone` (a day of it
+    is as good as all: any 24 hours hold a night)."""
+    if not item.is_session:
+        return False
+    minutes = min(int((item.ends_at - item.starts_at).total_seconds() // 60), 24 * 60)
     try:
         return measure.night_minutes(zone.key, item.starts_at, minutes) > 0
     except measure.PlanningError:  # a year or a length the measure does not cost

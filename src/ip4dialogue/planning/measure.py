@@ -45,7 +45,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from itertools import accumulate
 from math import fsum
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+
+from ip4dialogue.timezones import all_zones
 
 DAY_WEIGHT = 0  # 09:00-18:00
 EDGE_WEIGHT = 1  # 07:00-09:00 and 18:00-21:00
@@ -91,8 +93,9 @@ class PlanningError(ValueError):
 
 @cache
 def known_zones() -> frozenset[str]:
-    """Every zone name zoneinfo knows, and "UTC"."""
-    return frozenset(available_timezones()) | {"UTC"}
+    """The zones people live in, as the rest of the app offers them (not `localtime`, which is
+    whatever the server's clock says), and "UTC"."""
+    return frozenset(all_zones()) | {"UTC"}
 
 
 def _zone(name: object) -> ZoneInfo:
