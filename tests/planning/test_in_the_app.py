@@ -15,15 +15,7 @@ from ip4dialogue.report.models import Series
 from ip4dialogue.unit_of_work import transaction
 from tests.conftest import ORGANISER_PASSWORD, logged_in
 from tests.helpers import register, release, visible_text
-
-CAPITALS = {
-    "Europe/Brussels": 8,
-    "America/New_York": 6,
-    "Australia/Sydney": 4,
-    "Asia/Tokyo": 5,
-    "Asia/Seoul": 5,
-    "Pacific/Auckland": 2,
-}
+from tests.planning.test_measure import CAPITALS
 
 
 def plan(app, *args: str):
