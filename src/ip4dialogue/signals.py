@@ -6,6 +6,7 @@ Areas connect their listeners in their `listeners` module, which create_app() im
 listeners run in the order they were connected: the order of those imports.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any
 
@@ -42,53 +43,45 @@ class _Signal(NamedSignal):
     set_class = _InOrder  # type: ignore[assignment]
 
 
-class _Events:
-    @staticmethod
-    def signal(name: str, doc: str) -> NamedSignal:
-        return _Signal(name, doc)
-
-
-_events = _Events()
-
-capacity_changed = _events.signal(
+capacity_changed = _Signal(
     "capacity-changed",
     doc="""Seats may have come free in a dialogue or its break-outs. Sender: the Dialogue.
     Sent when its capacity, a room's seats, or an item's room, capacity, sign-up or status
     changed, or a room was removed.""",
 )
 
-agenda_released = _events.signal(
+agenda_released = _Signal(
     "agenda-released",
     doc="""A dialogue's agenda was released: what the public, the feeds and participants'
     calendars see of it changed. Sender: the Dialogue; `release`: the new Release.""",
 )
 
-person_changed = _events.signal(
+person_changed = _Signal(
     "person-changed",
     doc="""What the public may see of a person changed: their name, organisation, or consent
     to be named. Sender: the Participant.""",
 )
 
-person_erasing = _events.signal(
+person_erasing = _Signal(
     "person-erasing",
     doc="""A person is being erased. Sender: the Participant, whose data is still there, so
     listeners can find and remove what they hold of them; the erasure follows.""",
 )
 
-registrant_notified = _events.signal(
+registrant_notified = _Signal(
     "registrant-notified",
     doc="""A message to a participant about their place is being composed. Sender: the
     Registration; `message`: the mail.Message, addressed but not yet written, to which
     listeners may add attachments (its text then says what is attached).""",
 )
 
-dialogue_created = _events.signal(
+dialogue_created = _Signal(
     "dialogue-created",
     doc="""An organiser created a dialogue. Sender: the Dialogue; `organiser`: who created it,
     or None (the seed, a command).""",
 )
 
-audience_asked = _events.signal(
+audience_asked = _Signal(
     "audience-asked",
     doc="""Where a dialogue's audience will be joining from, for fair session times. Sender:
     the Dialogue. A listener answers with {IANA zone: head count} of the registered
@@ -98,8 +91,7 @@ audience_asked = _events.signal(
 
 def audience_of(dialogue: Any) -> dict[str, int]:
     """The head counts by home zone that listeners answer `audience_asked` with, merged."""
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for _, answer in audience_asked.send(dialogue):
-        for zone, count in (answer or {}).items():
-            counts[zone] = counts.get(zone, 0) + count
-    return counts
+        counts.update(answer or {})
+    return dict(counts)

@@ -107,7 +107,7 @@ def test_the_next_edition_follows_up_contested_outcomes_and_open_next_steps(room
     db.session.commit()
 
     with transaction():
-        following = services.plan_next_edition(room.dialogue, owner_of(room), utcnow())
+        following = services.plan_next_edition(room.dialogue, owner_of(room))
 
     db.session.expire_all()
     following = db.session.get(Dialogue, following.id)
@@ -118,7 +118,7 @@ def test_the_next_edition_follows_up_contested_outcomes_and_open_next_steps(room
     )
     assert following.title == "Indo-Pacific Security Dialogue: edition 3"
     with pytest.raises(RuleViolation, match="Edition 3 exists already"):
-        services.plan_next_edition(room.dialogue, owner_of(room), utcnow())
+        services.plan_next_edition(room.dialogue, owner_of(room))
     assert following.start_date == date(2028, 5, 11)
     assert [item.title for item in following.items] == [
         "Follow-up: Map the industrial bases",

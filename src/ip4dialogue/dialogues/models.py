@@ -76,6 +76,11 @@ class Role(enum.StrEnum):
     RAPPORTEUR = "rapporteur"
 
 
+def minutes_between(start: datetime, end: datetime) -> int:
+    """A session's length in whole minutes."""
+    return int((end - start).total_seconds() // 60)
+
+
 def is_session(kind: ItemKind, status: ItemStatus) -> bool:
     """A session of substance (not a break or a social event) that is not cancelled."""
     return kind not in NON_SESSIONS and status != ItemStatus.CANCELLED
@@ -189,10 +194,14 @@ class Dialogue(db.Model):
     def over_at(self, now: datetime) -> bool:
         return self.end_date < now.astimezone(self.zone).date()
 
+    @property
+    def next_edition_number(self) -> int:
+        return (self.edition or 1) + 1
+
     def next_edition(self, slug: str) -> "Dialogue":
         """A draft of the series' next edition, a year on, convened by the same institutions
         in the same place and way; its agenda and registration are for its organisers."""
-        edition = (self.edition or 1) + 1
+        edition = self.next_edition_number
         title = f"{self.series.title}: edition {edition}" if self.series else self.title
         following = Dialogue(
             slug=slug,
@@ -387,7 +396,7 @@ class AgendaItem(db.Model):
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return minutes_between(self.starts_at, self.ends_at)
 
     def remove(self, now: datetime) -> None:
         """Out of the working copy, kept for the release that still shows it."""

@@ -5,6 +5,7 @@ to the field it names, after the unit of work has been rolled back, and the form
 the organiser typed; the page is then drawn from the dialogue loaded afresh.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -173,8 +174,11 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
     )
 
 
-def _findings(dialogue: Dialogue) -> list[checks.Finding]:
-    """The check list, naming people only as the reader may see them."""
+def _findings(
+    dialogue: Dialogue, audience: Mapping[str, int] | None = None
+) -> list[checks.Finding]:
+    """The check list, naming people only as the reader may see them; `audience` (head counts
+    by home zone) is asked for when the caller has not."""
     reference = reference_data()
     named = can(Permission.SEE_NAMES, dialogue.id) or not dialogue.chatham_house
     name_of = checks.full_name if named else _name_if_consented
@@ -183,7 +187,7 @@ def _findings(dialogue: Dialogue) -> list[checks.Finding]:
         reference.recommendations,
         reference.themes,
         name_of,
-        signals.audience_of(dialogue),
+        signals.audience_of(dialogue) if audience is None else audience,
     )
 
 
@@ -509,9 +513,13 @@ def _save_item_form(
 def _render_item_form(
     form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem | None
 ) -> ResponseReturnValue:
-    findings: list[checks.Finding] = []
-    if item is not None:
-        findings = checks.findings_by_item(_findings(dialogue)).get(item.id, [])
+    if item is None:
+        findings: list[checks.Finding] = []
+        times = None
+    else:
+        audience = signals.audience_of(dialogue)
+        findings = checks.findings_by_item(_findings(dialogue, audience)).get(item.id, [])
+        times = _fair_times(dialogue, item, audience)
     released = queries.released_agenda(dialogue)
     return render_template(
         "dialogues/organise/item_form.html",
@@ -519,22 +527,24 @@ def _render_item_form(
         dialogue=dialogue,
         item=item,
         findings=findings,
-        times=_fair_times(dialogue, item),
+        times=times,
         days=dialogue_days(dialogue),
         release=released.release,
         released=released.item(item.id) if item else None,
     )
 
 
-def _fair_times(dialogue: Dialogue, item: AgendaItem | None) -> fair_times.DayStrip | None:
+def _fair_times(
+    dialogue: Dialogue, item: AgendaItem, audience: Mapping[str, int]
+) -> fair_times.DayStrip | None:
     """The fair-times strip for a session people join from afar (any session, on request),
     when the audience's home zones are known."""
-    if item is None or not item.is_session or not (item.online or request.args.get("times")):
+    if not item.is_session or not (item.online or request.args.get("times")):
         return None
     current = _suggested_start() or item.starts_at
     day = current.astimezone(dialogue.zone).date()
     try:
-        groups = measure.groups_of(signals.audience_of(dialogue))
+        groups = measure.groups_of(audience)
         return fair_times.day_strip(groups, day, dialogue.zone, item.minutes, current)
     except measure.PlanningError:  # nobody gave a home zone yet, or a year it cannot cost
         return None
@@ -551,16 +561,17 @@ def fair_times_page(dialogue_id: int) -> ResponseReturnValue:
         for edition in queries.editions_until(dialogue)
         if edition.id == dialogue.id or can(Permission.VIEW, edition.id)
     ]
-    burden = fair_times.series_burden(
-        [(edition, signals.audience_of(edition)) for edition in editions]
-    )
+    audiences = {edition.id: signals.audience_of(edition) for edition in editions}
+    burden = fair_times.series_burden([(edition, audiences[edition.id]) for edition in editions])
     form = PlannerForm(request.args if request.args else None, day=dialogue.start_date)
     plain = balanced = None
     if request.args and form.validate():
+        day, minutes = form.day.data, form.minutes.data
         try:
-            groups = measure.groups_of(signals.audience_of(dialogue))
-            plain = measure.rank(groups, form.day.data, form.minutes.data)[:5]
-            balanced = measure.rank(groups, form.day.data, form.minutes.data, paid=burden.paid)[:5]
+            groups = measure.groups_of(audiences[dialogue.id])
+            plain = measure.rank(groups, day, minutes)[:5]
+            if form.balance.data:
+                balanced = measure.rank(groups, day, minutes, paid=burden.paid)[:5]
         except measure.PlanningError as error:
             form.day.errors = [*form.day.errors, str(error)]
     return render_template(
@@ -569,7 +580,7 @@ def fair_times_page(dialogue_id: int) -> ResponseReturnValue:
         burden=burden,
         form=form,
         plain=plain,
-        balanced=balanced if form.balance.data else None,
+        balanced=balanced,
     )
 
 

@@ -23,7 +23,7 @@ from ip4dialogue.access import Permission, can
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
-from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release
+from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release, minutes_between
 from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import Change, ReleasedItem, change_from_record, describe
@@ -44,7 +44,7 @@ def at_night(item: ReleasedItem | AgendaItem, zone: ZoneInfo) -> bool:
     is as good as all: any 24 hours hold a night)."""
     if not item.is_session:
         return False
-    minutes = min(int((item.ends_at - item.starts_at).total_seconds() // 60), 24 * 60)
+    minutes = min(minutes_between(item.starts_at, item.ends_at), 24 * 60)
     try:
         return measure.night_minutes(zone.key, item.starts_at, minutes) > 0
     except measure.PlanningError:  # a year or a length the measure does not cost

@@ -54,7 +54,7 @@ def _item(dialogue: Dialogue, item_id: int) -> AgendaItem:
 
 
 def _writable(item: AgendaItem) -> AgendaItem:
-    if not services.may_write(current_user, item):
+    if not services.may_write(current_user, item, services.rapporteur_ids(item)):
         abort(403)
     return item
 
@@ -69,7 +69,7 @@ def index(dialogue_id: int) -> ResponseReturnValue:
     form = RapporteursForm(formdata=None)
     form.organiser_ids.choices = choices((writer.id, writer.name) for writer in writers)
     people = services.people_of(dialogue.id)
-    work = queries.sessions_work(dialogue, sessions)
+    work = queries.sessions_work(sessions)
     return render_template(
         "outcomes/index.html",
         dialogue=dialogue,
@@ -90,7 +90,7 @@ def _session_page(
 ) -> str:
     """The session's workspace; `forms` keeps what a refused save typed."""
     forms = forms or {}
-    [work] = queries.sessions_work(dialogue, [item])
+    [work] = queries.sessions_work([item])
     notes = work.notes or SessionNotes.blank(item)
     outcomes = [
         work.outcomes.get(rec.id) or Outcome.blank(item, rec) for rec in item.recommendations
@@ -100,7 +100,7 @@ def _session_page(
         "outcomes/session.html",
         dialogue=dialogue,
         item=item,
-        writable=services.may_write(current_user, item),
+        writable=services.may_write(current_user, item, work.rapporteur_ids),
         notes=notes,
         notes_form=forms.get("notes") or NotesForm(formdata=None, obj=notes, prefix="notes"),
         outcomes=[
@@ -329,17 +329,21 @@ def report_docx(dialogue_id: int) -> ResponseReturnValue:
     return _report(dialogue_id, "docx")
 
 
+# Each kind of outcomes report: what makes it, and its media type.
+REPORTS = {"pdf": (outcomes_pdf, PDF_MIMETYPE), "docx": (outcomes_docx, DOCX_MIMETYPE)}
+
+
 def _report(dialogue_id: int, kind: str) -> ResponseReturnValue:
     dialogue, now = _dialogue(dialogue_id), utcnow()
-    outcomes = book.outcomes_book(dialogue, now)
+    render, mimetype = REPORTS[kind]
     try:
-        content = outcomes_pdf(outcomes) if kind == "pdf" else outcomes_docx(outcomes)
+        content = render(book.outcomes_book(dialogue, now))
     except ExportUnavailable as missing:
         flash(f"The PDF cannot be made on this server: {missing}", "error")
         return redirect(url_for(".index", dialogue_id=dialogue.id))
     return Response(
         content,
-        mimetype=PDF_MIMETYPE if kind == "pdf" else DOCX_MIMETYPE,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{book.file_name(dialogue, now, kind)}"'
         },
@@ -354,7 +358,7 @@ def next_edition(dialogue_id: int) -> ResponseReturnValue:
     if not can(Permission.CREATE_DIALOGUE):
         flash("Only organisers who may start dialogues can plan the next edition.", "error")
     elif form.validate_on_submit() and (
-        following := attempt_on(form, services.plan_next_edition, dialogue, current_user, utcnow())
+        following := attempt_on(form, services.plan_next_edition, dialogue, current_user)
     ):
         flash(
             f"Draft of edition {following.edition} made, with {len(following.items)} proposed "

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ip4dialogue.access import TeamRole
 from ip4dialogue.accounts.models import Organiser, TeamMember
-from ip4dialogue.dialogues.models import AgendaItem, AgendaRole, Dialogue
+from ip4dialogue.dialogues.models import AgendaItem, AgendaRole
 from ip4dialogue.extensions import db
 from ip4dialogue.outcomes.models import (
     Outcome,
@@ -33,7 +33,7 @@ class SessionWork:
     outcomes: dict[int, Outcome] = field(default_factory=dict)
 
 
-def sessions_work(dialogue: Dialogue, items: Iterable[AgendaItem]) -> list[SessionWork]:
+def sessions_work(items: Iterable[AgendaItem]) -> list[SessionWork]:
     """The work on each of `items` (a dialogue's sessions), in three queries."""
     work = {item.id: SessionWork(item) for item in items}
     if not work:

@@ -48,12 +48,13 @@ FOLLOW_UP_MINUTES = 90
 # Who writes what
 
 
-def may_write(organiser: Organiser, item: AgendaItem) -> bool:
-    """Owners write every session; rapporteurs the sessions they are assigned to."""
+def may_write(organiser: Organiser, item: AgendaItem, rapporteurs: set[int]) -> bool:
+    """Owners write every session; rapporteurs (`rapporteurs`: the session's) the sessions
+    they are assigned to."""
     permissions = organiser.permissions(item.dialogue_id)
     if Permission.APPROVE_OUTCOMES in permissions:
         return True
-    return Permission.WRITE_OUTCOMES in permissions and organiser.id in rapporteur_ids(item)
+    return Permission.WRITE_OUTCOMES in permissions and organiser.id in rapporteurs
 
 
 def rapporteur_ids(item: AgendaItem) -> set[int]:
@@ -317,17 +318,18 @@ def _replace(text: str, whom: Person) -> str:
 # The next edition
 
 
-def plan_next_edition(dialogue: Dialogue, actor: Organiser, now: datetime) -> Dialogue:
+def plan_next_edition(dialogue: Dialogue, actor: Organiser) -> Dialogue:
     """A draft of the next edition whose proposed sessions follow up this one's approved
     outcomes that are contested or have next steps, each linked to the outcome it follows."""
-    edition = (dialogue.edition or 1) + 1
+    edition = dialogue.next_edition_number
     if dialogue.series_id is not None and (
         taken := db.session.scalars(
             select(Dialogue).filter_by(series_id=dialogue.series_id, edition=edition)
         ).first()
     ):
         raise RuleViolation(None, f"Edition {edition} exists already: “{taken.title}”.")
-    following = dialogue.next_edition(free_slug(_next_slug(dialogue)))
+    base = dialogue.series.slug if dialogue.series else dialogue.slug
+    following = dialogue.next_edition(free_slug(f"{base[:60]}-{edition}"))
     db.session.add(following)
     db.session.flush()
     signals.dialogue_created.send(following, organiser=actor)
@@ -371,8 +373,3 @@ def _follow_up_item(outcome: Outcome, begins: datetime) -> AgendaItem:
         themes=list(recommendation.themes),
         recommendations=[recommendation],
     )
-
-
-def _next_slug(dialogue: Dialogue) -> str:
-    base = dialogue.series.slug if dialogue.series else dialogue.slug
-    return f"{base[:60]}-{(dialogue.edition or 1) + 1}"
