@@ -10,7 +10,7 @@ PORT ?= 5000
 RUN_ENV := IP4DIALOGUE_ENV=$${IP4DIALOGUE_ENV:-development} \
 	IP4DIALOGUE_BASE_URL=$${IP4DIALOGUE_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint format install clean bench organiser
+.PHONY: run test lint format install clean bench organiser translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,7 +23,24 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-install: $(VENV)/.installed
+# The catalogues compiled again whenever one changes (a build compiles them too).
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+$(VENV)/.compiled: $(CATALOGUES) hatch_build.py | $(VENV)/.installed
+	$(BIN)/python hatch_build.py
+	@touch $@
+
+install: $(VENV)/.installed $(VENV)/.compiled
+
+# After wrapping new text in _() or {% trans %}: extract it, then merge it into each catalogue,
+# where it waits, untranslated, for a translator (`make test` fails until it has one).
+translations: install
+	$(BIN)/pybabel -q extract --mapping-file babel.cfg --no-location --sort-output \
+		--keywords _l --keywords lazy_gettext --keywords lazy_ngettext:1,2 \
+		--keywords lazy_pgettext:1c,2 \
+		--project ip4dialogue --copyright-holder "the ip4dialogue authors" \
+		--output-file translations/messages.pot .
+	$(BIN)/pybabel -q update --input-file translations/messages.pot --output-dir translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(RUN_ENV) $(BIN)/flask --app ip4dialogue db upgrade

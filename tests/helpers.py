@@ -8,11 +8,12 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,6 +71,57 @@ def visible_text(page: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body)))
 
 
+# Three English words in a row: a sentence of ours, or most of one, left untranslated.
+ENGLISH_WORDS = re.compile(r"[A-Za-z][a-z’']+(?:[ ,:;–-]+[A-Za-z][a-z’']+){2,}")
+
+
+def english_in(text: str, typed: Iterable[str] = ()) -> list[str]:
+    """The runs of English words in a page or mail in another language, leaving out what
+    people typed (titles, names), which stays as typed where no translation was given."""
+    for value in typed:
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
+    return ENGLISH_WORDS.findall(text)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _LanguageReader(HTMLParser):
+    """A page split as a reader of the page's language meets it: the text in that language,
+    what is marked as English (originals, proper titles), and rapporteurs' prose, shown as
+    written, in neither."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.within: list[str] = []  # "page", "en" or "prose", innermost last
+        self.parts: dict[str, list[str]] = {"page": [], "en": [], "prose": []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        attributes = dict(attrs)
+        if "prose" in (attributes.get("class") or "").split():
+            self.within.append("prose")
+        elif attributes.get("lang") == "en":
+            self.within.append("en")
+        else:
+            self.within.append(self.within[-1] if self.within else "page")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.within:
+            self.within.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts[self.within[-1] if self.within else "page"].append(data)
+
+
+def read_languages(fragment: str) -> tuple[str, str]:
+    """The text of an HTML fragment in the page's own language, and the text marked English."""
+    reader = _LanguageReader()
+    reader.feed(fragment)
+    return tuple(re.sub(r"\s+", " ", "".join(reader.parts[part])) for part in ("page", "en"))  # type: ignore[return-value]
+
+
 def parse_email(raw: bytes) -> EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
 
@@ -85,17 +137,24 @@ def text_body(message: EmailMessage) -> str:
 
 
 def link_in(message: EmailMessage, path_start: str) -> str:
-    """The path of the first link in a message's text that starts with `path_start`."""
+    """The path of the first link in a message's text that starts with `path_start`, without
+    the `lang` a mail's links to pages end with (`lang_of_link` reads it)."""
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S*)", text_body(message))
     assert match, text_body(message)
-    return match.group(1)
+    return re.sub(r"[?&]lang=\w+$", "", match.group(1))
+
+
+def lang_of_link(message: EmailMessage, path_start: str) -> str | None:
+    """The language the first link starting with `path_start` opens its page in."""
+    match = re.search(re.escape(path_start) + r"\S*[?&]lang=(\w+)", text_body(message))
+    return match.group(1) if match else None
 
 
 def confirm_from(client: Any, message: EmailMessage) -> str:
-    """Confirm an address with the link a message carries, as the expert would (the page,
-    then its button); returns the path of their private page."""
+    """Confirm an address with the link a message carries, as the expert would (the page, in
+    the mail's language, then its button); returns the path of their private page."""
     link = link_in(message, "/registrations/confirm/")
-    assert "Confirm my registration" in client.get(link).get_data(as_text=True)
+    assert 'method="post"' in client.get(link).get_data(as_text=True)
     response = client.post(link)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.location

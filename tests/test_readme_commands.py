@@ -1,11 +1,13 @@
 """The README's commands on one's own machine, run as printed: `make run` on another port,
-with links that follow it, and `make organiser`."""
+with links that follow it, `make organiser`, and `make translations`."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from ip4dialogue.resources import PROJECT_DIR
 from tests.helpers import free_port, get, wait_until_serving
@@ -61,3 +63,34 @@ def test_make_run_on_another_port_links_to_it_and_make_organiser_adds_an_account
     assert 'Usage: make organiser EMAIL=you@example.org NAME="Your Name"' in usage.stdout
     assert created.returncode == 0, created.stderr
     assert "Organiser you@example.org created (site administrator)." in created.stdout
+
+
+def test_make_translations_extracts_and_merges_without_losing_a_translation(tmp_path, make_env):
+    """`make translations` as printed, on a copy of the project (it rewrites the catalogues):
+    every message keeps its translation, and the catalogues still compile."""
+    copy = tmp_path / "project"
+    for name in ("src", "templates", "translations"):
+        shutil.copytree(PROJECT_DIR / name, copy / name)
+    for name in ("Makefile", "babel.cfg", "pyproject.toml", "hatch_build.py"):
+        shutil.copy2(PROJECT_DIR / name, copy / name)
+    (copy / ".venv").symlink_to(PROJECT_DIR / ".venv")
+    done = subprocess.run(
+        ["make", "--no-print-directory", "translations"],
+        cwd=copy,
+        env=make_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for language in ("ja", "ko"):
+        before, after = (
+            catalogue(root / "translations" / language) for root in (PROJECT_DIR, copy)
+        )
+        assert after == before
+        assert all(after.values())
+
+
+def catalogue(folder: Path) -> dict[str, str]:
+    with (folder / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return {str(message.id): str(message.string) for message in read_po(po) if message.id}

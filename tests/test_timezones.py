@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ip4dialogue.i18n import speaking
 from ip4dialogue.timezones import (
     NonexistentLocalTime,
     find_zone,
@@ -98,3 +99,30 @@ def test_a_zone_is_found_as_people_type_it(typed, zone):
 )
 def test_what_is_no_place_finds_no_zone(typed):
     assert find_zone(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "canberra", "brussels", "haiti"),
+    [
+        ("en", "IP4 capitals", "Canberra", "Brussels", "America/Port-au-Prince"),
+        (
+            "ja",
+            "IP4諸国の首都",
+            "キャンベラ",
+            "ブリュッセル",
+            "ポルトープランス (America/Port-au-Prince)",
+        ),
+        ("ko", "IP4 국가 수도", "캔버라", "브뤼셀", "포르토프랭스 (America/Port-au-Prince)"),
+    ],
+)
+def test_zones_are_named_in_the_language_of_the_page(
+    app, language, heading, canberra, brussels, haiti
+):
+    with app.app_context(), speaking(language):
+        choices = zone_choices()
+    ip4, nato, every = choices.values()
+    assert next(iter(choices)) == heading
+    assert (("Australia/Sydney", f"{canberra} (Australia/Sydney)")) in ip4
+    assert ("Europe/Brussels", f"{brussels} (Europe/Brussels)") in nato
+    assert ("America/Port-au-Prince", haiti) in every
+    assert ("Etc/GMT+5", "Etc/GMT+5") in every

@@ -86,7 +86,7 @@ def _connect_listeners() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ip4dialogue import errors, health, security, templating
+    from ip4dialogue import errors, health, i18n, security, templating
     from ip4dialogue.accounts.account import bp as account_bp
     from ip4dialogue.accounts.audit import bp as audit_bp
     from ip4dialogue.accounts.organise import bp as team_bp
@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)
+    i18n.init_app(app)
     # After-request functions run last registered first: the commit, then the headers; a
     # commit that fails becomes the outage page, which gets them in its turn.
     security.register(app)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
@@ -63,7 +64,7 @@ def within_integers(form: Form, field: Field) -> None:
     """A whole number a column can hold, checked before any other check: one of 500 digits
     would overflow a float in WTForms' own range check."""
     if isinstance(field.data, int) and not -ID_MAX <= field.data <= ID_MAX:
-        raise StopValidation("This number is far too large.")
+        raise StopValidation(_("This number is far too large."))
 
 
 def within_calendar(form: Form, field: Field) -> None:
@@ -71,4 +72,6 @@ def within_calendar(form: Form, field: Field) -> None:
     would overflow when moved between time zones."""
     value = field.data
     if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        )

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+# The way back when a page names none better, in the reader's language when shown.
+KEEP = _l("Keep it")
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class Confirmation:
     consequences: Sequence[str]
     confirm: str
     back: str
-    keep: str = "Keep it"
+    keep: str | LazyString = KEEP
     hidden: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -6,6 +6,9 @@ from contextlib import suppress
 
 from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -38,45 +41,63 @@ def is_outage(error: BaseException | None) -> bool:
 
 
 MESSAGES = {
-    400: "The request could not be understood. Please check what you sent and try again.",
-    403: "You do not have permission to see this page.",
-    404: "There is no page at this address. It may have moved, or the link may be mistyped.",
-    405: "This page does not accept that kind of request.",
-    413: "What was sent is larger than any form here takes. Please shorten it and try again.",
-    429: "Too many attempts in a short time. Please wait {wait} and try again.",
-    500: "Something went wrong on our side. The problem has been logged; please try again.",
-    503: "The site cannot reach its database for a moment. Nothing you sent was saved; "
-    "please try again in a minute.",
+    400: _l("The request could not be understood. Please check what you sent and try again."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("There is no page at this address. It may have moved, or the link may be mistyped."),
+    405: _l("This page does not accept that kind of request."),
+    413: _l("What was sent is larger than any form here takes. Please shorten it and try again."),
+    429: _l("Too many attempts in a short time. Please wait %(wait)s and try again."),
+    500: _l("Something went wrong on our side. The problem has been logged; please try again."),
+    503: _l(
+        "The site cannot reach its database for a moment. Nothing you sent was saved; "
+        "please try again in a minute."
+    ),
+}
+# The pages' headings: the standard names of the statuses, in the reader's language.
+TITLES = {
+    400: _l("Bad Request"),
+    403: _l("Forbidden"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    413: _l("Request Entity Too Large"),
+    429: _l("Too many attempts"),
+    500: _l("Internal Server Error"),
+    503: _l("Service unavailable"),
 }
 
 
 def render_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
-    message = MESSAGES.get(code, error.description)
-    return render_template("error.html", code=code, title=error.name, message=message), code
+    page = render_template(
+        "error.html",
+        code=code,
+        title=TITLES.get(code, error.name),
+        message=MESSAGES.get(code, error.description),
+    )
+    return page, code
 
 
 def wait_in_words(seconds: int) -> str:
     """e.g. "a minute", "12 minutes", "2 hours", to the nearest: what a person would say."""
     minutes = max(1, round(seconds / 60))
     if minutes == 1:
-        return "a minute"
+        return _("a minute")
     if minutes < 90:
-        return f"{minutes} minutes"
-    return f"{round(minutes / 60)} hours"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d hour", "%(num)d hours", round(minutes / 60))
 
 
 def too_many_attempts() -> tuple[str, dict[str, str]]:
     """What a throttled visitor reads, how long to wait, truly, and the same for a client, in
     the Retry-After header."""
     seconds = seconds_until_allowed()
-    message = MESSAGES[429].format(wait=wait_in_words(seconds))
+    message = MESSAGES[429] % {"wait": wait_in_words(seconds)}
     return message, {"Retry-After": str(seconds)}
 
 
 def throttled_page(error: HTTPException) -> ResponseReturnValue:
     message, headers = too_many_attempts()
-    page = render_template("error.html", code=429, title="Too many attempts", message=message)
+    page = render_template("error.html", code=429, title=TITLES[429], message=message)
     return page, 429, headers
 
 
@@ -109,14 +130,15 @@ def _unavailable(error: BaseException) -> ResponseReturnValue:
     _give_up_the_session()
     if "_login_user" not in g:  # where Flask-Login keeps the request's user
         g._login_user = login_manager.anonymous_user()
-    title, message = "Service unavailable", MESSAGES[503]
-    page = render_template("error.html", code=503, title=title, message=message)
+    page = render_template("error.html", code=503, title=TITLES[503], message=MESSAGES[503])
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:
-    message = "This form has expired or was not sent from this site. Reload the page and try again."
-    return render_template("error.html", code=400, title="Form expired", message=message), 400
+    message = _(
+        "This form has expired or was not sent from this site. Reload the page and try again."
+    )
+    return render_template("error.html", code=400, title=_("Form expired"), message=message), 400
 
 
 def register(app: Flask) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -40,7 +41,7 @@ def no_control_characters(form: Form, field: Field) -> None:
     """Invisible control characters (NUL above all) cannot be stored by every database and
     have no place in names or text: refused, with a reason, rather than silently dropped."""
     if isinstance(field.data, str) and _CONTROL.search(field.data):
-        raise ValidationError("Remove the invisible control characters from this text.")
+        raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
@@ -50,7 +51,7 @@ def one_line(form: Form, field: Field) -> None:
     """A single-line field (a name, a subject, a label) holds no line break: a browser never
     sends one there, and in a mail header or a calendar property one would split the line."""
     if isinstance(field.data, str) and _LINE_BREAK.search(field.data):
-        raise ValidationError("Keep this to one line.")
+        raise ValidationError(_("Keep this to one line."))
 
 
 def stripped(value: Any) -> Any:

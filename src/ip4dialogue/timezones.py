@@ -5,6 +5,12 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import get_timezone_location
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ip4dialogue.i18n import LOCALES, current_language
+
 IP4_CAPITALS = (
     ("Canberra", "Australia/Sydney"),
     ("Tokyo", "Asia/Tokyo"),
@@ -116,14 +122,52 @@ def find_zone(typed: str) -> ZoneInfo | None:
     return zone_or_none(_zones_by_key().get(_key(typed)))
 
 
-@cache
+# Capitals whose zone the database names after another city: their own names, translated.
+# Every other city's name in Japanese and Korean is Babel's (the CLDR's exemplar city).
+CAPITALS_NAMED_OTHERWISE = {
+    "Canberra": _l("Canberra"),
+    "Wellington": _l("Wellington"),
+    "Ankara": _l("Ankara"),
+    "Ottawa": _l("Ottawa"),
+    "Washington": _l("Washington"),
+}
+
+
+def city_name(city: str, zone: str) -> str:
+    """`city` (in `zone`) as the language being written names it: Canberra, キャンベラ, 캔버라."""
+    if current_language() == "en":
+        return city
+    if city in CAPITALS_NAMED_OTHERWISE:
+        return str(CAPITALS_NAMED_OTHERWISE[city])
+    return get_timezone_location(zone, locale=LOCALES[current_language()], return_city=True)
+
+
+def zone_label(zone: str) -> str:
+    """A zone as a select shows it: its id, after its city's name in Japanese or Korean."""
+    if current_language() == "en" or zone.startswith("Etc/"):
+        return zone
+    return f"{city_name(zone.rsplit('/', 1)[-1], zone)} ({zone})"
+
+
 def zone_choices() -> dict[str, list[tuple[str, str]]]:
-    """Grouped choices for a select: the IP4 and NATO capitals first, then all other zones."""
+    """Grouped choices for a select: the IP4 and NATO capitals first, then all other zones,
+    named in the language being written."""
+    return _zone_choices(current_language())
+
+
+@cache
+def _zone_choices(language: str) -> dict[str, list[tuple[str, str]]]:
     capitals = {zone for _, zone in IP4_CAPITALS + NATO_CAPITALS}
     return {
-        "IP4 capitals": [(zone, f"{city} ({zone})") for city, zone in IP4_CAPITALS],
-        "NATO capitals": [(zone, f"{city} ({zone})") for city, zone in NATO_CAPITALS],
-        "All time zones": [(zone, zone) for zone in all_zones() if zone not in capitals],
+        _("IP4 capitals"): [
+            (zone, f"{city_name(city, zone)} ({zone})") for city, zone in IP4_CAPITALS
+        ],
+        _("NATO capitals"): [
+            (zone, f"{city_name(city, zone)} ({zone})") for city, zone in NATO_CAPITALS
+        ],
+        _("All time zones"): [
+            (zone, zone_label(zone)) for zone in all_zones() if zone not in capitals
+        ],
     }
 
 

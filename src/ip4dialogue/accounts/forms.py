@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
@@ -11,13 +12,15 @@ ROLE_LABELS = {role: f"{role.value.capitalize()}: {role.description}" for role i
 
 
 class LoginForm(BaseForm):
+    """The one organisers' form the public sees, so it follows the page's language."""
+
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )

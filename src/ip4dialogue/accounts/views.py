@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 
@@ -131,7 +132,7 @@ def login() -> ResponseReturnValue:
             return redirect(url_for(".second_factor", next=request.args.get("next")))
         if organiser is not None:
             return _signed_in(organiser)
-        form.password.errors.append("Wrong email or password.")
+        form.password.errors.append(_("Wrong email or password."))
     return render_template("accounts/login.html", form=form)
 
 

@@ -7,11 +7,13 @@ from ip4dialogue.extensions import db
 
 
 def grouped_countries() -> dict[str, list[tuple[str, str]]]:
-    """(code, name) pairs under each group's label, in the groups' order, names sorted."""
+    """(code, name) pairs under each group's label, in the groups' order, names sorted: all in
+    the language being written."""
     groups: dict[str, list[tuple[str, str]]] = {group.label: [] for group in CountryGroup}
-    rows = db.session.execute(
-        select(Country.code, Country.name, Country.group).order_by(Country.name)
-    )
-    for code, name, group in rows:
-        groups[group.label].append((code, name))
-    return {label: options for label, options in groups.items() if options}
+    for country in db.session.scalars(select(Country)):
+        groups[country.group.label].append((country.code, country.local_name))
+    return {
+        label: sorted(options, key=lambda option: option[1])
+        for label, options in groups.items()
+        if options
+    }

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ip4dialogue.countries.models import Country
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import Translatable
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Series, Theme
@@ -86,7 +87,7 @@ def is_session(kind: ItemKind, status: ItemStatus) -> bool:
     return kind not in NON_SESSIONS and status != ItemStatus.CANCELLED
 
 
-class Dialogue(db.Model):
+class Dialogue(Translatable, db.Model):
     __tablename__ = "dialogues"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
@@ -330,7 +331,7 @@ def new_item_uid() -> str:
     return f"{uuid.uuid4()}@ip4dialogue"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Translatable, db.Model):
     """One session, as organisers edit it: the working copy. What the public sees of it is
     its entry in the dialogue's last release."""
 

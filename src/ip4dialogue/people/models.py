@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +18,7 @@ from ip4dialogue import signals
 from ip4dialogue.countries.models import Country
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import known_language, language_column
 from ip4dialogue.report.models import Theme
 from ip4dialogue.timezones import zone_or_none
 
@@ -35,12 +37,20 @@ class Sector(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        special = {
-            "armed_forces": "Armed forces",
-            "think_tank": "Think tank or academia",
-            "international_organisation": "International organisation",
-        }
-        return special.get(self.value, self.value.replace("_", " ").capitalize())
+        """The sector's name in the language being written."""
+        return str(SECTOR_LABELS[self.value])
+
+
+SECTOR_LABELS = {
+    "government": _l("Government"),
+    "armed_forces": _l("Armed forces"),
+    "parliament": _l("Parliament"),
+    "think_tank": _l("Think tank or academia"),
+    "industry": _l("Industry"),
+    "international_organisation": _l("International organisation"),
+    "media": _l("Media"),
+    "civil_society": _l("Civil society"),
+}
 
 
 participant_expertise = Table(
@@ -94,6 +104,7 @@ class Participant(db.Model):
     __tablename__ = "participants"
     __table_args__ = (
         CheckConstraint("email IS NOT NULL OR erased_at IS NOT NULL", name="email_unless_erased"),
+        known_language(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +117,8 @@ class Participant(db.Model):
     )
     sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
     home_timezone: Mapped[str | None] = mapped_column(String(64))
+    # What every mail to them is written in: the language they registered in, or chose.
+    language: Mapped[str] = language_column()
     consent_to_be_listed: Mapped[bool] = mapped_column(default=False)
     # The open request for that consent, sent to someone organisers added (a speaker): the
     # link's digest, and when it went, so a person is asked at most once a day.

@@ -5,6 +5,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import Translatable
 
 recommendation_themes = Table(
     "recommendation_themes",
@@ -18,7 +19,7 @@ recommendation_themes = Table(
 )
 
 
-class Series(db.Model):
+class Series(Translatable, db.Model):
     """A series of dialogues (the Indo-Pacific Security Dialogue), numbered in editions, and the
     reports written from them: a new report joins the old, whose links stay as they were."""
 
@@ -33,7 +34,7 @@ class Series(db.Model):
     )
 
 
-class Report(db.Model):
+class Report(Translatable, db.Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +56,7 @@ class Report(db.Model):
     )
 
 
-class Theme(db.Model):
+class Theme(Translatable, db.Model):
     """An emerging theme of the closed-door discussions, summarised in our own words."""
 
     __tablename__ = "themes"
@@ -74,7 +75,7 @@ class Theme(db.Model):
     )
 
 
-class Recommendation(db.Model):
+class Recommendation(Translatable, db.Model):
     """A policy recommendation, kept verbatim; `short_title` is ours, for tight spaces."""
 
     __tablename__ = "recommendations"
