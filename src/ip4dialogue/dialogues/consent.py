@@ -4,15 +4,17 @@ registered has had no form to say it on."""
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ip4dialogue import mail
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import speaking, translated
 from ip4dialogue.jobs import outbox
 from ip4dialogue.people.models import Participant
 from ip4dialogue.rules import RuleViolation
-from ip4dialogue.templating import external_url
+from ip4dialogue.templating import page_link
 from ip4dialogue.tokens import digest, new_secret
 
 ASK_AGAIN_AFTER = timedelta(days=1)
@@ -29,17 +31,22 @@ def ask_consent(person: Participant, dialogue: Dialogue, now: datetime) -> None:
         raise RuleViolation(None, f"{person.name} was asked less than a day ago.")
     token, token_hash = new_secret()
     person.ask_consent(token_hash, now)
-    message = mail.compose(
-        person.name,
-        person.email,
-        f"May we name you on the programme of {dialogue.title}?",
-        "dialogues/email/consent_request",
-        reply_to=dialogue.contact_email,
-        person=person,
-        dialogue=dialogue,
-        answer_url=external_url("dialogues.consent_answer", token=token),
-        programme_url=external_url("dialogues.programme", slug=dialogue.slug),
-    )
+    # In the person's language, and so are the pages its links open.
+    with speaking(person.language):
+        message = mail.compose(
+            person.name,
+            person.email,
+            _(
+                "May we name you on the programme of %(title)s?",
+                title=translated(dialogue, "title"),
+            ),
+            "dialogues/email/consent_request",
+            reply_to=dialogue.contact_email,
+            person=person,
+            dialogue=dialogue,
+            answer_url=page_link("dialogues.consent_answer", token=token),
+            programme_url=page_link("dialogues.programme", slug=dialogue.slug),
+        )
     outbox.queue(db.session, message, dialogue_id=dialogue.id)
 
 

@@ -4,10 +4,12 @@ rules that need the database or the dialogue live in services and report back to
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -47,6 +49,7 @@ from ip4dialogue.forms import (
     RememberedSelect,
     grouped_choices,
 )
+from ip4dialogue.i18n import DEFAULT, LANGUAGES
 from ip4dialogue.timezones import zone_choices, zone_or_none
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
@@ -62,13 +65,57 @@ LABELS = {
 }
 
 
+# The languages organisers may give text in besides the original (English).
+OTHER_LANGUAGES = tuple(code for code in LANGUAGES if code != DEFAULT)
+Translations = dict[str, dict[str, str]]
+
+
+class GivenInOtherLanguages:
+    """A form whose `translated` fields may also be given in Japanese and Korean, in fields
+    named `<field>_<language>`; left empty, the public sees the original."""
+
+    translated: tuple[str, ...] = ()
+
+    def _translation_fields(self) -> list[tuple[str, str, Field]]:
+        return [
+            (name, language, getattr(self, f"{name}_{language}"))
+            for name in self.translated
+            for language in OTHER_LANGUAGES
+        ]
+
+    def show_translations(self, given: Translations) -> None:
+        """Fill the fields with what was given before, to edit it."""
+        for name, language, field in self._translation_fields():
+            field.data = given.get(language, {}).get(name, "")
+
+    def typed_translations(self, kept: Translations) -> Translations:
+        """`kept` with this form's fields as typed: a value replaces, an empty field removes
+        the translation; what the form does not edit stays, and no language is left empty."""
+        result = {language: dict(texts) for language, texts in kept.items()}
+        for name, language, field in self._translation_fields():
+            texts = result.setdefault(language, {})
+            if field.data:
+                texts[name] = field.data
+            else:
+                texts.pop(name, None)
+        return {language: texts for language, texts in result.items() if texts}
+
+
 def real_time_zone(form: Form, field: StringField) -> None:
     if zone_or_none(field.data) is None:
         raise ValidationError("Pick a time zone from the list (an IANA name like Asia/Seoul).")
 
 
-class DialogueForm(BaseForm):
+class DialogueForm(GivenInOtherLanguages, BaseForm):
+    translated = ("title", "summary")
+
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title_ja = StringField(
+        _l("Title in Japanese"), validators=[Optional(), Length(max=200)], render_kw={"lang": "ja"}
+    )
+    title_ko = StringField(
+        _l("Title in Korean"), validators=[Optional(), Length(max=200)], render_kw={"lang": "ko"}
+    )
     slug = StringField(
         "Web address",
         description="Lower-case letters, digits and hyphens, as in seoul-2027: "
@@ -82,6 +129,14 @@ class DialogueForm(BaseForm):
     )
     edition = IntegerField("Edition", validators=[Optional(), NumberRange(min=1, max=999)])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    summary_ja = TextAreaField(
+        _l("Summary in Japanese"),
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"lang": "ja"},
+    )
+    summary_ko = TextAreaField(
+        _l("Summary in Korean"), validators=[Optional(), Length(max=5000)], render_kw={"lang": "ko"}
+    )
     start_date = DateField("First day", validators=[InputRequired(message="Give the first day.")])
     end_date = DateField("Last day", validators=[InputRequired(message="Give the last day.")])
     timezone = SelectField(
@@ -217,13 +272,31 @@ class RoleEntryForm(BaseSubform):
         return valid
 
 
-class AgendaItemForm(BaseForm):
+class AgendaItemForm(GivenInOtherLanguages, BaseForm):
+    translated = ("title", "description")
+
     kind = EnumField("Kind", ItemKind, LABELS)
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title_ja = StringField(
+        _l("Title in Japanese"), validators=[Optional(), Length(max=300)], render_kw={"lang": "ja"}
+    )
+    title_ko = StringField(
+        _l("Title in Korean"), validators=[Optional(), Length(max=300)], render_kw={"lang": "ko"}
+    )
     description = TextAreaField(
         "Description",
         validators=[Optional(), Length(max=10_000)],
         description="Plain text; blank lines separate paragraphs.",
+    )
+    description_ja = TextAreaField(
+        _l("Description in Japanese"),
+        validators=[Optional(), Length(max=10_000)],
+        render_kw={"lang": "ja"},
+    )
+    description_ko = TextAreaField(
+        _l("Description in Korean"),
+        validators=[Optional(), Length(max=10_000)],
+        render_kw={"lang": "ko"},
     )
     day = DateField("Day", validators=[InputRequired(message="Give the day.")])
     start = TimeField("Starts", validators=[InputRequired(message="Give the start time.")])

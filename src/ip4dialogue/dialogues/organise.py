@@ -116,6 +116,7 @@ def _dialogue_form(dialogue: Dialogue | None) -> DialogueForm:
     )
     if dialogue is not None and request.method == "GET":
         form.convener_ids.data = [institution.id for institution in dialogue.institutions]
+        form.show_translations(dialogue.translations)
         form.registration_opens.data = services.local_input(
             dialogue, dialogue.registration_opens_at
         )
@@ -128,6 +129,7 @@ def _dialogue_form(dialogue: Dialogue | None) -> DialogueForm:
 def _save_dialogue_form(form: DialogueForm, dialogue: Dialogue | None) -> Dialogue | None:
     values = _form_values(form, DIALOGUE_FIELDS)
     values["country_code"] = values["country_code"] or None
+    values["translations"] = form.typed_translations(dialogue.translations if dialogue else {})
     try:
         return attempt(services.save_dialogue, dialogue, values, current_user)
     except RuleViolation as violation:
@@ -473,6 +475,7 @@ def _fill_item_form(form: AgendaItemForm, dialogue: Dialogue, item: AgendaItem |
         form.room_id.data = item.room_id or 0
         form.themes.data = [theme.id for theme in item.themes]
         form.recommendations.data = [rec.id for rec in item.recommendations]
+        form.show_translations(item.translations)
     for _ in range(EMPTY_ROLE_ROWS):
         form.roles.append_entry()
 
@@ -497,6 +500,7 @@ def _save_item_form(
         "room_id": form.room_id.data,
         "theme_ids": form.themes.data,
         "recommendation_ids": form.recommendations.data,
+        "translations": form.typed_translations(item.translations if item else {}),
     }
     when = services.LocalTimes(
         form.day.data, form.start.data, form.end.data, form.ends_next_day.data

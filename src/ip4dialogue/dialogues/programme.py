@@ -11,11 +11,15 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import Dialogue, ItemKind
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.i18n import translated
 from ip4dialogue.templating import long_date
-from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS
+from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS, city_name
 
 # The capitals the "show times in" picker suggests (the IP4's and NATO's, a few hundred
 # bytes); any other city or IANA zone can be typed.
@@ -87,22 +91,27 @@ class SelectionChoices:
 
     @property
     def options(self) -> dict[str, list[tuple[str, str]]]:
-        """For each query argument, its values and their labels, as a select offers them."""
+        """For each query argument, its values and their labels, as a select offers them, in
+        the language being written."""
         return {
             "day": [(day.isoformat(), long_date(day)) for day in self.days],
-            "kind": [(kind.value, kind.value.capitalize()) for kind in self.kinds],
+            "kind": [(kind.value, label(kind)) for kind in self.kinds],
             "theme": [(str(theme), title) for theme, title in self.themes],
             "recommendation": [
-                (str(number), f"R{number} {title}") for number, title in self.recommendations
+                (str(number), _("R%(number)s %(title)s", number=number, title=title))
+                for number, title in self.recommendations
             ],
         }
 
 
 def selection_choices(agenda: PublicAgenda) -> SelectionChoices:
+    """What the sessions can be narrowed to, titles in the language being written."""
     sessions = agenda.sessions
-    themes = {theme.id: theme.title for item in sessions for theme in item.themes}
+    themes = {theme.id: translated(theme, "title") for item in sessions for theme in item.themes}
     recommendations = {
-        rec.number: rec.short_title for item in sessions for rec in item.recommendations
+        rec.number: translated(rec, "short_title")
+        for item in sessions
+        for rec in item.recommendations
     }
     return SelectionChoices(
         days=[day.day for day in days_of(sessions, agenda.zone)],
@@ -156,7 +165,7 @@ def programme_context(
         "days": days_of(shown, agenda.zone),
         "reader_zone": reader_zone,
         "zone_notice": zone_notice,
-        "capitals": READER_CAPITALS,
+        "capitals": [(city_name(city, zone), zone) for city, zone in READER_CAPITALS],
         "selection": selection,
         "choices": choices,
         "shown": len(shown),

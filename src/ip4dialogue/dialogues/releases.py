@@ -20,6 +20,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import (
     AgendaItem,
     Dialogue,
@@ -28,8 +33,10 @@ from ip4dialogue.dialogues.models import (
     Role,
     is_session,
 )
+from ip4dialogue.i18n import LOCALES, current_language
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Recommendation, Theme
+from ip4dialogue.templating import reader_span
 
 Entry = dict[str, Any]
 
@@ -47,6 +54,7 @@ CONTENT = (
     "roles",
     "themes",
     "recommendations",
+    "translations",
 )
 # A change to these is one calendars must act on (RFC 5545 3.8.7.4), and one emailed copies
 # are updated for: where it is (venue or room, with its online link) counts as much as when.
@@ -79,6 +87,8 @@ def working_entries(dialogue: Dialogue) -> list[Entry]:
             "roles": [
                 {"role": role.role.value, "person": role.participant.id} for role in item.roles
             ],
+            # Only when given, so entries released before translations existed still match.
+            **({"translations": item.translations} if item.translations else {}),
         }
         for item in sorted(dialogue.items, key=lambda item: (item.starts_at, item.id))
     ]
@@ -138,6 +148,11 @@ class Change:
     before: Entry | None = None
     after: Entry | None = None
 
+    @property
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The session's titles in other languages, as last released: for `translated`."""
+        return (self.after or self.before or {}).get("translations", {})
+
 
 def changes(previous: Sequence[Entry], current: Sequence[Entry]) -> list[Change]:
     """Session by session, in the current release's order, what changed since `previous`."""
@@ -175,66 +190,89 @@ def change_from_record(record: dict[str, Any]) -> Change:
 
 
 def _span(entry: Entry, zone: ZoneInfo) -> str:
-    """e.g. Tue 11 May 09:00–10:30, in the dialogue's zone."""
-    starts, ends = (
-        datetime.fromisoformat(entry[name]).astimezone(zone) for name in ("starts_at", "ends_at")
-    )
-    end = (
-        f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%a} {ends.day} {ends:%b %H:%M}"
-    )
-    return f"{starts:%a} {starts.day} {starts:%b %H:%M}–{end}"
+    """e.g. Tue 11 May 09:00–10:30, 5月11日(火) 9:00～10:30: in the dialogue's zone, in the
+    language being written."""
+    starts, ends = (datetime.fromisoformat(entry[name]) for name in ("starts_at", "ends_at"))
+    day = starts.astimezone(zone).date()
+    short_day = format_skeleton("MMMEd", day, locale=LOCALES[current_language()])
+    return f"{short_day} {reader_span(starts, ends, zone, day)}"
 
 
 def _room(entry: Entry) -> str:
-    return entry["room"]["name"] if entry.get("room") else "no room"
+    return entry["room"]["name"] if entry.get("room") else _("no room")
+
+
+def _title(entry: Entry) -> str:
+    """An entry's title in the language being written, else as organisers typed it."""
+    given = entry.get("translations", {}).get(current_language(), {})
+    return given.get("title") or entry["title"]
 
 
 STATUS_WORDS = {
-    ItemStatus.CANCELLED.value: "cancelled",
-    ItemStatus.TENTATIVE.value: "now to be confirmed",
-    ItemStatus.CONFIRMED.value: "confirmed",
+    ItemStatus.CANCELLED.value: _l("cancelled"),
+    ItemStatus.TENTATIVE.value: _l("now to be confirmed"),
+    ItemStatus.CONFIRMED.value: _l("confirmed"),
 }
 OTHER_WORDS = {
-    "description": "description changed",
-    "location": "place changed",
-    "roles": "speakers changed",
-    "themes": "themes changed",
-    "recommendations": "recommendations changed",
+    "description": _l("description changed"),
+    "location": _l("place changed"),
+    "roles": _l("speakers changed"),
+    "themes": _l("themes changed"),
+    "recommendations": _l("recommendations changed"),
+    "translations": _l("translations changed"),
 }
 
 
-def describe(change: Change, zone: ZoneInfo) -> str:
-    """What happened to a session, in words a participant reads: "moved from Tue 11 May
-    09:00–10:30 to Tue 11 May 11:00–12:30, Main Hall → Seminar Room A"."""
-    if change.what == "new":
-        return f"new: {_span(change.after, zone)}, {_room(change.after)}"
-    if change.what == "removed":
-        return "removed from the programme"
-    before, after, fields = change.before, change.after, set(change.fields)
+def _moved(before: Entry, after: Entry, zone: ZoneInfo, new_time: bool, new_room: bool) -> str:
+    """A move in time, place or both, said in one sentence."""
+    spans = {"before": _span(before, zone), "after": _span(after, zone)}
+    rooms = {"old_room": _room(before), "new_room": _room(after)}
+    if new_time and new_room:
+        return _(
+            "moved from %(before)s to %(after)s, %(old_room)s → %(new_room)s", **spans, **rooms
+        )
+    if new_time:
+        return _("moved from %(before)s to %(after)s", **spans)
+    return _("moved from %(old_room)s to %(new_room)s", **rooms)
+
+
+def _words(before: Entry, after: Entry, fields: set[str], zone: ZoneInfo) -> list[str]:
+    """What changed in a session, one phrase a change, in reading order."""
     new_room = _room(before) != _room(after)
     if new_room:
         fields.discard("location")  # the room is part of the place: said once, as a move
-    words = []
-    if fields & {"starts_at", "ends_at"}:
-        moved = f"moved from {_span(before, zone)} to {_span(after, zone)}"
-        if new_room:
-            moved += f", {_room(before)} → {_room(after)}"
-        words.append(moved)
-    elif new_room:
-        words.append(f"moved from {_room(before)} to {_room(after)}")
+    new_time = bool(fields & {"starts_at", "ends_at"})
+    words = [_moved(before, after, zone, new_time, new_room)] if new_time or new_room else []
     if "room" in fields and not new_room:
-        words.append("online link changed")
+        words.append(_("online link changed"))
     if "status" in fields:
         reinstated = before["status"] == ItemStatus.CANCELLED.value
-        words.append("reinstated" if reinstated else STATUS_WORDS[after["status"]])
+        words.append(_("reinstated") if reinstated else str(STATUS_WORDS[after["status"]]))
     if "title" in fields:
-        words.append(f"renamed from “{before['title']}”")
+        words.append(_("renamed from “%(title)s”", title=_title(before)))
     if "kind" in fields:
-        words.append(f"now a {ItemKind(after['kind']).value}")
+        # A kind's label as a noun inside a sentence: "now a panel" (no case in ja and ko).
+        words.append(_("now a %(kind)s", kind=label(ItemKind(after["kind"])).lower()))
     if "signup_required" in fields:
-        words.append("now needs sign-up" if after["signup_required"] else "no sign-up any more")
-    words += [OTHER_WORDS[name] for name in CONTENT if name in fields and name in OTHER_WORDS]
-    return "; ".join(words)
+        words.append(
+            _("now needs sign-up") if after["signup_required"] else _("no sign-up any more")
+        )
+    words += [str(OTHER_WORDS[name]) for name in CONTENT if name in fields and name in OTHER_WORDS]
+    return words
+
+
+def describe(change: Change, zone: ZoneInfo) -> str:
+    """What happened to a session, in words a participant reads in the language being written
+    (pages, the feed, update mails): "moved from Tue 11 May 09:00–10:30 to Tue 11 May
+    11:00–12:30, Main Hall → Seminar Room A"."""
+    if change.what == "new":
+        return _(
+            "new: %(when)s, %(room)s", when=_span(change.after, zone), room=_room(change.after)
+        )
+    if change.what == "removed":
+        return _("removed from the programme")
+    words = _words(change.before, change.after, set(change.fields), zone)
+    return _("; ").join(words)
 
 
 # What the public side reads
@@ -276,6 +314,7 @@ class ReleasedItem:
     themes: list[Theme] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     roles: list[ReleasedRole] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def _present(self) -> list[ReleasedRole]:
@@ -322,6 +361,7 @@ def released_item(
         kind=ItemKind(entry["kind"]),
         title=entry["title"],
         description=entry["description"],
+        translations=entry.get("translations", {}),
         starts_at=datetime.fromisoformat(entry["starts_at"]),
         ends_at=datetime.fromisoformat(entry["ends_at"]),
         status=ItemStatus(entry["status"]),

@@ -500,6 +500,7 @@ def duplicate_item(item: AgendaItem, organiser: "Organiser") -> AgendaItem:
         kind=item.kind,
         title=f"{item.title} (copy)",
         description=item.description,
+        translations=dict(item.translations),
         starts_at=item.starts_at,
         ends_at=item.ends_at,
         room=item.room,
@@ -560,6 +561,8 @@ def _plain(value: Any) -> Any:
         return value.name
     if isinstance(value, list):
         return sorted((_plain(entry) for entry in value), key=str)
+    if isinstance(value, dict):  # a copy: a change made in place still shows as one
+        return {key: _plain(entry) for key, entry in value.items()}
     if isinstance(value, AgendaRole):
         return {"role": value.role.value, "person": value.participant.id}
     if isinstance(value, Theme):
@@ -590,6 +593,7 @@ ITEM_FIELDS = (
     "themes",
     "recommendations",
     "roles",
+    "translations",
 )
 
 

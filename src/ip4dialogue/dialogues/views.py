@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -23,17 +24,22 @@ from ip4dialogue.access import Permission, can
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
+from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release, minutes_between
 from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import Change, ReleasedItem, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import cache
+from ip4dialogue.i18n import current_language
 from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import current_report
 from ip4dialogue.timezones import find_zone
 
 bp = Blueprint("dialogues", __name__)
+# Every page showing sessions (the programme, a personal schedule) says kinds, statuses and
+# roles in the reader's words: `{{ item.kind | agenda_label }}`.
+bp.add_app_template_filter(label, "agenda_label")
 # Speakers' consent and the report's texts are not part of a version: pages refresh this often.
 CACHE_SECONDS = 300
 
@@ -70,7 +76,11 @@ def _reader_zone(shown: ZoneInfo) -> tuple[ZoneInfo | None, str | None]:
         return None, None
     zone = find_zone(requested)
     if zone is None:
-        return None, f"“{requested[:60]}” is not a time zone we know; times are in {shown.key}."
+        return None, _(
+            "“%(asked)s” is not a time zone we know; times are in %(zone)s.",
+            asked=requested[:60],
+            zone=shown.key,
+        )
     return (None if zone.key == shown.key else zone), None
 
 
@@ -82,17 +92,20 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/dialogues/<slug>")
 def programme(slug: str) -> ResponseReturnValue:
-    """Anonymous visitors (nearly everyone) get a copy cached per agenda version and zone;
-    organisers, who may preview drafts, always get a fresh page."""
+    """Anonymous visitors (nearly everyone) get a copy cached per agenda version, zone and
+    language; organisers, who may preview drafts, always get a fresh page."""
     requested = request.args.get("tz", "")
     zone = find_zone(requested)
     narrowed = any(request.args.get(name) for name in SELECTION_ARGUMENTS)
-    if current_user.is_authenticated or session.get("_flashes") or narrowed:
+    # Arguments the page does not know still appear in its links (the language switcher's):
+    # such a page is not the one everyone else should be served from the cache.
+    unknown = set(request.args) - {"tz", "lang", *SELECTION_ARGUMENTS}
+    if current_user.is_authenticated or session.get("_flashes") or narrowed or unknown:
         return _render_programme(slug)
     if requested and not zone:
         return _render_programme(slug)  # shown fresh, like a selection: no cache per typo
     version = agenda_version(slug) or abort(404)
-    key = f"programme:{version.etag}:{zone.key if zone else ''}"
+    key = f"programme:{version.etag}:{zone.key if zone else ''}:{current_language()}"
     page = cache.get(key)
     if page is None:
         page = _render_programme(slug)
@@ -164,9 +177,9 @@ def consent_answer(token: str) -> ResponseReturnValue:
         named = request.form.get("answer") == "yes"
         person.answer_consent(named)
         flash(
-            "Thank you: the programme names you."
+            _("Thank you: the programme names you.")
             if named
-            else "Thank you: the programme will not name you.",
+            else _("Thank you: the programme will not name you."),
             "success",
         )
         return redirect(url_for(".index"))
