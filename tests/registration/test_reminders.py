@@ -156,7 +156,7 @@ def test_organisers_get_a_daily_digest_of_new_registrations_waiting_for_them(app
     assert schedule.run_all(first + timedelta(hours=1))["registration.pending-digest"] == 0
     digest = outbox(app)[-1]
     assert digest["To"].addresses[0].addr_spec == "dialogue@ussc.example.org"
-    assert digest["Subject"] == "2 new registration(s) to decide for Canberra 2027"
+    assert digest["Subject"] == "2 new registrations to decide for Canberra 2027"
     assert "Dr Kim" in text_body(digest)
     assert "Dr Lee" in text_body(digest)
     assert "Dr Park" not in text_body(digest)  # in the next digest, not lost
@@ -164,7 +164,7 @@ def test_organisers_get_a_daily_digest_of_new_registrations_waiting_for_them(app
 
     schedule.run_all(first + DAY)
     digest = outbox(app)[-1]
-    assert digest["Subject"] == "1 new registration(s) to decide for Canberra 2027"
+    assert digest["Subject"] == "1 new registration to decide for Canberra 2027"
     assert "Dr Park" in text_body(digest)
     assert "Dr Kim" not in text_body(digest)
     assert "(3 waiting in all)" in text_body(digest)

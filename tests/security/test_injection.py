@@ -70,6 +70,9 @@ def test_registration_fields_never_break_anything(
         for message in outbox(app):
             assert message["Bcc"] is None
             assert message["X-Injected"] is None
+            html = message.get_body(("html",)).get_content()
+            assert "<script>alert" not in html
+            assert "<img src=x" not in html
         feed = client.get("/dialogues/open/agenda.ics").data
         [event] = Calendar.from_ical(feed).walk("VEVENT")
         assert str(event["UID"]) != "evil"

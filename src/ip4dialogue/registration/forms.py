@@ -4,7 +4,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import wtforms.form
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileSize
+from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     EmailField,
@@ -26,9 +30,9 @@ from ip4dialogue.forms import (
     RememberedSelect,
     SafeInputMeta,
     choices,
-    grouped_choices,
     labelled_choices,
 )
+from ip4dialogue.i18n import DEFAULT, LANGUAGES, current_language
 from ip4dialogue.jobs.models import Delivery
 from ip4dialogue.people.models import Sector
 from ip4dialogue.registration.models import (
@@ -40,74 +44,89 @@ from ip4dialogue.registration.models import (
     RegistrationStatus,
 )
 from ip4dialogue.registration.questions import Wording, field_name
-from ip4dialogue.timezones import zone_choices
 
-SECTOR_LABELS = {sector: sector.label for sector in Sector}
+# Read when drawn, so that each reader sees them in their language, however `label` is written.
+SECTOR_LABELS = {sector: LazyString(lambda sector=sector: sector.label) for sector in Sector}
+# Each language named in itself, so that a reader finds theirs whatever the page's language.
+LANGUAGE_CHOICES = choices(LANGUAGES.items())
 
 
 class ParticipantDetailsForm(BaseForm):
     """What an expert tells us about themselves; also what they edit on their own page."""
 
-    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
-    affiliation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
-    position = StringField("Position", validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    affiliation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     country_code = SelectField(
-        "Country", widget=RememberedSelect(), validators=[DataRequired("Pick your country.")]
+        _l("Country"),
+        widget=RememberedSelect(),
+        validators=[DataRequired(_l("Pick your country."))],
     )
     sector = EnumField(
-        "Sector",
+        _l("Sector"),
         Sector,
         SECTOR_LABELS,
-        blank="Choose your sector",
-        validators=[DataRequired("Pick your sector.")],
+        blank=_l("Choose your sector"),
+        validators=[DataRequired(_l("Pick your sector."))],
     )
-    home_timezone = SelectField(
-        "Your home time zone",
-        choices=grouped_choices({"": [("", "Not given")], **zone_choices()}),
+    home_timezone = SelectField(  # choices named in the reader's language: see the views
+        _l("Your home time zone"),
         widget=RememberedSelect(),
         validate_choice=False,
         validators=[Optional()],
-        description="So we can show the programme in your time as well.",
+        description=_l("So we can show the programme in your time as well."),
     )
-    expertise = MultiCheckboxField("Your expertise among the report's themes", coerce=identifier)
-    access_needs = TextAreaField("Access needs", validators=[Optional(), Length(max=2000)])
-    dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=2000)])
+    language = SelectField(
+        _l("Language for emails"),
+        choices=LANGUAGE_CHOICES,
+        default=current_language,
+        description=_l("Every email about your registration is written in this language."),
+    )
+    expertise = MultiCheckboxField(
+        _l("Your expertise among the report's themes"), coerce=identifier
+    )
+    access_needs = TextAreaField(_l("Access needs"), validators=[Optional(), Length(max=2000)])
+    dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Optional(), Length(max=2000)])
     consent_to_be_listed = BooleanField(
-        "You may name me in the list of participants and on the public programme"
+        _l("You may name me in the list of participants and on the public programme")
     )
 
 
 class InvitationRequestForm(BaseForm):
     """Someone not invited asks the organisers of an invitation-only dialogue for a place."""
 
-    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)],
-        description="The organisers answer here.",
+        description=_l("The organisers answer here."),
     )
-    affiliation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
+    affiliation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     message = TextAreaField(
-        "Why you would like to take part",
+        _l("Why you would like to take part"),
         validators=[Optional(), Length(max=1000)],
-        description="Your expertise and what you would bring; at most 1,000 characters.",
+        description=_l("Your expertise and what you would bring; at most 1,000 characters."),
     )
 
 
 CALENDAR_CHOICES = {
-    "email": "Calendar invitations by email, one a session: they update themselves when the "
-    "programme changes (best where your calendar cannot subscribe to links)",
-    "subscription": "A subscription: one link, and your calendar follows every change; we "
-    "send no calendar files",
+    "email": _l(
+        "Calendar invitations by email, one a session: they update themselves when the "
+        "programme changes (best where your calendar cannot subscribe to links)"
+    ),
+    "subscription": _l(
+        "A subscription: one link, and your calendar follows every change; we "
+        "send no calendar files"
+    ),
 }
 
 
 def calendar_choice() -> UnboundField:
     return RadioField(
-        "How your sessions come to your calendar",
+        _l("How your sessions come to your calendar"),
         choices=choices(CALENDAR_CHOICES.items()),
         default="email",
-        validators=[DataRequired("Choose one.")],
+        validators=[DataRequired(_l("Choose one."))],
     )
 
 
@@ -126,42 +145,64 @@ class CalendarChoiceForm(BaseForm):
 
 class RegistrationForm(ParticipantDetailsForm):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Email(allow_smtputf8=False), Length(max=254)],
-        description="Your private link to manage your place is sent here.",
+        description=_l("Your private link to manage your place is sent here."),
     )
-    breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
+    breakouts = MultiCheckboxField(_l("Break-out sessions"), coerce=identifier)
     calendar_by = calendar_choice()
     consent_chatham_house = BooleanField(
-        "I will respect the Chatham House Rule: I may use what is said, but not reveal who "
-        "said it or who else took part"
+        _l(
+            "I will respect the Chatham House Rule: I may use what is said, but not reveal who "
+            "said it or who else took part"
+        )
     )
     consent_data_processing = BooleanField(
-        "I agree that the organisers store and use these details to run the dialogue",
-        validators=[DataRequired("We cannot register you without this agreement.")],
+        _l("I agree that the organisers store and use these details to run the dialogue"),
+        validators=[DataRequired(_l("We cannot register you without this agreement."))],
     )
     code = HiddenField()
 
 
+# The answers of a yes-or-no question (models.YES_NO_ANSWERS), as the registrant reads them.
+YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No")}
+
+
+def _offered(question: Question, given: str) -> list[tuple[str, Any]]:
+    """The answers a question offers, in the registrant's words; an answer `given` that its
+    options no longer offer (they were reworded since) stays offered, marked so."""
+    offered: list[tuple[str, Any]] = list(question.choices)
+    if question.kind == QuestionKind.YES_NO:
+        offered = [(value, YES_NO_LABELS[value]) for value, _label in offered]
+    if given and given not in dict(offered):
+        offered.append((given, _("%(answer)s (your answer; no longer offered)", answer=given)))
+    return offered
+
+
 def _answer_field(question: Question, given: str) -> UnboundField:
-    """The question's field; an answer `given` that its options no longer offer (they were
-    reworded since) stays offered, marked so, and can be kept."""
-    needed = DataRequired("Answer this question.") if question.required else Optional()
+    """The question's field, with the answer `given` offered even if no longer an option."""
+    needed = DataRequired(_l("Answer this question.")) if question.required else Optional()
     if question.kind == QuestionKind.TEXT:
         return TextAreaField(
             question.label,
             description=question.hint,
             validators=[needed, Length(max=ANSWER_MAX_LENGTH)],
         )
-    offered = question.choices
-    if given and given not in dict(offered):
-        offered = [*offered, (given, f"{given} (your answer; no longer offered)")]
+    offered = _offered(question, given)
     return RadioField(
         question.label,
         description=question.hint,
         choices=choices(offered),
         validators=[needed],
     )
+
+
+class _AnswersMeta(SafeInputMeta):
+    """WTForms' own messages (a choice not offered, a text too long) in the reader's language,
+    as in the forms around it."""
+
+    def get_translations(self, form: wtforms.form.BaseForm) -> Any:
+        return translations
 
 
 class AnswersForm(wtforms.form.BaseForm):
@@ -179,7 +220,7 @@ class AnswersForm(wtforms.form.BaseForm):
         self.questions = list(questions)
         given = {q.id: registration.answer_to(q) if registration else "" for q in self.questions}
         fields = [(field_name(q), _answer_field(q, given[q.id])) for q in self.questions]
-        super().__init__(fields, meta=SafeInputMeta())
+        super().__init__(fields, meta=_AnswersMeta())
         shown = None if formdata else {field_name(q): given[q.id] for q in self.questions}
         self.process(formdata, data=shown)
 
@@ -223,7 +264,7 @@ class QuestionForm(BaseForm):
 
 
 class BreakoutsForm(BaseForm):
-    breakouts = MultiCheckboxField("Break-out sessions", coerce=identifier)
+    breakouts = MultiCheckboxField(_l("Break-out sessions"), coerce=identifier)
 
 
 class InvitationForm(BaseForm):
@@ -236,6 +277,15 @@ class InvitationForm(BaseForm):
         "A personal note (optional)",
         validators=[Optional(), Length(max=2000)],
         description="Added to the invitation email and its reminders.",
+    )
+    language = SelectField(
+        _l("Language of the invitation"),
+        choices=LANGUAGE_CHOICES,
+        default=DEFAULT,
+        description=_l(
+            "Its reminders are written in it too, and the invitee's registration form "
+            "offers it for their emails."
+        ),
     )
 
 
@@ -258,6 +308,15 @@ class InvitationListForm(BaseForm):
         "A personal note (optional)",
         validators=[Optional(), Length(max=2000)],
         description="Added to every invitation of the list and its reminders.",
+    )
+    list_language = SelectField(
+        _l("Language of the invitations"),
+        choices=LANGUAGE_CHOICES,
+        default=DEFAULT,
+        description=_l(
+            "For each invitee whose line gives none: a list with a first line of column "
+            "names may have a “language” column (en, ja or ko)."
+        ),
     )
 
 

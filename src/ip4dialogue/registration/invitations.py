@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ip4dialogue import mail
@@ -12,6 +14,7 @@ from ip4dialogue.addresses import canonical_email
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue, RegistrationMode
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import DEFAULT
 from ip4dialogue.registration import emails
 from ip4dialogue.registration.invitee_lists import LineProblem, read_invitees
 from ip4dialogue.registration.models import Invitation
@@ -48,12 +51,12 @@ def request_invitation(dialogue: Dialogue, request: InvitationRequest) -> None:
     """Pass the request on to the organisers, with Reply-To the person asking, so that their
     answer goes straight back; nothing of it is kept but the message."""
     if not takes_requests(dialogue):
-        raise RuleViolation(None, "This dialogue does not take requests for invitations.")
+        raise RuleViolation(None, _("This dialogue does not take requests for invitations."))
     email = canonical_email(request.email)
     emails.send_to_organisers(
         dialogue,
         "invitation_request",
-        f"A request for an invitation to {dialogue.title}",
+        _l("A request for an invitation to %(title)s", title=dialogue.title),
         reply_to=email,
         request=InvitationRequest(request.name, email, request.affiliation, request.message),
         invitations_url=external_url("registrations.invitation_list", dialogue_id=dialogue.id),
@@ -67,11 +70,12 @@ def expiry(dialogue: Dialogue, now: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Invitee:
-    """Who an invitation goes to, as the organiser gives them."""
+    """Who an invitation goes to, as the organiser gives them, and the language to write in."""
 
     email: str
     name: str = ""
     affiliation: str = ""
+    language: str = DEFAULT
 
 
 def invite(
@@ -81,11 +85,12 @@ def invite(
     affiliation: str,
     organiser: "Organiser",
     note: str = "",
+    language: str = DEFAULT,
 ) -> Invitation:
     """Invite one address, refusing an address invited already. Everything is checked before
     anything is written, so a refusal leaves nothing behind."""
     address = _not_invited_yet(dialogue, email)
-    return _send_new(dialogue, Invitee(address, name, affiliation), organiser, note)
+    return _send_new(dialogue, Invitee(address, name, affiliation, language), organiser, note)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ def _invitation(dialogue: Dialogue, invitee: Invitee, note: str, now: datetime) 
         name=invitee.name.strip(),
         affiliation=invitee.affiliation.strip(),
         note=note.strip(),
+        language=invitee.language,
         expires_at=expiry(dialogue, now),
     )
 
@@ -197,9 +203,9 @@ class ListPlan:
         return "\n".join(by_line.values())
 
 
-def plan_list(dialogue: Dialogue, text: str) -> ListPlan:
+def plan_list(dialogue: Dialogue, text: str, language: str = DEFAULT) -> ListPlan:
     """Read a list and check every line: each invitee once, however often listed, and none
-    invited already. Writes nothing."""
+    invited already; each in the language of their line, else `language`. Writes nothing."""
     reading = read_invitees(text)
     plan = ListPlan(problems=list(reading.problems))
     lines = {number: line.strip() for number, line in enumerate(text.splitlines(), start=1)}
@@ -222,14 +228,17 @@ def plan_list(dialogue: Dialogue, text: str) -> ListPlan:
             refuse(row.line, f"{address} is listed already, on line {first_line[address]}.")
         else:
             first_line[address] = row.line
-            plan.invitees.append((row.line, Invitee(address, row.name, row.affiliation)))
+            invitee = Invitee(address, row.name, row.affiliation, row.language or language)
+            plan.invitees.append((row.line, invitee))
     plan.problems.sort(key=lambda problem: problem.line)
     return plan
 
 
-def preview_list(dialogue: Dialogue, text: str, note: str = "") -> tuple[Preview, ListPlan]:
+def preview_list(
+    dialogue: Dialogue, text: str, note: str = "", language: str = DEFAULT
+) -> tuple[Preview, ListPlan]:
     """What inviting the list would send, and the lines it would leave out; writes nothing."""
-    plan = plan_list(dialogue, text)
+    plan = plan_list(dialogue, text, language)
     if not plan.invitees:
         return Preview(0, None), plan
     first = _message(dialogue, plan.invitees[0][1], note)  # checked by the plan already
@@ -237,11 +246,15 @@ def preview_list(dialogue: Dialogue, text: str, note: str = "") -> tuple[Preview
 
 
 def invite_list(
-    dialogue: Dialogue, text: str, organiser: "Organiser", note: str = ""
+    dialogue: Dialogue,
+    text: str,
+    organiser: "Organiser",
+    note: str = "",
+    language: str = DEFAULT,
 ) -> tuple[list[Invitation], ListPlan]:
     """Invite everyone on a list whose line passes the checks; each bad line is reported and
     skips only itself."""
-    plan = plan_list(dialogue, text)
+    plan = plan_list(dialogue, text, language)
     invited = []
     for line, invitee in plan.invitees:
         try:  # every check comes before the write, so a refused row leaves nothing behind

@@ -1,13 +1,21 @@
 """Reading a list of invitees as organisers paste it: from a spreadsheet (tab-separated),
 a CSV file (commas or semicolons, quoted or not), or an address book ("Name" <email>, many
-to a line). Pure functions: each line becomes invitees or one problem that names it."""
+to a line). Pure functions: each line becomes invitees or one problem that names it.
+
+Cells are taken as email, name and organisation, in that order; a first line of column names
+may add a "language" column (en, ja or ko), which the address-book form does not have."""
 
 import csv
 import re
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
+from flask_babel import gettext as _
+
+from ip4dialogue.i18n import LANGUAGES
+
 HEADER_WORDS = {"email", "e-mail", "email address", "e-mail address", "mail"}
+LANGUAGE_WORDS = {"language", "lang"}
 _BRACKETED = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 
@@ -17,6 +25,7 @@ class ListedInvitee:
     email: str
     name: str = ""
     affiliation: str = ""
+    language: str = ""  # none given: the list's
 
 
 @dataclass(frozen=True)
@@ -33,13 +42,18 @@ class ListReading:
 
 
 def read_invitees(text: str) -> ListReading:
-    """Every non-blank line of `text` read; a first line of column names is skipped."""
+    """Every non-blank line of `text` read; a first line of column names is skipped, after
+    noting which column, if any, gives the language."""
     reading = ListReading()
+    language_column = None
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or (number == 1 and _is_header(line)):
+        if not line.strip():
+            continue
+        if number == 1 and _is_header(line):
+            language_column = _language_column(line)
             continue
         try:
-            reading.invitees += _read_line(number, line)
+            reading.invitees += _read_line(number, line, language_column)
         except ValueError as problem:
             reading.problems.append(LineProblem(number, line.strip(), str(problem)))
     return reading
@@ -49,19 +63,40 @@ def _is_header(line: str) -> bool:
     return "@" not in line and any(cell.lower() in HEADER_WORDS for cell in _cells(line))
 
 
-def _read_line(number: int, line: str) -> list[ListedInvitee]:
+def _language_column(header: str) -> int | None:
+    names = [cell.lower() for cell in _cells(header)]
+    return next((index for index, name in enumerate(names) if name in LANGUAGE_WORDS), None)
+
+
+def _take_language(cells: list[str], column: int | None) -> str:
+    """The line's language, taken out of its cells: a code the site speaks (in any case), or
+    "" where the list has no language column or the line leaves it empty."""
+    given = cells.pop(column) if column is not None and column < len(cells) else ""
+    if given and given.lower() not in LANGUAGES:
+        raise ValueError(
+            _(
+                "Unknown language “%(language)s”: write en, ja or ko, or leave it empty.",
+                language=given,
+            )
+        )
+    return given.lower()
+
+
+def _read_line(number: int, line: str, language_column: int | None) -> list[ListedInvitee]:
     if _BRACKETED.search(line):
         return _address_book_line(number, line)
-    cells = [cell for cell in _cells(line) if cell]
+    cells = _cells(line)
+    language = _take_language(cells, language_column)
+    cells = [cell for cell in cells if cell]
     addresses = [cell for cell in cells if "@" in cell]
     if not addresses:
         raise ValueError("No email address on this line.")
     if len(addresses) == len(cells):  # a list of bare addresses
-        return [ListedInvitee(number, address) for address in addresses]
+        return [ListedInvitee(number, address, language=language) for address in addresses]
     if len(addresses) > 1:
         raise ValueError("More than one address beside a name: put each invitee on a line.")
     others = [cell for cell in cells if cell != addresses[0]]
-    return [ListedInvitee(number, addresses[0], *others[:2])]
+    return [ListedInvitee(number, addresses[0], *others[:2], language=language)]
 
 
 def _address_book_line(number: int, line: str) -> list[ListedInvitee]:

@@ -9,6 +9,9 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ip4dialogue.database import UTCDateTime, enum_column, utcnow
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import babel_locale, known_language, language_column
 from ip4dialogue.people.models import Participant
 from ip4dialogue.rules import RuleViolation
 
@@ -92,12 +96,40 @@ class SignupStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # also the state of a sign-up just made, before it is placed
 
 
+# Why a registration, or a place in a break-out, can change nothing more: whole sentences, as
+# each language words them.
+NOT_POSSIBLE = {
+    RegistrationStatus.UNCONFIRMED: _l("Not possible: the registration is unconfirmed."),
+    RegistrationStatus.PENDING: _l("Not possible: the registration is pending."),
+    RegistrationStatus.CONFIRMED: _l("Not possible: the registration is confirmed."),
+    RegistrationStatus.WAITLISTED: _l("Not possible: the registration is waitlisted."),
+    RegistrationStatus.DECLINED: _l("Not possible: the registration is declined."),
+    RegistrationStatus.CANCELLED: _l("Not possible: the registration is cancelled."),
+}
+PLACE_NOT_POSSIBLE = {  # a table of its own: the statuses' values are the same strings
+    SignupStatus.CONFIRMED: _l("Not possible: this place is confirmed."),
+    SignupStatus.WAITLISTED: _l("Not possible: this place is waitlisted."),
+    SignupStatus.CANCELLED: _l("Not possible: this place is cancelled."),
+}
+
+
 class InvitationState(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
     REVOKED = "revoked"
+
+
+# Why an invitation's code no longer opens registration, in the invitee's words.
+UNUSABLE = {
+    InvitationState.EXPIRED: _l(
+        "This invitation has expired. Please ask the organisers for a new one."
+    ),
+    InvitationState.ACCEPTED: _l("This invitation is no longer open (it was accepted)."),
+    InvitationState.DECLINED: _l("This invitation is no longer open (it was declined)."),
+    InvitationState.REVOKED: _l("This invitation is no longer open (it was revoked)."),
+}
 
 
 def waitlist_position_check() -> CheckConstraint:
@@ -204,7 +236,7 @@ class Registration(db.Model):
 
     def require(self, decision: Decision) -> None:
         if decision not in self.status.decisions:
-            raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
+            raise RuleViolation(None, str(NOT_POSSIBLE[self.status]))
 
     def forget_needs(self) -> None:
         """Drop what only the running of the dialogue needed to know (the answers to its
@@ -231,7 +263,7 @@ class Registration(db.Model):
 
     def _move(self, status: RegistrationStatus, position: int | None = None) -> None:
         if status not in self.status.moves:
-            raise RuleViolation(None, f"Not possible: the registration is {self.status.value}.")
+            raise RuleViolation(None, str(NOT_POSSIBLE[self.status]))
         self.status, self.waitlist_position = status, position
         self.status_changed_at = utcnow()
 
@@ -285,13 +317,16 @@ class Question(db.Model):
     def problem(self, value: str) -> str | None:
         """Why `value` cannot be the answer to this question, if it cannot."""
         if not value:
-            return "Answer this question." if self.required else None
+            return _("Answer this question.") if self.required else None
         if self.kind == QuestionKind.TEXT:
             if len(value) > ANSWER_MAX_LENGTH:
-                return f"Answer in at most {ANSWER_MAX_LENGTH:,} characters."
+                return _(
+                    "Answer in at most %(count)s characters.",
+                    count=format_decimal(ANSWER_MAX_LENGTH, locale=babel_locale()),
+                )
             return None
         if value not in dict(self.choices):
-            return "Choose one of the answers offered."
+            return _("Choose one of the answers offered.")
         return None
 
     def shown(self, value: str) -> str:
@@ -385,7 +420,7 @@ class SessionSignup(db.Model):
 
     def _move(self, status: SignupStatus, position: int | None = None) -> None:
         if status not in _SIGNUP_MOVES[self.status]:
-            raise RuleViolation("breakouts", f"Not possible: this place is {self.status.value}.")
+            raise RuleViolation("breakouts", str(PLACE_NOT_POSSIBLE[self.status]))
         self.status, self.waitlist_position = status, position
         self.registration.status_changed_at = utcnow()  # the personal schedule's version moves
 
@@ -397,7 +432,7 @@ class Invitation(db.Model):
     """An invitation to one dialogue; its code is only valid for the invited email."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("dialogue_id", "email"),)
+    __table_args__ = (UniqueConstraint("dialogue_id", "email"), known_language())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
@@ -405,6 +440,7 @@ class Invitation(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     affiliation: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="", server_default="")  # in its emails
+    language: Mapped[str] = language_column()  # of its mails
     code_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
     state: Mapped[InvitationState] = mapped_column(
         enum_column(InvitationState), default=InvitationState.PENDING
@@ -430,11 +466,7 @@ class Invitation(db.Model):
     def unusable_reason(self, now: datetime) -> str | None:
         """Why its code cannot be used to register at `now`, if it cannot."""
         state = self.state_at(now)
-        if state == InvitationState.EXPIRED:
-            return "This invitation has expired. Please ask the organisers for a new one."
-        if state != InvitationState.PENDING:
-            return f"This invitation is no longer open (it was {state.value})."
-        return None
+        return None if state == InvitationState.PENDING else str(UNUSABLE[state])
 
     def accept(self, now: datetime) -> None:
         self._respond(InvitationState.ACCEPTED, now)

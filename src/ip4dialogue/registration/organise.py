@@ -375,7 +375,7 @@ def invite(dialogue_id: int) -> ResponseReturnValue:
     form = InvitationForm()
     if form.validate_on_submit():
         invitee = invitations.Invitee(
-            form.email.data, form.name.data or "", form.affiliation.data or ""
+            form.email.data, form.name.data or "", form.affiliation.data or "", form.language.data
         )
         note = form.note.data or ""
         try:
@@ -392,6 +392,7 @@ def invite(dialogue_id: int) -> ResponseReturnValue:
                 invitee.affiliation,
                 current_user,
                 note,
+                invitee.language,
             )
         except RuleViolation as violation:
             show_violation(form, violation)
@@ -418,18 +419,21 @@ def invite_list(dialogue_id: int) -> ResponseReturnValue:
     if not text.strip():
         form.pasted.errors = ["Paste a list or choose a file."]
         return _invitations_page(dialogue, InvitationForm(formdata=None), form)
-    note = form.list_note.data or ""
+    note, language = form.list_note.data or "", form.list_language.data
     if _previewing():
         form.pasted.data = text  # a file's lines, now in the box, to send from there
-        preview, plan = invitations.preview_list(dialogue, text, note)
+        preview, plan = invitations.preview_list(dialogue, text, note, language)
         return _invitations_page(
             dialogue, InvitationForm(formdata=None), form, plan.problems, preview
         )
-    invited, plan = invitations.invite_list(dialogue, text, current_user, note)
+    invited, plan = invitations.invite_list(dialogue, text, current_user, note, language)
     flash(f"{len(invited)} invitation(s) sent.", "success" if invited else "info")
     if plan.problems:
         flash(f"{len(plan.problems)} line(s) were not invited; see below.", "error")
-    left = InvitationListForm(formdata=None, data={"pasted": plan.leftover, "list_note": note})
+    left = InvitationListForm(
+        formdata=None,
+        data={"pasted": plan.leftover, "list_note": note, "list_language": language},
+    )
     return _invitations_page(dialogue, InvitationForm(formdata=None), left, plan.problems)
 
 

@@ -9,6 +9,7 @@ the one sent before, and says so. Nothing is sent once registration has closed.
 from datetime import datetime, timedelta
 from itertools import groupby
 
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -174,7 +175,12 @@ def _send_digest(dialogue: Dialogue, arrivals: list[Registration], now: datetime
     emails.send_to_organisers(
         dialogue,
         "pending_digest",
-        f"{len(arrivals)} new registration(s) to decide for {dialogue.title}",
+        lazy_ngettext(
+            "%(num)d new registration to decide for %(title)s",
+            "%(num)d new registrations to decide for %(title)s",
+            len(arrivals),
+            title=dialogue.title,
+        ),
         key=f"pending-digest:{dialogue.id}:{now:%Y-%m-%d}",
         arrivals=arrivals,
         waiting=waiting,

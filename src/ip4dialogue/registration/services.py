@@ -13,6 +13,9 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -30,12 +33,14 @@ from ip4dialogue.dialogues.models import (
 from ip4dialogue.dialogues.queries import released_agenda, released_breakouts, visible_dialogue
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import DEFAULT, translated
 from ip4dialogue.jobs import outbox
 from ip4dialogue.people.directory import person_for
 from ip4dialogue.people.models import Participant, Profile
 from ip4dialogue.registration import emails, questions, seating
 from ip4dialogue.registration.models import (
     CONFIRMATION_LIFETIME,
+    NOT_POSSIBLE,
     Answer,
     Decision,
     Invitation,
@@ -50,6 +55,7 @@ from ip4dialogue.registration.models import (
 from ip4dialogue.registration.queries import link_by_token
 from ip4dialogue.report.queries import themes_with_ids
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.templating import local_datetime
 from ip4dialogue.tokens import digest, new_secret
 
 if TYPE_CHECKING:
@@ -98,6 +104,17 @@ def seat_those_waiting(dialogue: Dialogue) -> seating.Seated:
 
 # What pages show
 
+# A registration's status as its holder reads it ("registration" tells translators apart a
+# cancelled registration from a cancelled session).
+STATUS_LABELS = {
+    RegistrationStatus.UNCONFIRMED: _l("Unconfirmed"),
+    RegistrationStatus.PENDING: _l("Pending"),
+    RegistrationStatus.CONFIRMED: lazy_pgettext("registration", "Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("Waitlisted"),
+    RegistrationStatus.DECLINED: _l("Declined"),
+    RegistrationStatus.CANCELLED: lazy_pgettext("registration", "Cancelled"),
+}
+
 
 def seats_left(dialogue: Dialogue) -> int | None:
     """Free seats, or None when the dialogue has no limit."""
@@ -110,10 +127,10 @@ def availability(free: int | None, capacity: int | None) -> str:
     if free is None or capacity is None:
         return ""
     if free == 0:
-        return "full: you would join the waitlist"
+        return _("full: you would join the waitlist")
     if free <= max(2, capacity // 10):
-        return "few seats left"
-    return "seats available"
+        return _("few seats left")
+    return _("seats available")
 
 
 @dataclass(frozen=True)
@@ -183,6 +200,7 @@ class Details:
     access_needs: str = ""
     dietary_needs: str = ""
     answers: dict[int, str] = field(default_factory=dict)  # by question id
+    language: str = DEFAULT  # of every email they are sent
 
 
 @dataclass
@@ -209,19 +227,19 @@ class Outcome:
 def window_problem(dialogue: Dialogue, now: datetime) -> str | None:
     """Why registration is not open right now, if it is not."""
     if dialogue.status != DialogueStatus.PUBLISHED:
-        return "Registration is not open for this dialogue."
-    if dialogue.registration_opens_at and now < dialogue.registration_opens_at:
-        opens = dialogue.registration_opens_at.astimezone(dialogue.zone)
-        return f"Registration opens on {opens:%d %B %Y at %H:%M} ({dialogue.timezone})."
-    if dialogue.registration_closes_at and now >= dialogue.registration_closes_at:
-        closed = dialogue.registration_closes_at.astimezone(dialogue.zone)
-        return f"Registration closed on {closed:%d %B %Y at %H:%M} ({dialogue.timezone})."
+        return _("Registration is not open for this dialogue.")
+    opens, closes = dialogue.registration_opens_at, dialogue.registration_closes_at
+    if opens and now < opens:
+        return _("Registration opens on %(when)s.", when=local_datetime(opens, dialogue.zone))
+    if closes and now >= closes:
+        return _("Registration closed on %(when)s.", when=local_datetime(closes, dialogue.zone))
     return None
 
 
-INVALID_CODE = "This invitation code is not valid for this dialogue. Check the link in your email."
-BY_INVITATION = "Participation in this dialogue is by invitation."
-INVITATION_MISSING = (BY_INVITATION, INVALID_CODE)
+INVALID_CODE = _l(
+    "This invitation code is not valid for this dialogue. Check the link in your email."
+)
+BY_INVITATION = _l("Participation in this dialogue is by invitation.")
 
 
 @dataclass
@@ -233,6 +251,11 @@ class Desk:
     breakouts: list[Breakout]
     invitation: Invitation | None
     closed: str | None
+
+    @property
+    def invitation_missing(self) -> bool:
+        """Closed for want of an invitation only: one may be asked for."""
+        return self.closed in (str(BY_INVITATION), str(INVALID_CODE))
 
     @cached_property
     def seats_left(self) -> int | None:
@@ -269,20 +292,22 @@ def desk(slug: str, code: str | None, now: datetime) -> Desk | None:
         if invitation is not None:
             closed = invitation.unusable_reason(now)
         else:
-            closed = INVALID_CODE if code else BY_INVITATION
+            closed = str(INVALID_CODE if code else BY_INVITATION)
     return Desk(dialogue, breakouts(dialogue), invitation, closed)
 
 
 def _check_consents(dialogue: Dialogue, application: Application) -> None:
     if not application.consent_data_processing:
         raise RuleViolation(
-            "consent_data_processing", "We cannot register you without this agreement."
+            "consent_data_processing", _("We cannot register you without this agreement.")
         )
     if dialogue.chatham_house and not application.consent_chatham_house:
         raise RuleViolation(
             "consent_chatham_house",
-            "This dialogue is held under the Chatham House Rule; please confirm you will "
-            "respect it.",
+            _(
+                "This dialogue is held under the Chatham House Rule; please confirm you will "
+                "respect it."
+            ),
         )
 
 
@@ -292,12 +317,16 @@ def check_breakouts(offered: list[Breakout], item_ids: Iterable[int]) -> list[Ag
     by_id = {breakout.item.id: breakout for breakout in offered}
     wanted = list(dict.fromkeys(item_ids))
     if any(item_id not in by_id for item_id in wanted):
-        raise RuleViolation("breakouts", "Choose among the break-outs offered.")
+        raise RuleViolation("breakouts", _("Choose among the break-outs offered."))
     if clash := next(overlapping_pairs(by_id[i].shown for i in wanted), None):
-        first, second = clash
+        first, second = (translated(shown, "title") for shown in clash)
         raise RuleViolation(
             "breakouts",
-            f"“{first.title}” and “{second.title}” run at the same time: choose one of them.",
+            _(
+                "“%(first)s” and “%(second)s” run at the same time: choose one of them.",
+                first=first,
+                second=second,
+            ),
         )
     return [by_id[item_id].item for item_id in wanted]
 
@@ -342,7 +371,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     email = canonical_email(application.email)
     if invitation is not None and invitation.email != email:
         raise RuleViolation(
-            "email", "This invitation was sent to another address: use the invited email."
+            "email", _("This invitation was sent to another address: use the invited email.")
         )
     _check_consents(dialogue, application)
     chosen = check_breakouts(desk.breakouts, application.breakout_ids)
@@ -354,6 +383,7 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     participant = person_for(email, profile.name)
     if invitation is not None:  # the code proves the address: the details are theirs
         participant.describe(profile)
+        participant.language = application.details.language
 
     seating.lock(dialogue)
     _still_open(desk, now)
@@ -376,7 +406,10 @@ def register(desk: Desk, application: Application, now: datetime) -> Outcome:
     db.session.add(registration)
     questions.keep(registration, answered)
     if invitation is None:
-        registration.submitted_profile = profile.record()
+        # What they asked for, in the language they asked for (see emails.language_of).
+        registration.submitted_profile = profile.record() | {
+            "language": application.details.language
+        }
         for item in chosen:  # wishes, placed in the order of confirmation
             registration.signups.append(SessionSignup(item=item, status=SignupStatus.CANCELLED))
         db.session.flush()
@@ -415,7 +448,7 @@ def _join(registration: Registration, breakouts: Iterable[AgendaItem], now: date
     return kind
 
 
-EXPIRED_CONFIRMATION = (
+EXPIRED_CONFIRMATION = _l(
     "This confirmation link has expired or was used already. If your registration is "
     "confirmed, the link to it is in the email that said so; otherwise, register again."
 )
@@ -425,7 +458,7 @@ def confirmation(token: str, now: datetime) -> Registration:
     """The unconfirmed registration a confirmation link opens, while the link works."""
     link = link_by_token(token, LinkPurpose.CONFIRM)
     if link is None or link.expires_at is None or link.expires_at <= now:
-        raise RuleViolation(None, EXPIRED_CONFIRMATION)
+        raise RuleViolation(None, str(EXPIRED_CONFIRMATION))
     return link.registration
 
 
@@ -439,9 +472,9 @@ def confirm(registration: Registration, now: datetime) -> str:
     taking = {item.id for item in seating.open_breakouts(dialogue)}
     seating.lock_registration(registration)
     if not registration.unconfirmed:
-        raise RuleViolation(None, EXPIRED_CONFIRMATION)
+        raise RuleViolation(None, str(EXPIRED_CONFIRMATION))
     if dialogue.status != DialogueStatus.PUBLISHED:  # the link outlives a closing date
-        raise RuleViolation(None, "Registration is not open for this dialogue.")
+        raise RuleViolation(None, _("Registration is not open for this dialogue."))
     wishes = [signup.item for signup in registration.signups if signup.item_id in taking]
     token = issue_token(registration)
     emails.send_to_registrant(_join(registration, wishes, now), registration, token)
@@ -450,9 +483,13 @@ def confirm(registration: Registration, now: datetime) -> str:
 
 def _adopt_submitted_profile(registration: Registration) -> None:
     """The details given with the registration become the person's, unless someone proved
-    the address before (and keeps the details they gave)."""
+    the address before (and keeps the details they gave). The language asked for becomes
+    theirs either way: whoever confirms owns the address, and has chosen how to be written to."""
     person, submitted = registration.participant, registration.submitted_profile
-    if submitted is not None and person.address_confirmed_at is None:
+    if submitted is None:
+        return
+    person.language = submitted.get("language", person.language)
+    if person.address_confirmed_at is None:
         expertise = themes_with_ids(submitted.get("expertise", []))
         person.describe(Profile.from_record(submitted, expertise))
 
@@ -501,6 +538,7 @@ def update_details(registration: Registration, details: Details) -> None:
     answered = questions.checked(asked, details.answers, registration)
     questions.keep(registration, answered)
     registration.participant.describe(details.profile)
+    registration.participant.language = details.language
     registration.access_needs = details.access_needs.strip()
     registration.dietary_needs = details.dietary_needs.strip()
 
@@ -522,7 +560,7 @@ def set_breakouts(registration: Registration, item_ids: Iterable[int]) -> None:
     wanted = {item.id: item for item in check_breakouts(offered, item_ids)}
     seating.lock_registration(registration)
     if not registration.status.active:
-        raise RuleViolation(None, f"Not possible: the registration is {registration.status.value}.")
+        raise RuleViolation(None, str(NOT_POSSIBLE[registration.status]))
     seated = seating.Seated()
     left = []
     for signup in registration.signups:

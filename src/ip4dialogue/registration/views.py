@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from babel.dates import format_skeleton
 from flask import (
     Blueprint,
     Response,
@@ -14,6 +15,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import TooManyRequests
 
@@ -26,6 +29,7 @@ from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.errors import throttled_page, too_many_attempts
 from ip4dialogue.extensions import limiter, submitted_email
 from ip4dialogue.forms import attempt_and_say, choices, grouped_choices, show_violation
+from ip4dialogue.i18n import translated
 from ip4dialogue.people.models import Profile
 from ip4dialogue.registration import invitations, services
 from ip4dialogue.registration.forms import (
@@ -47,7 +51,8 @@ from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.registration.questions import questions_of
 from ip4dialogue.report.queries import current_themes, themes_with_ids
 from ip4dialogue.rules import RuleViolation
-from ip4dialogue.timezones import find_zone
+from ip4dialogue.templating import reader_span
+from ip4dialogue.timezones import find_zone, zone_choices
 from ip4dialogue.unit_of_work import attempt
 
 bp = Blueprint("registration", __name__)
@@ -61,17 +66,26 @@ def _registration_or_404(token: str) -> Registration:
 
 
 def breakout_label(item: ReleasedItem, seats_left: int | None, seats: int | None) -> str:
-    starts = item.starts_at.astimezone(item.zone)
-    ends = item.ends_at.astimezone(item.zone)
-    available = services.availability(seats_left, seats)
-    return f"{item.title} ({starts:%a %d %b, %H:%M}–{ends:%H:%M}{available and ', '}{available})"
+    """A break-out as a choice: its title, day and times in the dialogue's zone, and seats."""
+    day = item.starts_at.astimezone(item.zone).date()
+    when = {
+        "title": translated(item, "title"),
+        "day": format_skeleton("MMMEd", day, locale=get_locale()),
+        "time": reader_span(item.starts_at, item.ends_at, item.zone, day),
+    }
+    if available := services.availability(seats_left, seats):
+        return _("%(title)s (%(day)s, %(time)s, %(availability)s)", availability=available, **when)
+    return _("%(title)s (%(day)s, %(time)s)", **when)
 
 
 def _fill_choices(form: ParticipantDetailsForm) -> None:
     form.country_code.choices = grouped_choices(
-        {"": [("", "Choose your country")], **grouped_countries()}
+        {"": [("", _("Choose your country"))], **grouped_countries()}
     )
-    form.expertise.choices = choices((theme.id, theme.title) for theme in current_themes())
+    form.home_timezone.choices = grouped_choices({"": [("", _("Not given"))], **zone_choices()})
+    form.expertise.choices = choices(
+        (theme.id, translated(theme, "title")) for theme in current_themes()
+    )
 
 
 def _fill_breakout_choices(
@@ -110,6 +124,7 @@ def _details(form: ParticipantDetailsForm, answers: AnswersForm) -> services.Det
         form.access_needs.data or "",
         form.dietary_needs.data or "",
         answers.answers(),
+        form.language.data,
     )
 
 
@@ -149,6 +164,7 @@ def register(slug: str) -> ResponseReturnValue:
         invitation = desk.invitation
         form.email.data, form.name.data = invitation.email, invitation.name
         form.affiliation.data, form.code.data = invitation.affiliation, code
+        form.language.data = invitation.language  # as the organisers wrote to them
     if not desk.closed and _valid(form, answers):
         try:
             outcome = attempt(services.register, desk, _application(form, answers), now)
@@ -157,7 +173,7 @@ def register(slug: str) -> ResponseReturnValue:
             desk = services.desk(slug, code, now) or abort(404)  # afresh, after the rollback
         else:
             if outcome.token:
-                flash("You are registered. This page is yours: bookmark it.", "success")
+                flash(_("You are registered. This page is yours: bookmark it."), "success")
                 return redirect(url_for(".manage", token=outcome.token))
             session["registration_sent_to"] = form.email.data
             return redirect(url_for(".sent", slug=slug))
@@ -193,7 +209,7 @@ def _registration_page(
         blocked=desk.closed,
         invitation=None if desk.closed else desk.invitation,
         seats_left=desk.seats_left,
-        request_form=request_form if desk.closed in services.INVITATION_MISSING else None,
+        request_form=request_form if desk.invitation_missing else None,
     )
 
 
@@ -212,7 +228,7 @@ def request_invitation(slug: str) -> ResponseReturnValue:
             (request_form.message.data or "").strip(),
         )
         if attempt_and_say(
-            "Your request has gone to the organisers; they will answer you by email.",
+            _("Your request has gone to the organisers; they will answer you by email."),
             invitations.request_invitation,
             desk.dialogue,
             asked,
@@ -259,7 +275,7 @@ def confirm(token: str) -> ResponseReturnValue:
         except RuleViolation as violation:
             flash(violation.message, "error")
         else:
-            flash("Your registration is confirmed. This page is yours: bookmark it.", "success")
+            flash(_("Your registration is confirmed. This page is yours: bookmark it."), "success")
             return redirect(url_for(".manage", token=manage_token))
     return render_template(
         "registration/confirm.html", form=form, dialogue=registration.dialogue, token=token
@@ -271,20 +287,23 @@ def decline_invitation(slug: str) -> ResponseReturnValue:
     code = request.values.get("code")
     desk = services.desk(slug, code, utcnow()) or abort(404)
     if desk.invitation is None or desk.closed:
-        flash("This invitation cannot be declined any more.", "error")
+        flash(_("This invitation cannot be declined any more."), "error")
         return redirect(url_for(".register", slug=slug, code=code))
     if not FlaskForm().validate_on_submit():
+        title = translated(desk.dialogue, "title")
         return ask(
             Confirmation(
-                question=f"Decline the invitation to {desk.dialogue.title}?",
+                question=_("Decline the invitation to %(title)s?", title=title),
                 consequences=[
-                    "The organisers see that you declined; nobody else is told.",
-                    "The link in your invitation stops working. If you change your mind, "
-                    "ask the organisers: they can send you a new one.",
+                    _("The organisers see that you declined; nobody else is told."),
+                    _(
+                        "The link in your invitation stops working. If you change your mind, "
+                        "ask the organisers: they can send you a new one."
+                    ),
                 ],
-                confirm="Decline the invitation",
+                confirm=_("Decline the invitation"),
                 back=url_for(".register", slug=slug, code=code),
-                keep="Back to the invitation",
+                keep=_("Back to the invitation"),
                 hidden={"code": code or ""},
             )
         )
@@ -323,6 +342,7 @@ def _manage_page(
         calendar=calendar,
         breakouts=breakouts,
         signups={signup.item_id: signup for signup in registration.signups},
+        status=services.STATUS_LABELS[registration.status],
         rank=services.waitlist_rank(registration),
         active=registration.status.active,
     )
@@ -342,7 +362,7 @@ def manage(token: str) -> ResponseReturnValue:
         except RuleViolation as violation:
             show_violation(answers, violation)
         else:
-            flash("Your details are saved.", "success")
+            flash(_("Your details are saved."), "success")
             return redirect(url_for(".manage", token=token))
     return _manage_page(registration, details=form, answers=answers)
 
@@ -354,19 +374,21 @@ def replace_link(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         return ask(
             Confirmation(
-                question="Replace the link to this page?",
+                question=_("Replace the link to this page?"),
                 consequences=[
-                    "Every link to this page we have sent you stops working, and so does "
-                    "the calendar subscription made from one.",
-                    "This page reopens at a new address, which we also email to you.",
+                    _(
+                        "Every link to this page we have sent you stops working, and so does "
+                        "the calendar subscription made from one."
+                    ),
+                    _("This page reopens at a new address, which we also email to you."),
                 ],
-                confirm="Replace my link",
+                confirm=_("Replace my link"),
                 back=url_for(".manage", token=token),
-                keep="Keep my link",
+                keep=_("Keep my link"),
             )
         )
     new_token = services.replace_own_link(registration)
-    flash("Your link is replaced: the old ones no longer work. Bookmark this page.", "success")
+    flash(_("Your link is replaced: the old ones no longer work. Bookmark this page."), "success")
     return redirect(url_for(".manage", token=new_token))
 
 
@@ -376,11 +398,11 @@ def choose_calendar(token: str) -> ResponseReturnValue:
     form = CalendarChoiceForm()
     if form.validate_on_submit():
         if services.choose_calendar(registration, by_email(form.by.data)):
-            flash("Saved. We have emailed you what it changes in your calendar.", "success")
+            flash(_("Saved. We have emailed you what it changes in your calendar."), "success")
         else:
-            flash("That was your choice already: nothing changes.", "info")
+            flash(_("That was your choice already: nothing changes."), "info")
     else:
-        flash("Choose how your sessions come to your calendar.", "error")
+        flash(_("Choose how your sessions come to your calendar."), "error")
     return redirect(url_for(".manage", token=token) + "#calendar")
 
 
@@ -395,7 +417,7 @@ def breakouts(token: str) -> ResponseReturnValue:
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            flash("Your break-out choices are saved.", "success")
+            flash(_("Your break-out choices are saved."), "success")
             return redirect(url_for(".manage", token=token) + "#breakouts")
     return _manage_page(_registration_or_404(token), breakouts=form)
 
@@ -404,29 +426,30 @@ def _your_seat(registration: Registration) -> list[str]:
     """What giving up this registration does to its seats, in the expert's words."""
     leaving = services.leaving(registration)
     if leaving.successor is not None:
-        words = ["Your seat goes to the next person on the waitlist, who is emailed."]
+        words = [_("Your seat goes to the next person on the waitlist, who is emailed.")]
     elif leaving.frees_seat:
-        words = ["Your seat becomes free for someone else."]
+        words = [_("Your seat becomes free for someone else.")]
     elif registration.status == RegistrationStatus.WAITLISTED:
-        words = ["You leave the waitlist."]
+        words = [_("You leave the waitlist.")]
     else:
-        words = ["The organisers no longer review your registration."]
+        words = [_("The organisers no longer review your registration.")]
     if leaving.breakouts:
-        words.append("Your break-out places go to whoever waits next for them.")
+        words.append(_("Your break-out places go to whoever waits next for them."))
     return words
 
 
 def _cancelling(registration: Registration, token: str) -> Confirmation:
+    title = translated(registration.dialogue, "title")
     return Confirmation(
-        question=f"Cancel your registration for {registration.dialogue.title}?",
+        question=_("Cancel your registration for %(title)s?", title=title),
         consequences=[
             *_your_seat(registration),
-            "You are emailed a confirmation, which removes the sessions from your calendar.",
-            "To come back you would register again, and wait for a seat if none is free.",
+            _("You are emailed a confirmation, which removes the sessions from your calendar."),
+            _("To come back you would register again, and wait for a seat if none is free."),
         ],
-        confirm="Cancel my registration",
+        confirm=_("Cancel my registration"),
         back=url_for(".manage", token=token),
-        keep="Keep my registration",
+        keep=_("Keep my registration"),
     )
 
 
@@ -435,23 +458,25 @@ def cancel(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     if not FlaskForm().validate_on_submit():
         return ask(_cancelling(registration, token))
-    attempt_and_say("Your registration is cancelled.", services.cancel, registration)
+    attempt_and_say(_("Your registration is cancelled."), services.cancel, registration)
     return redirect(url_for(".manage", token=token))
 
 
 def _erasing(registration: Registration, token: str) -> Confirmation:
     withdrawn = registration.status.active and not registration.dialogue.ended
     return Confirmation(
-        question="Erase your data?",
+        question=_("Erase your data?"),
         consequences=[
-            "Your name, email, organisation, position and needs are removed from this service "
-            "for good, and no email is sent to you again, not even about this.",
+            _(
+                "Your name, email, organisation, position and needs are removed from this "
+                "service for good, and no email is sent to you again, not even about this."
+            ),
             *(_your_seat(registration) if withdrawn else []),
-            "This page and your calendar link stop working. This cannot be undone.",
+            _("This page and your calendar link stop working. This cannot be undone."),
         ],
-        confirm="Erase my data",
+        confirm=_("Erase my data"),
         back=url_for(".manage", token=token),
-        keep="Keep my data",
+        keep=_("Keep my data"),
     )
 
 
