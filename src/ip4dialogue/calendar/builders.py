@@ -7,6 +7,10 @@ the files' bytes: METHOD:REQUEST or CANCEL, one event each, UTC times (Outlook m
 VTIMEZONEs), one ORGANIZER and the participant as ATTENDEE. SEQUENCE and every stamp come
 from the release that last changed a session, so a session a release leaves alone keeps its
 bytes.
+
+The human text (calendar names, summaries, descriptions, categories) is in the language being
+written, the reader's or, inside `speaking(...)`, a participant's; nothing else differs
+between languages: the same UIDs, SEQUENCEs, times and properties.
 """
 
 import re
@@ -17,13 +21,16 @@ from email.utils import parseaddr
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Component, Event, vCalAddress, vText
 from icalendar.parser import Contentlines
 
 from ip4dialogue.calendar.timezones import vtimezone
+from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import Dialogue, ItemStatus
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.i18n import current_language, translated
 
 PRODID = "-//ip4dialogue//Indo-Pacific Security Dialogue//EN"
 REFRESH = timedelta(hours=1)
@@ -62,26 +69,50 @@ STATUSES = {
 }
 
 
+# Between the themes of an item, as each language lists them (theme titles hold commas).
+_LIST_SEPARATORS = {"ja": "、", "ko": ", "}
+
+
+def _themes(item: ReleasedItem) -> list[str]:
+    return [clean(translated(theme, "title"), one_line=True) for theme in item.themes]
+
+
+def _recommendations(item: ReleasedItem) -> str:
+    """The recommendations an item takes up, under a heading that says when they are read in
+    our unofficial translation rather than in the report's verbatim English."""
+    recommendations = item.recommendations
+    texts = [translated(recommendation, "text") for recommendation in recommendations]
+    if texts != [recommendation.text for recommendation in recommendations]:
+        heading = _("Recommendations taken up (unofficial translation):")
+    else:
+        heading = _("Recommendations taken up:")
+    numbered = zip(recommendations, texts, strict=True)
+    return "\n".join(
+        [heading, *(f"{rec.number}. {clean(text, one_line=True)}" for rec, text in numbered)]
+    )
+
+
 def _description(item: ReleasedItem, links: Links, join_url: str | None) -> str:
-    lines = [clean(item.description)] if item.description else []
+    """The event's text in the language being written, in paragraphs: that it is off, for
+    the calendars that show STATUS:CANCELLED no differently; what the session is, who
+    speaks, what of the report it takes up, how to join, and its page."""
+    paragraphs = []
+    if item.status == ItemStatus.CANCELLED:
+        paragraphs.append(_("This session has been cancelled."))
+    if description := clean(translated(item, "description")):
+        paragraphs.append(description)
     if roles := item.public_roles:
-        lines.append("")
-        lines += [
-            f"{role.role.value.capitalize()}: {clean(role.participant.name, one_line=True)}"
-            for role in roles
-        ]
+        names = [(label(role.role), clean(role.participant.name, one_line=True)) for role in roles]
+        paragraphs.append("\n".join(_("%(role)s: %(name)s", role=r, name=n) for r, n in names))
     if item.recommendations:
-        lines += ["", "Recommendations taken up:"]
-        lines += [f"{rec.number}. {clean(rec.text, one_line=True)}" for rec in item.recommendations]
-    if item.themes:
-        lines += [
-            "",
-            "Themes: " + "; ".join(clean(theme.title, one_line=True) for theme in item.themes),
-        ]
+        paragraphs.append(_recommendations(item))
+    if themes := _themes(item):
+        separator = _LIST_SEPARATORS.get(current_language(), "; ")
+        paragraphs.append(_("Themes: %(themes)s", themes=separator.join(themes)))
     if join_url:
-        lines += ["", f"Join online: {clean(join_url, one_line=True)}"]
-    lines += ["", links.item(item)]
-    return "\n".join(lines).strip()
+        paragraphs.append(_("Join online: %(url)s", url=clean(join_url, one_line=True)))
+    paragraphs.append(links.item(item))
+    return "\n\n".join(paragraphs)
 
 
 @dataclass(frozen=True)
@@ -114,22 +145,20 @@ def written_time(instant: datetime, zone: tzinfo) -> datetime:
 def event_values(
     item: ReleasedItem, links: Links, *, utc: bool = False, join_url: str | None = None
 ) -> EventValues:
-    """An item's event, with local times (TZID) or, for emailed invitations, UTC."""
+    """An item's event, with local times (TZID) or, for emailed invitations, UTC; its text in
+    the language being written."""
     zone = UTC if utc else item.zone
     return EventValues(
         uid=item.uid,
         stamp=item.changed_at.astimezone(UTC),
         status=STATUSES[item.status],
-        summary=clean(item.title, one_line=True),
+        summary=clean(translated(item, "title"), one_line=True),
         start=written_time(item.starts_at, zone),
         end=written_time(item.ends_at, zone),
         location=clean(item.location, one_line=True),
         url=links.item(item),
         description=_description(item, links, join_url),
-        categories=(
-            item.kind.value.capitalize(),
-            *(clean(theme.title, one_line=True) for theme in item.themes),
-        ),
+        categories=(label(item.kind), *_themes(item)),
     )
 
 
@@ -190,11 +219,16 @@ def agenda_feed(agenda: PublicAgenda, links: Links) -> Calendar:
     """A dialogue's released agenda, for download or subscription, sessions removed since
     included, cancelled. No join links: it is public."""
     dialogue = agenda.dialogue
-    return _feed(dialogue.title, dialogue, agenda.zone, agenda.items, links)
+    return _feed(translated(dialogue, "title"), dialogue, agenda.zone, agenda.items, links)
 
 
 def item_feed(item: ReleasedItem, links: Links) -> Calendar:
-    return _feed(f"{item.dialogue.title}: {item.title}", item.dialogue, item.zone, [item], links)
+    name = _(
+        "%(dialogue)s: %(item)s",
+        dialogue=translated(item.dialogue, "title"),
+        item=translated(item, "title"),
+    )
+    return _feed(name, item.dialogue, item.zone, [item], links)
 
 
 def personal_feed(
@@ -205,7 +239,8 @@ def personal_feed(
     items = list(items)
     join_urls = {item.id: item.room.join_url for item in items if item.room and item.room.join_url}
     dialogue = agenda.dialogue
-    return _feed(f"{dialogue.title}: {name}", dialogue, agenda.zone, items, links, join_urls)
+    title = _("%(dialogue)s: %(name)s", dialogue=translated(dialogue, "title"), name=name)
+    return _feed(title, dialogue, agenda.zone, items, links, join_urls)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,10 +20,11 @@ from ip4dialogue.calendar.services import schedule_items
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, ItemStatus
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import speaking, translated
 from ip4dialogue.jobs import outbox
 from ip4dialogue.jobs.schedule import chore
 from ip4dialogue.registration.models import Registration, RegistrationStatus
-from ip4dialogue.templating import external_url, long_date
+from ip4dialogue.templating import long_date, page_link
 from ip4dialogue.timezones import zone_or_none
 
 EVE_AT = time(12)
@@ -106,19 +108,26 @@ def contact_address(dialogue: Dialogue) -> str:
 def _schedule_message(
     registration: Registration, day: date, items: list[ReleasedItem]
 ) -> mail.Message:
+    """The day's schedule, in the participant's language and zone."""
     participant, dialogue = registration.participant, registration.dialogue
-    return mail.compose(
-        participant.name,
-        participant.email or "",
-        f"Your schedule for {long_date(day)}: {dialogue.title}",
-        "calendar/email/day_before",
-        reply_to=dialogue.contact_email,
-        participant=participant,
-        dialogue=dialogue,
-        day=day,
-        items=items,
-        zone=zone_or_none(participant.home_timezone) or dialogue.zone,
-        contact=contact_address(dialogue),
-        manage_url=None,
-        programme_url=external_url("dialogues.programme", slug=dialogue.slug),
-    )
+    with speaking(participant.language):
+        subject = _(
+            "Your schedule for %(day)s: %(title)s",
+            day=long_date(day),
+            title=translated(dialogue, "title"),
+        )
+        return mail.compose(
+            participant.name,
+            participant.email or "",
+            subject,
+            "calendar/email/day_before",
+            reply_to=dialogue.contact_email,
+            participant=participant,
+            dialogue=dialogue,
+            day=day,
+            items=items,
+            zone=zone_or_none(participant.home_timezone) or dialogue.zone,
+            contact=contact_address(dialogue),
+            manage_url=None,
+            programme_url=page_link("dialogues.programme", slug=dialogue.slug),
+        )

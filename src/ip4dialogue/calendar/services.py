@@ -4,6 +4,9 @@ participant is owed.
 
 What a participant is owed is worked out, never stored: the last release against the
 deliveries recorded when files were last sent to them. Only a release changes it.
+
+Everything made for one participant (their schedule, their invitations and the message
+that carries them) is written in their language, whoever's request or command made it.
 """
 
 import re
@@ -15,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,7 +31,9 @@ from ip4dialogue.dialogues.queries import released_agenda
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.dialogues.versions import Version, last_release_of, latest, make_version
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import speaking, translated
 from ip4dialogue.jobs import outbox
+from ip4dialogue.people.models import Participant
 from ip4dialogue.registration.models import (
     Registration,
     RegistrationStatus,
@@ -35,12 +41,12 @@ from ip4dialogue.registration.models import (
     SignupStatus,
 )
 from ip4dialogue.registration.queries import holding
-from ip4dialogue.templating import external_url
+from ip4dialogue.templating import page_link
 
 
 def schedule_version(token: str) -> Version | None:
     """The personal schedule's version, in one query with correlated subqueries: the last
-    release, the dialogue, and which break-out seats the participant holds."""
+    release, the dialogue, the participant's language, and which break-out seats they hold."""
     seated = and_(
         SessionSignup.registration_id == Registration.id,
         SessionSignup.status == SignupStatus.CONFIRMED,
@@ -51,6 +57,7 @@ def schedule_version(token: str) -> Version | None:
             Registration.id,
             Registration.status,
             Dialogue.status,
+            Participant.language,
             release,
             select(func.count(SessionSignup.id)).where(seated).scalar_subquery(),
             select(func.coalesce(func.sum(SessionSignup.item_id), 0))
@@ -61,6 +68,7 @@ def schedule_version(token: str) -> Version | None:
             released_at,
         )
         .join(Registration.dialogue)
+        .join(Registration.participant)
         .where(holding(token))
     ).first()
     if row is None:
@@ -91,12 +99,14 @@ def schedule_items(registration: Registration) -> list[ReleasedItem]:
 
 
 def personal_calendar(registration: Registration) -> builders.Calendar:
-    return builders.personal_feed(
-        released_agenda(registration.dialogue),
-        schedule_items(registration),
-        registration.participant.name,
-        links(),
-    )
+    participant = registration.participant
+    with speaking(participant.language):
+        return builders.personal_feed(
+            released_agenda(registration.dialogue),
+            schedule_items(registration),
+            participant.name,
+            links(),
+        )
 
 
 # Updates: one message per person, whatever the number of edits since the last one.
@@ -179,8 +189,14 @@ def _sequence(item: ReleasedItem, delivery: CalendarDelivery | None) -> int:
 
 
 def attachments_for(due: Owed) -> list[mail.Attachment]:
-    """The files for what is owed, one event a file, recorded as sent with the message (the
-    first deliveries of events in one statement, however many)."""
+    """The files for what is owed, one event a file, in the participant's language, recorded
+    as sent with the message (the first deliveries of events in one statement, however
+    many)."""
+    with speaking(due.registration.participant.language):
+        return _files_for(due)
+
+
+def _files_for(due: Owed) -> list[mail.Attachment]:
     registration, now = due.registration, utcnow()
     attendee = builders.Attendee(
         registration.participant.name, registration.participant.email or ""
@@ -194,7 +210,7 @@ def attachments_for(due: Owed) -> list[mail.Attachment]:
         content = invitations.request(item, join_url=join_url, sequence=sequence)
         files.append(_file(content, "REQUEST", _file_name(item.title, item.starts_at, item.zone)))
         sent = {
-            "title": item.title[:300],
+            "title": translated(item, "title")[:300],  # as it reads in their calendar
             "starts_at": item.starts_at,
             "ends_at": item.ends_at,
             "sequence": sequence,
@@ -258,14 +274,21 @@ def send_updates(dialogue_id: int) -> list[Owed]:
     release's note; returns who got what."""
     sent = []
     for due in pending_updates(dialogue_id):
-        participant = due.registration.participant
-        if participant.email is None:
+        if due.registration.participant.email is None:
             continue
-        dialogue = due.registration.dialogue
+        outbox.queue(db.session, _update_message(due), dialogue_id=due.registration.dialogue_id)
+        sent.append(due)
+    return sent
+
+
+def _update_message(due: Owed) -> mail.Message:
+    """One participant's update, files and text, in their language."""
+    participant, dialogue = due.registration.participant, due.registration.dialogue
+    with speaking(participant.language):
         message = mail.Message(
             participant.name,
-            participant.email,
-            f"Calendar update: {dialogue.title}",
+            participant.email or "",
+            _("Calendar update: %(title)s", title=translated(dialogue, "title")),
             "",
             "",
             attachments=attachments_for(due),
@@ -279,8 +302,6 @@ def send_updates(dialogue_id: int) -> list[Owed]:
             dialogue=dialogue,
             release=released_agenda(dialogue).release,
             due=due,
-            programme_url=external_url("dialogues.programme", slug=dialogue.slug),
+            programme_url=page_link("dialogues.programme", slug=dialogue.slug),
         )
-        outbox.queue(db.session, message, dialogue_id=due.registration.dialogue_id)
-        sent.append(due)
-    return sent
+    return message

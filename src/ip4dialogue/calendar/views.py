@@ -1,13 +1,17 @@
 """Calendar feeds (agenda, one item, a personal schedule) and organisers' update sending.
 
 A feed answers a repeat request with 304 Not Modified after a single query, so calendar
-clients polling every few minutes cost almost nothing.
+clients polling every few minutes cost almost nothing. The public feeds are written in the
+reader's language (`?lang=`, which the pages' links carry, else the cookie or
+Accept-Language), a personal schedule in its participant's; each language is a file of its
+own, with its own ETag and cached copy.
 """
 
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from icalendar import Calendar
 
@@ -17,8 +21,9 @@ from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.programme import days_of
 from ip4dialogue.dialogues.queries import PublicAgenda, public_agenda
-from ip4dialogue.dialogues.versions import Version, agenda_version, item_version
+from ip4dialogue.dialogues.versions import Version, agenda_version, item_version, make_version
 from ip4dialogue.extensions import cache, db
+from ip4dialogue.i18n import current_language
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.timezones import zone_or_none
 
@@ -53,6 +58,13 @@ def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) 
     return response
 
 
+def _in_reader_language(version: Version | None) -> Version | None:
+    """A public feed's version as the reader gets it: in their language."""
+    if version is None:
+        return None
+    return make_version(version.etag, current_language(), version.last_modified)
+
+
 def _released(slug: str) -> PublicAgenda:
     return public_agenda(slug, utcnow()) or abort(404)
 
@@ -62,7 +74,7 @@ def agenda(slug: str) -> ResponseReturnValue:
     def build() -> Calendar:
         return builders.agenda_feed(_released(slug), services.links())
 
-    return _ics(agenda_version(slug), build, f"{slug}.ics")
+    return _ics(_in_reader_language(agenda_version(slug)), build, f"{slug}.ics")
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>.ics")
@@ -71,7 +83,8 @@ def item(slug: str, item_id: int) -> ResponseReturnValue:
         found = _released(slug).item(item_id) or abort(404)
         return builders.item_feed(found, services.links())
 
-    return _ics(item_version(slug, item_id), build, f"{slug}-{item_id}.ics")
+    version = _in_reader_language(item_version(slug, item_id))
+    return _ics(version, build, f"{slug}-{item_id}.ics")
 
 
 @bp.get("/registrations/<token>/schedule.ics")
@@ -109,7 +122,14 @@ def updates(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     if request.method == "POST" and FlaskForm().validate_on_submit():
         sent = services.send_updates(dialogue.id)
-        flash(f"Calendar updates sent to {len(sent)} participant(s).", "success")
+        flash(
+            ngettext(
+                "Calendar updates sent to %(num)d participant.",
+                "Calendar updates sent to %(num)d participants.",
+                len(sent),
+            ),
+            "success",
+        )
         return redirect(url_for(".updates", dialogue_id=dialogue.id))
     return render_template(
         "calendar/updates.html", dialogue=dialogue, pending=services.pending_updates(dialogue.id)
