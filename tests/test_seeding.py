@@ -1,5 +1,6 @@
 """The seed: the report's data loads completely, idempotently, and all or nothing."""
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,11 +10,12 @@ from sqlalchemy import func, select
 
 from ip4dialogue.countries.models import Country, CountryGroup
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, DialogueStatus, ItemKind
+from ip4dialogue.dialogues.queries import published_agendas
 from ip4dialogue.extensions import db
 from ip4dialogue.institutions.models import Institution
 from ip4dialogue.report.models import Recommendation, Theme
 from ip4dialogue.resources import resource_dir
-from ip4dialogue.seeding import SeedError, load_seed
+from ip4dialogue.seeding import SeedError, load_seed, read_seed
 
 SEED = resource_dir("seed")
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "source"
@@ -172,3 +174,94 @@ def test_a_missing_field_in_the_report_names_the_file(app, seed_copy):
 
     with pytest.raises(SeedError, match=r"seed/report\.yaml, line \d+: 'year' is required"):
         load_seed(seed_copy)
+
+
+# Japanese and Korean: the report's unofficial renderings, and the sample dialogue's own.
+
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def test_every_theme_and_recommendation_has_a_japanese_and_a_korean_rendering():
+    report = read_seed(SEED).report
+    wanted = [(theme, ("title", "summary")) for theme in report.themes] + [
+        (recommendation, ("short_title", "text")) for recommendation in report.recommendations
+    ]
+    for spec, fields in wanted:
+        assert set(spec.translations) == {"ja", "ko"}, spec
+        for language, rendering in spec.translations.items():
+            assert set(rendering) == set(fields), (spec, language)
+            assert all(CJK.search(text) for text in rendering.values()), (spec, language)
+
+
+def test_seeding_loads_the_renderings_and_the_sample_dialogue_s(seeded):
+    deterrence = db.session.scalars(select(Recommendation).filter_by(number=3)).one()
+    assert deterrence.translations["ja"]["text"] == "抑止に関する共通理解を深めること。"
+    assert deterrence.translations["ko"]["text"] == "억제에 관한 공통된 이해를 증진할 것."
+    assert deterrence.text == "Enhance shared understandings of deterrence."  # still the original
+    assert all(
+        theme.translations.keys() == {"ja", "ko"} for theme in db.session.scalars(select(Theme))
+    )
+
+    dialogue = db.session.scalars(select(Dialogue)).one()
+    assert dialogue.translations["ja"]["title"] == "第2回インド太平洋安全保障対話"
+    assert dialogue.translations["ko"]["title"] == "제2차 인도·태평양 안보 대화"
+    assert all(item.translations.keys() == {"ja", "ko"} for item in dialogue.items)
+    # What the public sees is the release: it carries them too.
+    (agenda,) = published_agendas()
+    breakout = next(item for item in agenda.sessions if item.title.startswith("Breakout A"))
+    assert breakout.translations["ko"]["title"] == "분과 세션 A: IP4 조정 메커니즘"
+
+
+def test_reseeding_fills_in_and_restores_the_renderings(seeded):
+    """A database seeded before the renderings existed gets them; an edited one is restored,
+    as the English is: they are reference data."""
+    theme = db.session.scalars(select(Theme)).first()
+    theme.translations = {}
+    deterrence = db.session.scalars(select(Recommendation).filter_by(number=3)).one()
+    deterrence.translations = deterrence.translations | {"ja": {"text": "編集済み"}}
+    db.session.commit()
+
+    assert load_seed(SEED) == {"theme updated": 1, "recommendation updated": 1}
+    db.session.commit()
+
+    assert set(theme.translations) == {"ja", "ko"}
+    assert deterrence.translations["ja"]["text"] == "抑止に関する共通理解を深めること。"
+    assert load_seed(SEED) == {}
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "message"),
+    [
+        (
+            "    translations:\n      ja:",
+            "    translations:\n      fr:",
+            r"translations are for ja, ko, not 'fr'",
+        ),
+        (
+            "      ja:\n        title: 中国",
+            "      ja:\n        slug: 中国",
+            r"a translation gives title, summary, not 'slug'",
+        ),
+        (
+            "        short_title: IP4 조정 메커니즘",
+            "        short_title: [IP4]",
+            r"the ko short_title should be text",
+        ),
+        (  # text where a mapping belongs (what followed it moved under another key)
+            "      ko:\n        short_title: 억제",
+            "      ko: 억제\n      kr:\n        short_title: 억제",
+            r"the ko translation should be a mapping",
+        ),
+    ],
+)
+def test_a_bad_translation_in_the_seed_is_reported_and_nothing_is_loaded(
+    app, seed_copy, find, replace, message
+):
+    path = seed_copy / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+
+    with pytest.raises(SeedError, match=rf"seed/report\.yaml, line \d+: {message}"):
+        load_seed(seed_copy)
+    assert count(Theme) == 0

@@ -3,8 +3,9 @@
 Every file is read and checked before anything is written, and all of it is written in one
 unit of work (the command's), so a mistake in any file leaves the database as it was.
 Reference data (report, themes, recommendations, countries, institutions) is brought in line
-with the files; a dialogue is created when missing and otherwise left alone, so organisers' edits
-survive a re-seed.
+with the files, the Japanese and Korean renderings of themes and recommendations included; a
+dialogue is created when missing and otherwise left alone, so organisers' edits (their own
+translations among them) survive a re-seed.
 """
 
 from collections import Counter
@@ -33,10 +34,14 @@ from ip4dialogue.dialogues.models import (
 )
 from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
+from ip4dialogue.i18n import DEFAULT, LANGUAGES
 from ip4dialogue.institutions.models import MAX_SLUG, SLUG, Institution
 from ip4dialogue.people.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Report, Series, Theme
 from ip4dialogue.timezones import NonexistentLocalTime, to_instant
+
+# The languages a seed file may give translations in: English is the original.
+TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT)
 
 
 class SeedError(click.ClickException):
@@ -145,6 +150,27 @@ class _File:
         except NonexistentLocalTime as error:
             raise self.error(node, str(error), key) from None
 
+    def translations(self, node: _Mapping, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """`node`'s `translations`, e.g. {"ja": {"title": "..."}}: for the languages the site
+        speaks besides English, some of `fields`, each as text."""
+        given = self.value(node, "translations", _Mapping, default=_Mapping())
+        translations = {}
+        for language, renderings in given.items():
+            if language not in TRANSLATED:
+                expected = ", ".join(TRANSLATED)
+                message = f"translations are for {expected}, not {language!r}"
+                raise self.error(given, message, language)
+            if not isinstance(renderings, _Mapping):
+                raise self.error(given, f"the {language} translation should be a mapping", language)
+            for name, text in renderings.items():
+                if name not in fields:
+                    message = f"a translation gives {', '.join(fields)}, not {name!r}"
+                    raise self.error(renderings, message, name)
+                if not isinstance(text, str) or not text.strip():
+                    raise self.error(renderings, f"the {language} {name} should be text", name)
+            translations[language] = dict(renderings)
+        return translations
+
     def mappings(self, node: _Mapping, key: str) -> list[_Mapping]:
         entries = self.value(node, key, list, default=[])
         for entry in entries:
@@ -161,6 +187,7 @@ class ThemeSpec:
     slug: str
     title: str
     summary: str
+    translations: dict[str, dict[str, str]]
 
 
 @dataclass
@@ -169,11 +196,12 @@ class RecommendationSpec:
     short_title: str
     text: str
     themes: list[str]
+    translations: dict[str, dict[str, str]]
 
 
 @dataclass
 class ReportSpec:
-    series: dict[str, str]
+    series: dict[str, Any]
     fields: dict[str, Any]
     themes: list[ThemeSpec]
     recommendations: list[RecommendationSpec]
@@ -226,15 +254,20 @@ def _read_report(file: _File) -> ReportSpec:
     data = file.load()
     series = file.value(data, "series", _Mapping)
     series_fields = {key: file.value(series, key, str) for key in ("slug", "title")}
+    series_fields["translations"] = file.translations(series, ("title",))
     report = file.value(data, "report", _Mapping)
     fields = {
         key: file.value(report, key, str)
         for key in ("slug", "title", "author", "publishers", "url", "summary")
     }
     fields["year"] = file.value(report, "year", int)
+    fields["translations"] = file.translations(report, ("summary",))
     theme_nodes = file.mappings(data, "themes")
     themes = [
-        ThemeSpec(*(file.value(node, key, str) for key in ("slug", "title", "summary")))
+        ThemeSpec(
+            *(file.value(node, key, str) for key in ("slug", "title", "summary")),
+            translations=file.translations(node, ("title", "summary")),
+        )
         for node in theme_nodes
     ]
     _unique(file, theme_nodes, "slug", [theme.slug for theme in themes], "theme")
@@ -251,6 +284,7 @@ def _read_report(file: _File) -> ReportSpec:
                 short_title=file.value(node, "short_title", str),
                 text=file.value(node, "text", str),
                 themes=slugs,
+                translations=file.translations(node, ("short_title", "text")),
             )
         )
     _unique(
@@ -328,6 +362,7 @@ def _read_item(
             "ends_at": ends_at,
             "capacity": file.value(node, "capacity", int, default=None),
             "signup_required": file.value(node, "signup", bool, default=False),
+            "translations": file.translations(node, ("title", "description")),
         },
         room=room,
         themes=file.value(node, "themes", list, default=[]),
@@ -357,6 +392,7 @@ def _read_dialogue(file: _File) -> DialogueSpec:
         "registration_opens_at": file.local_instant(data, "registration_opens", zone),
         "registration_closes_at": file.local_instant(data, "registration_closes", zone),
         "status": file.choice(data, "status", DialogueStatus),
+        "translations": file.translations(data, ("title", "summary")),
     }
     if fields["end_date"] < fields["start_date"]:
         raise file.error(data, "end_date is before start_date", "end_date")
@@ -485,7 +521,12 @@ def _apply_report(spec: ReportSpec, changes: Counter[str]) -> Report:
     report = _upsert(changes, "report", report, Report, spec.fields | {"series": series})
     themes = {theme.slug: theme for theme in report.themes}
     for position, theme_spec in enumerate(spec.themes):
-        fields = {"title": theme_spec.title, "summary": theme_spec.summary, "position": position}
+        fields = {
+            "title": theme_spec.title,
+            "summary": theme_spec.summary,
+            "position": position,
+            "translations": theme_spec.translations,
+        }
         theme = themes.get(theme_spec.slug)
         if theme is None:
             theme = themes[theme_spec.slug] = Theme(slug=theme_spec.slug, **fields)
@@ -501,6 +542,7 @@ def _apply_report(spec: ReportSpec, changes: Counter[str]) -> Report:
             "short_title": recommendation_spec.short_title,
             "text": recommendation_spec.text,
             "themes": [themes[slug] for slug in recommendation_spec.themes],
+            "translations": recommendation_spec.translations,
         }
         recommendation = recommendations.get(recommendation_spec.number)
         if recommendation is None:

@@ -4,11 +4,22 @@ published agendas and the published outcomes to what the public report pages sho
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.outcomes.models import Assessment, Outcome
 from ip4dialogue.report.models import Recommendation
+
+# The assessment scale as the public pages name it, in the reader's language.
+ASSESSMENTS = {
+    Assessment.NOT_DISCUSSED: _l("Not discussed"),
+    Assessment.DISCUSSED: _l("Discussed"),
+    Assessment.CONTESTED: _l("Contested"),
+    Assessment.BROAD_AGREEMENT: _l("Broad agreement"),
+    Assessment.ACTION_PROPOSED: _l("Action proposed"),
+}
 
 
 @dataclass(frozen=True)

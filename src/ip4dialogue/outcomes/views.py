@@ -42,7 +42,10 @@ def _recommendation_page(recommendation: Recommendation) -> ResponseReturnValue:
         recommendation, published_agendas(), queries.published_outcomes([recommendation.id])
     )
     return render_template(
-        "outcomes/recommendation.html", recommendation=recommendation, editions=editions
+        "outcomes/recommendation.html",
+        recommendation=recommendation,
+        editions=editions,
+        assessments=progress.ASSESSMENTS,
     )
 
 
@@ -63,4 +66,5 @@ def series_progress() -> ResponseReturnValue:
         series=series,
         progress=progress.progress(recommendations, agendas, outcomes),
         several_reports=len({rec.report_id for rec in recommendations}) > 1,
+        assessments=progress.ASSESSMENTS,
     )
