@@ -336,7 +336,7 @@ def test_the_changelog_has_an_atom_feed(client, make):
     assert entry.find(f"{atom}title").text == "Release 1"
     assert entry.find(f"{atom}id").text.endswith("/dialogues/seoul/changes#release-1")
     assert entry.find(f"{atom}content").text.startswith("Opening & welcome: new: Tue 11 May")
-    assert 'href="/dialogues/seoul/changes.atom"' in client.get(
+    assert 'href="/dialogues/seoul/changes.atom?lang=en"' in client.get(
         "/dialogues/seoul/changes"
     ).get_data(as_text=True)
 
