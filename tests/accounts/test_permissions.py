@@ -59,6 +59,7 @@ OPENS: dict[str, frozenset[str]] = {
     "organise.cancel": AGENDA,
     "registrations.index": REGISTRARS,
     "registrations.export": REGISTRARS,
+    "registrations.export_xlsx": REGISTRARS,
     "registrations.breakouts": REGISTRARS,
     "registrations.export_breakouts": REGISTRARS,
     "registrations.decide": REGISTRARS,

@@ -1,9 +1,10 @@
-"""The organisers' registrant list, balance of the room and CSV export."""
+"""The organisers' registrant list, balance of the room and CSV and XLSX exports."""
 
 import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from ip4dialogue.countries.models import CountryGroup
 from ip4dialogue.people.models import Sector
@@ -153,3 +154,43 @@ def test_organisers_see_and_download_the_breakouts(organiser_client, breakouts):
     assert download.headers["Content-Disposition"].startswith(
         'attachment; filename="rooms-breakouts-'
     )
+
+
+def sheet_rows(body: bytes) -> list[list[object]]:
+    [sheet] = load_workbook(io.BytesIO(body)).worksheets
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_xlsx_export_holds_what_the_csv_holds(organiser_client, room):
+    base = f"/organise/dialogues/{room.id}/registrations"
+    download = organiser_client.get(f"{base}.xlsx?status=confirmed")
+    assert download.mimetype.endswith("spreadsheetml.sheet")
+    assert download.headers["Content-Disposition"].startswith(
+        f'attachment; filename="{room.slug}-registrations-'
+    )
+    assert download.headers["Content-Disposition"].endswith('.xlsx"')
+    rows = sheet_rows(download.data)
+    listed = list(
+        csv.reader(
+            io.StringIO(organiser_client.get(f"{base}.csv?status=confirmed").text.lstrip("\ufeff"))
+        )
+    )
+    assert rows == [[value or None for value in row] for row in listed]
+    assert {row[0] for row in rows[1:]} == {"Dr Kim", "Col. Weber", "Ms Schulz"}  # filtered
+    assert rows[0][-1] == "May be named publicly"
+
+
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rReturn"]
+)
+def test_the_xlsx_export_runs_no_formula(make, value):
+    """Every cell is text: what looks like a formula or a number stays what was typed."""
+    dialogue = make.dialogue()
+    make.registration(
+        dialogue=dialogue, participant=make.participant(name=value, affiliation=value)
+    )
+    [sheet] = load_workbook(io.BytesIO(roster.export_xlsx(dialogue, roster.Filters()))).worksheets
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type == "s" for cell in cells if cell.value is not None)
+    assert sheet["A2"].value == "'" + value
+    assert sheet["C2"].value == "'" + value

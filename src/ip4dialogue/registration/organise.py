@@ -80,6 +80,14 @@ def export(dialogue_id: int) -> ResponseReturnValue:
     return _csv(roster.export_csv(dialogue, _filters(_filter_form())), dialogue, "registrations")
 
 
+@bp.get("/<int:dialogue_id>/registrations.xlsx")
+@requires(Permission.SEE_PERSONAL_DATA)
+def export_xlsx(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    body = roster.export_xlsx(dialogue, _filters(_filter_form()))
+    return _download(body, dialogue, "registrations.xlsx", XLSX)
+
+
 @bp.get("/<int:dialogue_id>/breakouts")
 @requires(Permission.SEE_PERSONAL_DATA)
 def breakouts(dialogue_id: int) -> ResponseReturnValue:
@@ -98,12 +106,22 @@ def export_breakouts(dialogue_id: int) -> ResponseReturnValue:
     return _csv(roster.breakouts_csv(dialogue), dialogue, "breakouts")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _csv(body: str, dialogue: Dialogue, what: str) -> Response:
-    """An export named after the dialogue, what it holds and the day it was made."""
-    filename = f"{dialogue.slug}-{what}-{utcnow():%Y%m%d}.csv"
+    # A BOM, so spreadsheet programs read UTF-8 names correctly.
+    return _download("\ufeff" + body, dialogue, f"{what}.csv", "text/csv")
+
+
+def _download(body: str | bytes, dialogue: Dialogue, what: str, mimetype: str) -> Response:
+    """An export named after the dialogue, what it holds and the day it was made:
+    seoul-2027-registrations-20270501.xlsx."""
+    name, extension = what.rsplit(".", 1)
+    filename = f"{dialogue.slug}-{name}-{utcnow():%Y%m%d}.{extension}"
     return Response(
-        "\ufeff" + body,  # a BOM, so spreadsheet programs read UTF-8 names correctly
-        mimetype="text/csv",
+        body,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -1,8 +1,6 @@
 """What organisers see of registrations: the filtered list, the balance of the room, and a
 CSV export that spreadsheets cannot turn into formulas."""
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from ip4dialogue.registration.models import (
     SignupStatus,
 )
 from ip4dialogue.registration.questions import questions_of
+from ip4dialogue.spreadsheets import as_csv, as_xlsx
 
 PAGE_SIZE = 50
 
@@ -131,15 +130,6 @@ def balance(dialogue: Dialogue) -> Balance:
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    """A cell no spreadsheet will run: text starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 CSV_COLUMNS = (
     "Name",
     "Email",
@@ -157,22 +147,20 @@ CSV_COLUMNS = (
 )
 
 
-def export_csv(dialogue: Dialogue, filters: Filters) -> str:
-    """Every registrant matching the filters, with a column for each of the dialogue's
-    questions; under the Chatham House Rule the last column says who may be named, so the
-    file cannot be mistaken for a public list."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+def registrant_table(dialogue: Dialogue, filters: Filters) -> list[list[object]]:
+    """Every registrant matching the filters, heading first, with a column for each of the
+    dialogue's questions; under the Chatham House Rule the last column says who may be named,
+    so the file cannot be mistaken for a public list. One table for CSV and XLSX."""
     *details, named_column = CSV_COLUMNS
     questions = questions_of(dialogue.id)
-    asked = [question.label for question in questions]
-    writer.writerow(spreadsheet_safe(value) for value in (*details, *asked, named_column))
+    table: list[list[object]] = [
+        [*details, *(question.label for question in questions), named_column]
+    ]
     for registration in db.session.scalars(_listed(dialogue, filters)):
         person = registration.participant
         named = person.consent_to_be_listed or not dialogue.chatham_house
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
+        table.append(
+            [
                 person.name,
                 person.email,
                 person.affiliation,
@@ -187,9 +175,17 @@ def export_csv(dialogue: Dialogue, filters: Filters) -> str:
                 registration.dietary_needs,
                 *(question.shown(registration.answer_to(question)) for question in questions),
                 "yes" if named else "no: Chatham House Rule",
-            )
+            ]
         )
-    return out.getvalue()
+    return table
+
+
+def export_csv(dialogue: Dialogue, filters: Filters) -> str:
+    return as_csv(registrant_table(dialogue, filters))
+
+
+def export_xlsx(dialogue: Dialogue, filters: Filters) -> bytes:
+    return as_xlsx(registrant_table(dialogue, filters), sheet="Registrations")
 
 
 @dataclass
@@ -247,9 +243,7 @@ BREAKOUT_COLUMNS = ("Session", "Starts (local)", "Place", "Name", "Email", "Orga
 
 def breakouts_csv(dialogue: Dialogue) -> str:
     """Who sits in, and who waits for, each break-out: for the rooms' doors and the chairs."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BREAKOUT_COLUMNS)
+    table: list[list[object]] = [list(BREAKOUT_COLUMNS)]
     for roster in breakout_rosters(dialogue):
         starts = roster.item.starts_at.astimezone(dialogue.zone)
         places = [("seat", signup) for signup in roster.seated] + [
@@ -257,15 +251,14 @@ def breakouts_csv(dialogue: Dialogue) -> str:
         ]
         for place, signup in places:
             person = signup.registration.participant
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
+            table.append(
+                [
                     roster.item.title,
                     f"{starts:%Y-%m-%d %H:%M}",
                     place,
                     person.name,
                     person.email,
                     person.affiliation,
-                )
+                ]
             )
-    return out.getvalue()
+    return as_csv(table)
