@@ -7,7 +7,7 @@ benchmark floor render exactly the same thing.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -171,3 +171,48 @@ def programme_context(
         "shown": len(shown),
         "total": len(agenda.sessions),
     }
+
+
+def programme_table(agenda: PublicAgenda) -> list[list[object]]:
+    """The programme as a spreadsheet reads it (venue staff, AV teams), heading first, in the
+    reader's language: local and UTC times, and only the people the public page names."""
+    table: list[list[object]] = [
+        [
+            _("Day"),
+            _("Starts (%(zone)s)", zone=agenda.zone.key),
+            _("Ends (%(zone)s)", zone=agenda.zone.key),
+            _("Starts (UTC)"),
+            _("Ends (UTC)"),
+            _("Kind"),
+            _("Session"),
+            _("Room"),
+            _("Status"),
+            _("Themes"),
+            _("Recommendations"),
+            _("People"),
+        ]
+    ]
+    for item in agenda.sessions:
+        starts, ends = item.starts_at.astimezone(agenda.zone), item.ends_at.astimezone(agenda.zone)
+        table.append(
+            [
+                starts.date().isoformat(),
+                f"{starts:%H:%M}",
+                f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%Y-%m-%d %H:%M}",
+                f"{item.starts_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                f"{item.ends_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                label(item.kind),
+                translated(item, "title"),
+                item.room.name if item.room else "",
+                label(item.status),
+                "; ".join(translated(theme, "title") for theme in item.themes),
+                "; ".join(
+                    f"R{rec.number} {translated(rec, 'short_title')}"
+                    for rec in item.recommendations
+                ),
+                "; ".join(
+                    f"{role.participant.name} ({label(role.role)})" for role in item.public_roles
+                ),
+            ]
+        )
+    return table

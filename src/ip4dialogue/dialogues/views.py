@@ -26,7 +26,7 @@ from ip4dialogue.dialogues import consent, queries
 from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release, minutes_between
-from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context
+from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context, programme_table
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import Change, ReleasedItem, change_from_record, describe
 from ip4dialogue.dialogues.versions import agenda_version
@@ -34,6 +34,7 @@ from ip4dialogue.extensions import cache
 from ip4dialogue.i18n import current_language
 from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import current_report
+from ip4dialogue.spreadsheets import as_csv
 from ip4dialogue.timezones import find_zone
 
 bp = Blueprint("dialogues", __name__)
@@ -117,6 +118,18 @@ def _render_programme(slug: str) -> str:
     agenda = _visible_agenda(slug)
     context = programme_context(agenda, *_reader_zone(agenda.zone), request.args)
     return render_template("dialogues/programme.html", **context)
+
+
+@bp.get("/dialogues/<slug>/programme.csv")
+def programme_csv(slug: str) -> ResponseReturnValue:
+    """The released programme as CSV, named after the dialogue and the day it was made."""
+    agenda = _visible_agenda(slug)
+    filename = f"{agenda.dialogue.slug}-programme-{utcnow():%Y%m%d}.csv"
+    return Response(
+        "\ufeff" + as_csv(programme_table(agenda)),  # a BOM: spreadsheets then read UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>")
