@@ -26,6 +26,21 @@ ARTIFACTS = Path(os.environ.get("IP4DIALOGUE_ARTIFACTS", PROJECT_DIR / "test-art
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
+# Chromium may cancel a static file's request while the development server sends it (a favicon
+# it no longer needs); the server then leaves the file to the garbage collector, whose warning
+# says nothing about the app. Only that warning, only for files under static/, is let through.
+ABANDONED_STATIC_FILE = (
+    "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.filterwarnings(ABANDONED_STATIC_FILE))
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
