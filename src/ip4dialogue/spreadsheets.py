@@ -9,7 +9,12 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from flask import Response
+
+from ip4dialogue.database import utcnow
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[object]
 
 
@@ -44,3 +49,20 @@ def as_xlsx(rows: Iterable[Row], sheet: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def csv_download(text: str, slug: str, what: str) -> Response:
+    """CSV text as an export; a BOM first, so spreadsheet programs read UTF-8 names."""
+    return download("\ufeff" + text, slug, f"{what}.csv", "text/csv")
+
+
+def download(body: str | bytes, slug: str, what: str, mimetype: str) -> Response:
+    """An export named after the dialogue, what it holds and the day it was made:
+    seoul-2027-registrations-20270501.xlsx."""
+    name, extension = what.rsplit(".", 1)
+    filename = f"{slug}-{name}-{utcnow():%Y%m%d}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

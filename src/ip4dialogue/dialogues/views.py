@@ -34,7 +34,7 @@ from ip4dialogue.extensions import cache
 from ip4dialogue.i18n import current_language
 from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import current_report
-from ip4dialogue.spreadsheets import as_csv
+from ip4dialogue.spreadsheets import as_csv, csv_download
 from ip4dialogue.timezones import find_zone
 
 bp = Blueprint("dialogues", __name__)
@@ -124,12 +124,7 @@ def _render_programme(slug: str) -> str:
 def programme_csv(slug: str) -> ResponseReturnValue:
     """The released programme as CSV, named after the dialogue and the day it was made."""
     agenda = _visible_agenda(slug)
-    filename = f"{agenda.dialogue.slug}-programme-{utcnow():%Y%m%d}.csv"
-    return Response(
-        "\ufeff" + as_csv(programme_table(agenda)),  # a BOM: spreadsheets then read UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(as_csv(programme_table(agenda)), agenda.dialogue.slug, "programme")
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>")

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import wtforms.form
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileSize
@@ -34,7 +33,7 @@ from ip4dialogue.forms import (
 )
 from ip4dialogue.i18n import DEFAULT, LANGUAGES, current_language
 from ip4dialogue.jobs.models import Delivery
-from ip4dialogue.people.models import Sector
+from ip4dialogue.people.models import SECTOR_LABELS, Sector
 from ip4dialogue.registration.models import (
     ANSWER_MAX_LENGTH,
     QUESTION_KIND_LABELS,
@@ -45,8 +44,8 @@ from ip4dialogue.registration.models import (
 )
 from ip4dialogue.registration.questions import Wording, field_name
 
-# Read when drawn, so that each reader sees them in their language, however `label` is written.
-SECTOR_LABELS = {sector: LazyString(lambda sector=sector: sector.label) for sector in Sector}
+# Lazy, read when drawn: each reader sees them in their language.
+SECTOR_CHOICE_LABELS = {sector: SECTOR_LABELS[sector.value] for sector in Sector}
 # Each language named in itself, so that a reader finds theirs whatever the page's language.
 LANGUAGE_CHOICES = choices(LANGUAGES.items())
 
@@ -65,7 +64,7 @@ class ParticipantDetailsForm(BaseForm):
     sector = EnumField(
         _l("Sector"),
         Sector,
-        SECTOR_LABELS,
+        SECTOR_CHOICE_LABELS,
         blank=_l("Choose your sector"),
         validators=[DataRequired(_l("Pick your sector."))],
     )
@@ -349,7 +348,7 @@ class RegistrantFilterForm(BaseForm):
     country = SelectField("Country", validators=[Optional()])
     sector = SelectField(
         "Sector",
-        choices=[*choices([("", "Any sector")]), *labelled_choices(Sector, SECTOR_LABELS)],
+        choices=[*choices([("", "Any sector")]), *labelled_choices(Sector, SECTOR_CHOICE_LABELS)],
         validators=[Optional()],
     )
 

@@ -4,7 +4,7 @@ import re
 import secrets
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -31,6 +31,7 @@ from ip4dialogue.registration.forms import (
 from ip4dialogue.registration.invitee_lists import LineProblem
 from ip4dialogue.registration.models import Decision, Invitation, Question, Registration
 from ip4dialogue.rules import RuleViolation
+from ip4dialogue.spreadsheets import XLSX, csv_download, download
 from ip4dialogue.unit_of_work import attempt
 
 bp = organisers_only(Blueprint("registrations", __name__, url_prefix="/organise/dialogues"))
@@ -77,7 +78,8 @@ def index(dialogue_id: int) -> ResponseReturnValue:
 @requires(Permission.SEE_PERSONAL_DATA)
 def export(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
-    return _csv(roster.export_csv(dialogue, _filters(_filter_form())), dialogue, "registrations")
+    body = roster.export_csv(dialogue, _filters(_filter_form()))
+    return csv_download(body, dialogue.slug, "registrations")
 
 
 @bp.get("/<int:dialogue_id>/registrations.xlsx")
@@ -85,7 +87,7 @@ def export(dialogue_id: int) -> ResponseReturnValue:
 def export_xlsx(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     body = roster.export_xlsx(dialogue, _filters(_filter_form()))
-    return _download(body, dialogue, "registrations.xlsx", XLSX)
+    return download(body, dialogue.slug, "registrations.xlsx", XLSX)
 
 
 @bp.get("/<int:dialogue_id>/breakouts")
@@ -103,27 +105,7 @@ def breakouts(dialogue_id: int) -> ResponseReturnValue:
 @requires(Permission.SEE_PERSONAL_DATA)
 def export_breakouts(dialogue_id: int) -> ResponseReturnValue:
     dialogue = db.get_or_404(Dialogue, dialogue_id)
-    return _csv(roster.breakouts_csv(dialogue), dialogue, "breakouts")
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _csv(body: str, dialogue: Dialogue, what: str) -> Response:
-    # A BOM, so spreadsheet programs read UTF-8 names correctly.
-    return _download("\ufeff" + body, dialogue, f"{what}.csv", "text/csv")
-
-
-def _download(body: str | bytes, dialogue: Dialogue, what: str, mimetype: str) -> Response:
-    """An export named after the dialogue, what it holds and the day it was made:
-    seoul-2027-registrations-20270501.xlsx."""
-    name, extension = what.rsplit(".", 1)
-    filename = f"{dialogue.slug}-{name}-{utcnow():%Y%m%d}.{extension}"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(roster.breakouts_csv(dialogue), dialogue.slug, "breakouts")
 
 
 def _registration_or_404(dialogue_id: int, registration_id: int) -> Registration:
