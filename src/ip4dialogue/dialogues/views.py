@@ -1,6 +1,7 @@
 """Public pages: upcoming dialogues, each dialogue's programme, items and changelog, as last
 released, and the report with the sessions that take it up."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,14 +24,14 @@ from flask_wtf import FlaskForm
 
 from ip4dialogue.access import Permission, can
 from ip4dialogue.database import utcnow
-from ip4dialogue.dialogues import consent, queries
+from ip4dialogue.dialogues import consent, queries, schedule
 from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import AgendaItem, Dialogue, Release, minutes_between
 from ip4dialogue.dialogues.programme import SELECTION_ARGUMENTS, programme_context, programme_table
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import Change, ReleasedItem, change_from_record, describe
-from ip4dialogue.dialogues.versions import agenda_version
+from ip4dialogue.dialogues.versions import agenda_version, make_version
 from ip4dialogue.extensions import cache
 from ip4dialogue.i18n import current_language
 from ip4dialogue.planning import measure
@@ -125,6 +127,37 @@ def programme_csv(slug: str) -> ResponseReturnValue:
     """The released programme as CSV, named after the dialogue and the day it was made."""
     agenda = _visible_agenda(slug)
     return csv_download(as_csv(programme_table(agenda)), agenda.dialogue.slug, "programme")
+
+
+def _schedule_file(slug: str, write: Callable[[schedule.Document], bytes], kind: str) -> Response:
+    """A schedule file of the last release, in the reader's language, or 304 when the
+    client's copy is current (checked in one query, as the calendar feeds are); never a
+    draft's working copy, even for its team."""
+    version = agenda_version(slug) or abort(404)
+    version = make_version(version.etag, kind, current_language(), version.last_modified)
+    response = Response(content_type=f"application/{kind}; charset=utf-8")
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response.cache_control.no_cache = True
+    response.make_conditional(request)
+    if response.status_code == 304:
+        return response
+    agenda = queries.public_agenda(slug, utcnow()) or abort(404)
+    response.set_data(write(schedule.schedule(agenda, current_app.config["BASE_URL"])))
+    response.headers["Content-Disposition"] = f'inline; filename="{slug}-schedule.{kind}"'
+    return response
+
+
+@bp.get("/dialogues/<slug>/schedule.xml")
+def schedule_xml(slug: str) -> ResponseReturnValue:
+    """The frab/Pentabarf schedule XML (c3voc format) for venue and AV tools."""
+    return _schedule_file(slug, schedule.as_xml, "xml")
+
+
+@bp.get("/dialogues/<slug>/schedule.json")
+def schedule_json(slug: str) -> ResponseReturnValue:
+    """The same schedule as c3voc schedule JSON."""
+    return _schedule_file(slug, schedule.as_json, "json")
 
 
 @bp.get("/dialogues/<slug>/items/<int:item_id>")
