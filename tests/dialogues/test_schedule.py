@@ -161,6 +161,13 @@ def test_the_xml_is_valid_against_the_published_c3voc_schema(client, seoul, frab
     assert titles == ["Panel on deterrence", "Coffee", "Breakout on supply chains"]
 
 
+def test_the_sample_dialogue_is_valid_in_every_language(client, seeded, frab_schema):
+    for language in ("ko", "ja", "en"):
+        root = xml_of(client, "seoul-2027", f"?lang={language}")
+        frab_schema.assertValid(root)
+        assert len(list(root.iter("event"))) > 10
+
+
 def test_the_xml_stays_valid_in_japanese_and_with_hostile_text(client, make, frab_schema):
     dialogue = make.dialogue(slug="hostile", title="<b>R&D</b>")
     make.item(
