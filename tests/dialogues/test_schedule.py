@@ -87,7 +87,11 @@ def seoul(make):
     hall = make.room(dialogue, name="Main Hall")
     annex = make.room(dialogue, name="Annex")
     theme = make.theme(title="Deterrence")
-    recommendation = make.recommendation(number=3, text="Share maritime awareness.")
+    recommendation = make.recommendation(
+        number=3,
+        text="Share maritime awareness.",
+        translations={"ja": {"text": "海洋状況把握を共有する。"}},
+    )
     panel = make.item(
         dialogue,
         title="Panel on deterrence",
@@ -239,8 +243,10 @@ def test_both_files_say_the_same_in_the_readers_language(client, seoul):
     assert [(e.get("id"), e.get("guid"), e.findtext("title")) for e in root.iter("event")] == [
         (str(event["id"]), event["guid"], event["title"]) for event in events_of(document)
     ]
-    assert events_of(document)[0]["title"] == "抑止に関するパネル"
-    assert events_of(document)[0]["language"] == "ja"
+    panel = events_of(document)[0]
+    assert panel["title"] == "抑止に関するパネル"
+    assert panel["language"] == "ja"
+    assert "取り上げる提言（非公式訳）：\n3. 海洋状況把握を共有する。" in panel["description"]
 
 
 def test_only_the_people_the_public_page_names_are_named(client, seoul):

@@ -28,6 +28,7 @@ from icalendar.parser import Contentlines
 from ip4dialogue.calendar.timezones import vtimezone
 from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import Dialogue, ItemStatus
+from ip4dialogue.dialogues.programme import recommendations_taken_up
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.i18n import current_language, translated
@@ -78,17 +79,9 @@ def _themes(item: ReleasedItem) -> list[str]:
 
 
 def _recommendations(item: ReleasedItem) -> str:
-    """The recommendations an item takes up, under a heading that says when they are read in
-    our unofficial translation rather than in the report's verbatim English."""
-    recommendations = item.recommendations
-    texts = [translated(recommendation, "text") for recommendation in recommendations]
-    if texts != [recommendation.text for recommendation in recommendations]:
-        heading = _("Recommendations taken up (unofficial translation):")
-    else:
-        heading = _("Recommendations taken up:")
-    numbered = zip(recommendations, texts, strict=True)
+    heading, numbered = recommendations_taken_up(item)
     return "\n".join(
-        [heading, *(f"{rec.number}. {clean(text, one_line=True)}" for rec, text in numbered)]
+        [heading, *(f"{number}. {clean(text, one_line=True)}" for number, text in numbered)]
     )
 
 

@@ -26,6 +26,19 @@ from ip4dialogue.timezones import IP4_CAPITALS, NATO_CAPITALS, city_name
 READER_CAPITALS = IP4_CAPITALS + NATO_CAPITALS
 
 
+def recommendations_taken_up(item: ReleasedItem) -> tuple[str, list[tuple[int, str]]]:
+    """The recommendations a session takes up, numbered, in the language being written, under
+    a heading that says when they are read in our unofficial translation rather than in the
+    report's verbatim English: what calendar and schedule files say of them."""
+    recommendations = item.recommendations
+    texts = [translated(recommendation, "text") for recommendation in recommendations]
+    if texts != [recommendation.text for recommendation in recommendations]:
+        heading = _("Recommendations taken up (unofficial translation):")
+    else:
+        heading = _("Recommendations taken up:")
+    return heading, [(rec.number, text) for rec, text in zip(recommendations, texts, strict=True)]
+
+
 @dataclass
 class ProgrammeDay:
     day: date

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from ip4dialogue.dialogues.labels import label
 from ip4dialogue.dialogues.models import ItemStatus
+from ip4dialogue.dialogues.programme import days_of, recommendations_taken_up
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.i18n import current_language, translated
@@ -65,8 +66,8 @@ def _description(item: ReleasedItem, abstract: str) -> str:
     """The abstract, then what of the report the session takes up."""
     paragraphs = [abstract] if abstract else []
     if item.recommendations:
-        lines = [f"{rec.number}. {text(translated(rec, 'text'))}" for rec in item.recommendations]
-        paragraphs.append("\n".join([_("Recommendations taken up:"), *lines]))
+        heading, numbered = recommendations_taken_up(item)
+        paragraphs.append("\n".join([heading, *(f"{n}. {text(t)}" for n, t in numbered)]))
     if item.themes:
         themes = "; ".join(text(translated(theme, "title")) for theme in item.themes)
         paragraphs.append(_("Themes: %(themes)s", themes=themes))
@@ -115,17 +116,16 @@ def schedule(agenda: PublicAgenda, base_url: str) -> Document:
     Each session is on the day, in the dialogue's zone, on which it starts."""
     dialogue = agenda.dialogue
     listed = [item for item in agenda.sessions if item.status != ItemStatus.CANCELLED]
-    events = [_event(item, agenda, base_url) for item in listed]
-    rooms = list(dict.fromkeys(event["room"] for event in events))
-    dated = [item.starts_at.astimezone(agenda.zone).date() for item in listed]
-    first, last = min([dialogue.start_date, *dated]), max([dialogue.end_date, *dated])
+    events = {item.id: _event(item, agenda, base_url) for item in listed}
+    rooms = list(dict.fromkeys(event["room"] for event in events.values()))
+    on_day = {day.day: day.items for day in days_of(listed, agenda.zone)}
+    first, last = min([dialogue.start_date, *on_day]), max([dialogue.end_date, *on_day])
     days = []
     for index in range((last - first).days + 1):
         day = first + timedelta(days=index)
         by_room: dict[str, list[Document]] = {room: [] for room in rooms}
-        for when, event in zip(dated, events, strict=True):
-            if when == day:
-                by_room[event["room"]].append(event)
+        for item in on_day.get(day, []):
+            by_room[events[item.id]["room"]].append(events[item.id])
         day_start, day_end = _day_bounds(day, agenda)
         days.append(
             {
