@@ -177,7 +177,7 @@ def test_the_xml_stays_valid_in_japanese_and_with_hostile_text(client, make, fra
     make.item(
         dialogue,
         title='<script>alert("x")</script> & R&D \x01\x0b\x1f end',
-        description="Line one\r\nline two\x00",
+        description="Line one\r\nline two\x08\x0c",
         translations={"ja": {"title": "日本語の題 & <i>"}},
     )
     release(dialogue)
