@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import DialogueStatus, ItemKind, ItemStatus, Role
+from ip4dialogue.dialogues.services import cancel_dialogue
 from ip4dialogue.extensions import db
-from tests.helpers import release
+from tests.helpers import committed, release
 
 # The published c3voc schema, as a package on PyPI ships it: pretalx 0.9.0's sdist carries the
 # schedule.xml.xsd of the c3voc schedule repository that its own tests validate its export
@@ -262,6 +264,14 @@ def test_a_cancelled_session_is_left_out(client, seoul):
     """As pretalx does: the format has no status, and a listed session gets recorded."""
     for path in ("schedule.xml", "schedule.json"):
         assert b"Called off" not in client.get(f"/dialogues/seoul-2027/{path}").data
+
+
+def test_a_cancelled_dialogue_lists_no_session(client, seoul, organiser, frab_schema):
+    committed(cancel_dialogue, seoul, organiser, "Postponed", utcnow())
+    root = xml_of(client, "seoul-2027")
+    frab_schema.assertValid(root)
+    assert list(root.iter("event")) == []
+    assert events_of(json_of(client, "seoul-2027")) == []
 
 
 def test_the_files_hold_the_release_and_keep_ids_and_guids_across_releases(client, seoul, make):
