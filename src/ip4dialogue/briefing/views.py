@@ -62,7 +62,9 @@ def book(slug: str) -> ResponseReturnValue:
     response.make_conditional(request)
     if response.status_code == 304:
         return response
-    made = _pdf(lambda: _cached_book(slug, version.etag), slug, "briefing.pdf")
+    language = current_language()
+    what = "briefing.pdf" if language == "en" else f"briefing-{language}.pdf"
+    made = _pdf(lambda: _cached_book(slug, version.etag), slug, what)
     if made.status_code == 200:
         made.set_etag(version.etag)
         made.last_modified = version.last_modified
