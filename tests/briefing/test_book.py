@@ -134,6 +134,14 @@ def test_the_pages_are_drawn_with_content(book, pdftoppm, tmp_path):
         assert dark_pixels(page_image(pdftoppm, book, page, tmp_path)) > 300, page
 
 
+def test_a_cancelled_dialogue_s_book_says_so_on_its_cover(client, briefing, weasyprint_loaded):
+    assert "This dialogue has been cancelled." not in pdf_text(client.get(briefing.url).data)
+    briefing.dialogue.status = DialogueStatus.CANCELLED
+    db.session.commit()
+    cover = PdfReader(BytesIO(client.get(briefing.url).data)).pages[0].extract_text()
+    assert "This dialogue has been cancelled." in cover
+
+
 def test_a_draft_has_no_public_book(client, briefing):
     briefing.dialogue.status = DialogueStatus.DRAFT
     db.session.commit()

@@ -67,6 +67,7 @@ class BriefingBook:
     place: str  # "Grand Hyatt, Seoul, South Korea", or ""
     conveners: str  # "United States Studies Centre and Korea Foundation", or ""
     chatham_house: bool
+    cancelled: bool  # the dialogue itself; then the cover says so
     summary: str
     format: str  # "In person", "Hybrid", "Online"
     zone: str  # "Asia/Seoul"

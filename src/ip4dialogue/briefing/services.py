@@ -21,7 +21,7 @@ from ip4dialogue.briefing.documents import (
     SessionEntry,
 )
 from ip4dialogue.dialogues.labels import label
-from ip4dialogue.dialogues.models import Dialogue, DialogueFormat, ItemStatus
+from ip4dialogue.dialogues.models import Dialogue, DialogueFormat, DialogueStatus, ItemStatus
 from ip4dialogue.dialogues.programme import days_of
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
@@ -147,6 +147,7 @@ def briefing_book(
         place=_place(dialogue),
         conveners=dialogue.conveners,
         chatham_house=dialogue.chatham_house,
+        cancelled=dialogue.status == DialogueStatus.CANCELLED,
         summary=translated(dialogue, "summary"),
         format=str(FORMATS[dialogue.format]),
         zone=zone.key,
