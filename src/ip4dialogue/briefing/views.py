@@ -22,7 +22,7 @@ from ip4dialogue.briefing.documents import badges_pdf, book_pdf, tent_cards_pdf
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.queries import public_agenda
-from ip4dialogue.dialogues.versions import agenda_version
+from ip4dialogue.dialogues.versions import Version, agenda_version
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.i18n import current_language
 from ip4dialogue.printing import PDF_MIMETYPE, ExportUnavailable
@@ -54,22 +54,21 @@ def _pdf(make: Callable[[], bytes], slug: str, what: str) -> Response:
 def book(slug: str) -> ResponseReturnValue:
     """The released programme's book, in the reader's language (`?lang=`); 404 for a draft."""
     public = agenda_version(slug) or abort(404)
-    version = services.book_version(public, slug, current_language())
-    response = Response(mimetype=PDF_MIMETYPE)
-    response.set_etag(version.etag)
-    response.last_modified = version.last_modified
-    response.cache_control.no_cache = True  # always revalidate: cheap, and changes show at once
-    response.make_conditional(request)
-    if response.status_code == 304:
-        return response
     language = current_language()
+    version = services.book_version(public, slug, language)
+    if version.etag in request.if_none_match:
+        return _versioned(Response(status=304), version)
     what = "briefing.pdf" if language == "en" else f"briefing-{language}.pdf"
     made = _pdf(lambda: _cached_book(slug, version.etag), slug, what)
-    if made.status_code == 200:
-        made.set_etag(version.etag)
-        made.last_modified = version.last_modified
-        made.cache_control.no_cache = True
-    return made
+    return _versioned(made, version) if made.status_code == 200 else made
+
+
+def _versioned(response: Response, version: Version) -> Response:
+    """Marked with its version, and always revalidated: cheap, and changes show at once."""
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response.cache_control.no_cache = True
+    return response
 
 
 def _cached_book(slug: str, etag: str) -> bytes:
