@@ -61,10 +61,10 @@ def free_port() -> int:
 # Dialogues to register for
 
 
-def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
-    """`size` sessions over the dialogue's two days in eight rooms, each with a speaker, two
-    themes and a recommendation, one in twenty a break-out taking sign-ups: the shape of a
-    real agenda, at any length."""
+def synthetic_agenda(dialogue: Dialogue, size: int, hours: int = 30) -> None:
+    """`size` sessions over `hours` from the first morning (the dialogue's two days by
+    default) in eight rooms, each with a speaker, two themes and a recommendation, one in
+    twenty a break-out taking sign-ups: the shape of a real agenda, at any length."""
     report = Report(
         slug="bench",
         title="Report",
@@ -87,7 +87,7 @@ def synthetic_agenda(dialogue: Dialogue, size: int) -> None:
     speaker = Participant(name="Dr Speaker", email="speaker@example.org", consent_to_be_listed=True)
     start = datetime(2027, 5, 11, 0, 0, tzinfo=UTC)
     for number in range(size):
-        begins = start + timedelta(minutes=(number * 37) % 1800)
+        begins = start + timedelta(minutes=(number * 37) % (hours * 60))
         breakout = number % 20 == 19
         dialogue.items.append(
             AgendaItem(

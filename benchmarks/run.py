@@ -18,6 +18,8 @@ floor that does only the irreducible part of the same work.
 - Mail: a worker (`ip4dialogue worker --concurrency 4`) draining 1000 queued messages to an
   SMTP server on loopback, against smtplib sending the same messages (benchmarks/mail.py).
 - The peak memory of a worker serving the largest dialogue.
+- The briefing book of a 2,000-session dialogue against WeasyPrint laying out the same words
+  unstyled (benchmarks/briefing.py), and whether a person would wait for it.
 
 Results go to benchmarks/results.json and docs/performance.md. PostgreSQL is included when
 the server at IP4DIALOGUE_BENCH_POSTGRESQL (default: the local one) answers.
@@ -47,6 +49,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import briefing
 from benchmarks.feed import build_dialogue, floor, plain_events
 from benchmarks.load import (
     SAMPLE,
@@ -553,6 +556,8 @@ def main() -> None:
     results["mail_drain"] = drain_rate()
     print("peak memory of a worker ...", flush=True)
     results["worker_peak_memory_mb"] = worker_peak_memory(SIZES[-1][0])
+    print("the briefing book of 2000 sessions ...", flush=True)
+    results["briefing"] = briefing.measure()
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     report = render_report(results)
     (ROOT / "docs" / "performance.md").write_text(report)
@@ -668,6 +673,15 @@ def targets(results: dict) -> list[str]:
         ),
         ("Under 150 MB per worker", f"{memory:.0f} MB", memory < 150),
     ]
+    if book := results.get("briefing"):
+        checks.append(
+            (
+                f"The briefing book of {book['sessions']} sessions within a person's patience "
+                f"({book['patience_seconds']} s)",
+                f"{book['book_seconds']:.1f} s, {book['book_to_floor']:.2f} x its floor",
+                book["within_patience"],
+            )
+        )
     if drain := results.get("mail_drain"):
         checks.append(
             (
@@ -736,6 +750,7 @@ def render_report(results: dict) -> str:
                 else ["Not measured: no broker answered."]
             ),
             "",
+            *(briefing.report(results["briefing"]) if results.get("briefing") else []),
             "## Targets",
             "",
             *targets(results),

@@ -96,6 +96,8 @@ OPENS: dict[str, frozenset[str]] = {
     "outcomes_work.rapporteurs": OWNERS,
     "outcomes_work.publish": OWNERS,
     "outcomes_work.next_edition": OWNERS,
+    "briefing_cards.badges": TEAM,
+    "briefing_cards.tent_cards": TEAM,
     "account.index": EVERY_ACCOUNT,
     "account.password": EVERY_ACCOUNT,
     "account.two_factor_setup": EVERY_ACCOUNT,

@@ -18,6 +18,7 @@ from ip4dialogue.people.models import Participant, Sector
 from ip4dialogue.report.models import Recommendation, Series
 from ip4dialogue.unit_of_work import transaction
 from tests.conftest import ORGANISER_PASSWORD, logged_in
+from tests.pdfs import cjk_font, pdftoppm, weasyprint_loaded  # noqa: F401 (fixtures)
 
 
 @dataclass

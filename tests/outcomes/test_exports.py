@@ -1,18 +1,8 @@
 """The outcomes report as PDF and Word, read back as its readers' software would: pypdf and
-poppler for the PDF, python-docx for the Word file.
+poppler for the PDF (tests/pdfs.py), python-docx for the Word file."""
 
-Without WeasyPrint's Pango, or poppler, the PDF tests skip, saying why, unless
-IP4DIALOGUE_REQUIRE_PDF=1 (as in CI); without a font for Japanese, the tests of CJK text skip
-unless IP4DIALOGUE_REQUIRE_CJK_FONTS=1.
-"""
-
-import os
-import shutil
 import socket
-import subprocess
 import sys
-from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -20,23 +10,22 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from PIL import Image
 from pypdf import PdfReader
 
 from ip4dialogue.outcomes.exports import (
     CHATHAM_HOUSE,
     EAST_ASIAN_FONT,
     NO_OUTCOMES,
-    ExportUnavailable,
     OutcomeEntry,
     OutcomesBook,
     RecommendationSection,
     ThemeIndex,
     document_title,
-    offline_fetcher,
     outcomes_docx,
     outcomes_pdf,
 )
+from ip4dialogue.printing import ExportUnavailable
+from tests.pdfs import assert_in_order, dark_pixels, font_names, page_image, pdf_lines
 
 JAPANESE = "日本の防衛産業との協力"
 KOREAN = "한국 방위산업과의 협력"
@@ -115,22 +104,6 @@ BOOK = OutcomesBook(
 )
 
 
-def require(variable: str, reason: str) -> None:
-    """Skip, saying why, unless `variable`=1 (as in CI) makes what is missing a failure."""
-    if os.environ.get(variable) == "1":
-        pytest.fail(f"{variable}=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def weasyprint_loaded() -> None:
-    """WeasyPrint, with the Pango it loads."""
-    try:
-        offline_fetcher()
-    except ExportUnavailable as error:
-        require("IP4DIALOGUE_REQUIRE_PDF", str(error))
-
-
 @pytest.fixture
 def pdf_ready(app, weasyprint_loaded) -> None:
     """WeasyPrint, and the app's context that its template renders in."""
@@ -141,41 +114,8 @@ def pdf(pdf_ready) -> bytes:
     return outcomes_pdf(BOOK)
 
 
-@pytest.fixture
-def cjk_font() -> None:
-    """A font that fontconfig offers for Japanese."""
-    found = ""
-    if shutil.which("fc-list"):
-        listing = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
-        found = listing.stdout.strip()
-    if not found:
-        require("IP4DIALOGUE_REQUIRE_CJK_FONTS", "no font for Japanese (fc-list :lang=ja)")
-
-
-@pytest.fixture
-def pdftoppm() -> str:
-    path = shutil.which("pdftoppm")
-    if path is None:
-        require("IP4DIALOGUE_REQUIRE_PDF", "no pdftoppm (Debian: poppler-utils)")
-    return path
-
-
-def pdf_lines(data: bytes) -> list[str]:
-    """The PDF's text as pypdf extracts it, line by line."""
-    return [
-        line for page in PdfReader(BytesIO(data)).pages for line in page.extract_text().split("\n")
-    ]
-
-
 def docx_paragraphs(data: bytes) -> list[str]:
     return [paragraph.text for paragraph in docx.Document(BytesIO(data)).paragraphs]
-
-
-def assert_in_order(lines: Iterable[str], expected: Iterable[str]) -> None:
-    """Each expected text is in a line after the line that holds the one before it."""
-    remaining = iter(lines)
-    for text in expected:
-        assert any(text in line for line in remaining), f"{text!r} missing or out of order"
 
 
 # What both files say, in this order: headings, fields, and text that must stay text.
@@ -220,24 +160,11 @@ def test_the_pdf_has_a_title_page_the_index_then_each_recommendation_with_its_ou
 
 def test_the_pdf_shows_japanese_and_korean_in_an_embedded_cjk_font(pdf, cjk_font):
     assert_in_order(pdf_lines(pdf), [JAPANESE, KOREAN])
-    fonts = {
-        str(font.get_object()["/BaseFont"])
-        for page in PdfReader(BytesIO(pdf)).pages
-        for font in page["/Resources"]["/Font"].values()
-    }
-    assert any("CJK" in font for font in fonts), fonts
+    assert any("CJK" in font for font in font_names(pdf)), font_names(pdf)
 
 
 def test_the_first_page_of_the_pdf_is_not_blank(pdf, pdftoppm, tmp_path: Path):
-    (tmp_path / "book.pdf").write_bytes(pdf)
-    subprocess.run(
-        [pdftoppm, "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", "book.pdf", "page"],
-        cwd=tmp_path,
-        check=True,
-    )
-    with Image.open(tmp_path / "page.png") as image:
-        dark = sum(image.convert("L").histogram()[:128])
-    assert dark > 500
+    assert dark_pixels(page_image(pdftoppm, pdf, 1, tmp_path)) > 500
 
 
 def test_the_word_file_has_the_same_contents_in_the_same_order():
@@ -312,16 +239,7 @@ def test_urls_in_outcomes_stay_text_and_nothing_is_fetched(pdf_ready):
     )
 
 
-def test_the_fetcher_reads_data_uris_and_refuses_every_other_url(weasyprint_loaded):
-    fetcher = offline_fetcher()
-    with closing(fetcher.fetch("data:text/plain,inline")) as response:
-        assert response.read() == b"inline"
-    for url in ("http://127.0.0.1:9/x.png", "https://example.com/a.css", "file:///etc/passwd"):
-        with pytest.raises(ValueError, match="disallowed protocol"):
-            fetcher.fetch(url)
-
-
-def test_without_weasyprint_the_pdf_is_unavailable_and_says_why(monkeypatch):
+def test_without_weasyprint_the_pdf_is_unavailable_and_says_why(app, monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(ExportUnavailable, match="needs WeasyPrint and Pango"):
         outcomes_pdf(BOOK)

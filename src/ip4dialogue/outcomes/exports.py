@@ -3,10 +3,8 @@ authors, who read, annotate and quote from them.
 
 Both files are laid out from one sequence of blocks (`contents`), so they say the same things in
 the same order and each renderer only decides how a kind of block looks. The PDF is HTML that
-WeasyPrint renders; it is imported on first use, because it loads Pango, which a server must not
-need just to start. It fetches nothing but data: URIs, so no text in an outcome can make the
-server send a request or read a file. Fonts are the system's (fontconfig), Noto Sans CJK for
-Japanese and Korean; the Word file names its East Asian font so that Word renders CJK too.
+`ip4dialogue.printing` renders, offline, with the system's fonts (Noto Sans CJK for Japanese
+and Korean); the Word file names its East Asian font so that Word renders CJK too.
 """
 
 import enum
@@ -15,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from itertools import chain
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from docx import Document
@@ -27,13 +24,12 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from flask import render_template
 
+from ip4dialogue.printing import html_to_pdf
 from ip4dialogue.templating import xml_text
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-    from weasyprint import URLFetcher
 
-PDF_MIMETYPE = "application/pdf"
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 SUBTITLE = "Outcomes, grouped by recommendation and theme"
@@ -44,10 +40,6 @@ CHATHAM_HOUSE = (
 NO_OUTCOMES = "No session took up this recommendation in this edition."
 LATIN_FONT = "Calibri"  # Word's own, on every install; LibreOffice substitutes Carlito
 EAST_ASIAN_FONT = "Noto Sans CJK JP"  # its Japanese glyphs, and Hangul as well
-
-
-class ExportUnavailable(RuntimeError):
-    """The export cannot be made on this server, for the reason given."""
 
 
 @dataclass(frozen=True)
@@ -199,30 +191,12 @@ def _outcome(entry: OutcomeEntry) -> Iterator[Block]:
     yield Block(Kind.TEXT, entry.next_steps, "Next steps")
 
 
-def _weasyprint() -> ModuleType:
-    """WeasyPrint, imported when first needed, or why it cannot be."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        raise ExportUnavailable(
-            f"the PDF export needs WeasyPrint and Pango (Debian: libpango-1.0-0 "
-            f"libpangoft2-1.0-0), which could not be loaded: {error}"
-        ) from error
-    return weasyprint
-
-
-def offline_fetcher() -> "URLFetcher":
-    """WeasyPrint's fetcher, allowed data: URIs only: no http(s), no file, no redirect."""
-    return _weasyprint().URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-
-
 def outcomes_pdf(book: OutcomesBook) -> bytes:
     """The book as an A4 PDF, "page N of M" in the footer; renders in the app's context."""
-    weasyprint = _weasyprint()
     html = render_template(
         "outcomes/book.html", book=book, title=document_title(book), blocks=tuple(contents(book))
     )
-    return weasyprint.HTML(string=html, base_url=None, url_fetcher=offline_fetcher()).write_pdf()
+    return html_to_pdf(html)
 
 
 WORD_STYLES = {

@@ -14,13 +14,7 @@ from ip4dialogue.dialogues.queries import dialogue_for_organiser
 from ip4dialogue.extensions import db
 from ip4dialogue.forms import BaseForm, attempt_and_say, attempt_on, choices
 from ip4dialogue.outcomes import book, queries, services
-from ip4dialogue.outcomes.exports import (
-    DOCX_MIMETYPE,
-    PDF_MIMETYPE,
-    ExportUnavailable,
-    outcomes_docx,
-    outcomes_pdf,
-)
+from ip4dialogue.outcomes.exports import DOCX_MIMETYPE, outcomes_docx, outcomes_pdf
 from ip4dialogue.outcomes.forms import (
     ApprovalForm,
     DraftForm,
@@ -30,6 +24,7 @@ from ip4dialogue.outcomes.forms import (
 )
 from ip4dialogue.outcomes.models import Draft, Outcome, OutcomeState, SessionNotes
 from ip4dialogue.outcomes.revisions import compare
+from ip4dialogue.printing import PDF_MIMETYPE, ExportUnavailable
 from ip4dialogue.report.models import Recommendation
 from ip4dialogue.rules import RuleViolation
 from ip4dialogue.unit_of_work import attempt
