@@ -1,7 +1,7 @@
 """The owner's form for a new API token."""
 
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ip4dialogue.api.models import TokenScope
 from ip4dialogue.api.services import MAX_DAYS
@@ -16,12 +16,12 @@ class ApiTokenForm(BaseForm):
         validators=[DataRequired(), Length(max=100), one_line],
         description="e.g. “Partner website” or “Registration desk script”.",
     )
-    scope = EnumField("Scope", TokenScope, SCOPE_LABELS, validators=[DataRequired()])
+    scope = EnumField("Scope", TokenScope, SCOPE_LABELS)
     days = IntegerField(
         "Works for (days)",
         default=90,
         validators=[
-            DataRequired(),
+            InputRequired(),
             NumberRange(1, MAX_DAYS, message=f"From 1 to {MAX_DAYS} days."),
         ],
     )
