@@ -7,7 +7,7 @@ import pytest
 
 from ip4dialogue.api.models import TokenScope
 from ip4dialogue.api.pagination import MAX_PER_PAGE
-from ip4dialogue.dialogues.models import Dialogue
+from ip4dialogue.dialogues.models import Dialogue, Role
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Series
@@ -275,3 +275,23 @@ def test_the_api_sets_no_cookie_not_even_the_language(client, api):
     assert "Set-Cookie" not in response.headers
     page = client.get("/dialogues/seoul?lang=ja")
     assert "lang=ja" in page.headers["Set-Cookie"]  # pages still remember the choice
+
+
+@pytest.mark.parametrize(
+    "path", ["/dialogues/seoul/sessions?per_page=200", "/dialogues/seoul/registrations"]
+)
+def test_a_longer_agenda_or_list_costs_no_more_queries(client, api, make, queries, path):
+    def counted() -> int:
+        with queries() as log:
+            assert get(client, api, path).status_code == 200
+        return log.count
+
+    before = counted()
+    dialogue = db.session.get(Dialogue, api.dialogue_id)
+    for n in range(30):
+        item = make.item(dialogue, title=f"Extra session {n}")
+        make.role(item, make.participant(consent_to_be_listed=True), Role.SPEAKER)
+        make.registration(dialogue=dialogue)
+    db.session.commit()
+    release(dialogue)
+    assert counted() == before

@@ -43,7 +43,7 @@ PRIVATE_CACHE = "private, no-store"
 
 
 class ApiError(HTTPException):
-    """A refusal with the API's code and message, and headers (WWW-Authenticate)."""
+    """A refusal with a code a script can test (`error`) and the query parameter at fault."""
 
     def __init__(
         self, code: int, error: str, message: str, *, parameter: str | None = None
