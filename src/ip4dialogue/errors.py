@@ -109,6 +109,8 @@ def too_many_attempts() -> tuple[str, dict[str, str]]:
 
 def throttled_page(error: HTTPException) -> ResponseReturnValue:
     message, headers = too_many_attempts()
+    if renderer := _own_renderer():
+        return renderer(error), 429, headers
     page = render_template("error.html", code=429, title=TITLES[429], message=message)
     return page, 429, headers
 

@@ -150,6 +150,26 @@ def test_registrations_are_personal_data_never_cached(client, api):
     assert registration["status"] == "confirmed"
     public = client.get("/api/v1/dialogues/seoul/sessions")
     assert public.headers["Cache-Control"].startswith("public")
+    with_a_token = get(
+        client, api, "/dialogues/seoul/sessions"
+    )  # what a token read, no cache keeps
+    assert with_a_token.headers["Cache-Control"] == "private, no-store"
+    draft = client.get(
+        "/api/v1/dialogues/draft/sessions",
+        headers=bearer(api.tokens[("draft", TokenScope.PROGRAMME)]),
+    )
+    assert "Secret draft session" in draft.text
+    assert draft.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_query_parameter_the_path_does_not_take_is_refused_not_ignored(client, api):
+    response = client.get("/api/v1/dialogues/seoul/sessions?perpage=1")
+    assert response.status_code == 400
+    assert response.json["parameter"] == "perpage"
+    assert "`per_page`" in response.json["message"]
+    assert client.get("/api/v1/report?page=1").json["parameter"] == "page"
+    filtered = client.get("/api/v1/dialogues/seoul/sessions?per_page=1&kind=panel")
+    assert "kind=panel" in filtered.headers["Link"]  # the links keep the filters
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -270,9 +290,12 @@ def test_a_server_error_is_json_too(app, client, api, monkeypatch):
 
 
 def test_the_api_sets_no_cookie_not_even_the_language(client, api):
-    response = client.get("/api/v1/dialogues/seoul/sessions?lang=ja")
+    response = client.get("/api/v1/dialogues/seoul/sessions", headers={"Accept-Language": "ja"})
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+    refused = client.get("/api/v1/dialogues/seoul/sessions?lang=ja")
+    assert refused.status_code == 400  # the API answers in data, with every translation
+    assert "Set-Cookie" not in refused.headers
     page = client.get("/dialogues/seoul?lang=ja")
     assert "lang=ja" in page.headers["Set-Cookie"]  # pages still remember the choice
 

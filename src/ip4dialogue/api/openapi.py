@@ -10,26 +10,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ip4dialogue.api.operations import Operation, Parameter
-from ip4dialogue.api.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from ip4dialogue.api.schemas import Error
-from ip4dialogue.bounds import PAGE_MAX
 
 REF = "#/components/schemas/{model}"
-PAGING = (
-    Parameter(
-        "page",
-        "query",
-        {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
-        "The page, from 1; past the last, an empty page.",
-    ),
-    Parameter(
-        "per_page",
-        "query",
-        {"type": "integer", "minimum": 1, "default": DEFAULT_PER_PAGE},
-        f"Items a page; more than {MAX_PER_PAGE} is lowered to {MAX_PER_PAGE}, and the "
-        "answer's `pagination.clamped` says so.",
-    ),
-)
 ETAG = {"description": "A digest of the body, for If-None-Match.", "schema": {"type": "string"}}
 LINK = {"description": "RFC 8288 links: first, last, next, prev.", "schema": {"type": "string"}}
 CONDITIONAL = Parameter(
@@ -72,8 +55,7 @@ def _responses(operation: Operation) -> dict[str, Any]:
         "401": _error("A token was sent (or is needed) that is unknown, expired or revoked."),
         "405": _error("Only GET is answered."),
     }
-    if operation.paginated:
-        responses["400"] = _error("A query parameter is not one the API can use.")
+    responses["400"] = _error("A query parameter it does not take, or a value it cannot use.")
     if operation.response is not None:
         responses["404"] = _error("Nothing public there (a draft is shown to its tokens only).")
     if operation.dialogue:
@@ -83,7 +65,8 @@ def _responses(operation: Operation) -> dict[str, Any]:
 
 def _operation(operation: Operation) -> dict[str, Any]:
     summary, _, description = operation.doc.partition("\n")
-    parameters = [*operation.parameters, *(PAGING if operation.paginated else ()), CONDITIONAL]
+    path = [p for p in operation.parameters if p.location == "path"]
+    parameters = [*path, *operation.query, CONDITIONAL]
     found = {
         "operationId": operation.endpoint,
         "summary": summary.strip(),

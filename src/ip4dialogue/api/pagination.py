@@ -14,6 +14,7 @@ from ip4dialogue.extensions import db
 T = TypeVar("T")
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_DIGITS = 1000  # a number of any size is clamped; a wall of digits is refused unread
 
 
 class BadParameter(ValueError):
@@ -39,7 +40,7 @@ def _positive(arguments: Mapping[str, str], name: str, default: int) -> int:
     raw = arguments.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 30:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_DIGITS:
         raise BadParameter(name, f"`{name}` must be a whole number from 1; got {raw[:40]!r}.")
     number = int(raw)
     if number < 1:

@@ -21,8 +21,15 @@ from werkzeug.exceptions import HTTPException, NotFound
 from ip4dialogue import errors
 from ip4dialogue.api import openapi, queries, schemas, services
 from ip4dialogue.api.models import ApiToken, TokenScope
-from ip4dialogue.api.operations import OPERATIONS, Operation, Parameter
-from ip4dialogue.api.pagination import BadParameter, Page, page_of_list, page_of_query, page_request
+from ip4dialogue.api.operations import OPERATIONS, Operation, Parameter, operation_at
+from ip4dialogue.api.pagination import (
+    BadParameter,
+    Page,
+    PageRequest,
+    page_of_list,
+    page_of_query,
+    page_request,
+)
 from ip4dialogue.bounds import ID_MAX
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import queries as dialogue_queries
@@ -122,6 +129,21 @@ def authenticate() -> None:
     g.api_token = token
 
 
+@bp.before_request
+def known_parameters() -> None:
+    """A query parameter the path does not take (a misspelt `perpage`) is refused, not
+    silently ignored: the script would read other than it asked for."""
+    operation = operation_at(request.endpoint or "")
+    if operation is None:
+        return
+    taken = [parameter.name for parameter in operation.query]
+    for name in request.args:
+        if name not in taken:
+            takes = f"it takes {', '.join(f'`{n}`' for n in taken)}" if taken else "it takes none"
+            message = f"This path takes no query parameter `{name[:40]}`: {takes}."
+            raise ApiError(400, "bad_parameter", message, parameter=name[:40])
+
+
 @bp.after_request
 def log_token_use(response: Response) -> Response:
     """Every answer a token got is logged; refusals undo the request's work, so they go to
@@ -177,10 +199,12 @@ def _agenda(slug: str) -> PublicAgenda:
 
 def _answer(model: BaseModel, *, private: bool = False, page: Page[Any] | None = None) -> Response:
     """The model as JSON, with its ETag (a 304 when the client has it), its cache policy and,
-    for a page of a list, the links to its neighbours."""
+    for a page of a list, the links to its neighbours. What a token read (a draft, personal
+    data) is kept by no cache."""
     response = _json(model)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    response.headers["Cache-Control"] = PRIVATE_CACHE if private else PUBLIC_CACHE
+    kept = private or g.get("api_token") is not None
+    response.headers["Cache-Control"] = PRIVATE_CACHE if kept else PUBLIC_CACHE
     response.vary.add("Authorization")
     if page is not None:
         response.headers["Link"] = _links(page)
@@ -189,7 +213,7 @@ def _answer(model: BaseModel, *, private: bool = False, page: Page[Any] | None =
 
 def _links(page: Page[Any]) -> str:
     def at(number: int) -> str:
-        arguments = {**request.view_args, **request.args.to_dict()}  # type: ignore[dict-item]
+        arguments = {**request.args.to_dict(), **(request.view_args or {})}
         arguments |= {"page": number, "per_page": page.request.per_page}
         return url_for(request.endpoint or "", **arguments)
 
@@ -207,7 +231,7 @@ def _listing(
     return kind(data=[build(item) for item in page.items], pagination=schemas.pagination_of(page))
 
 
-def _page() -> Any:
+def _page() -> PageRequest:
     try:
         return page_request(request.args)
     except BadParameter as bad:
