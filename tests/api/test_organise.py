@@ -69,6 +69,9 @@ def test_an_owner_revokes_a_token_and_the_api_refuses_it(owner_client, client, a
     )
     assert response.status_code == 302
     assert _actions()[-1] == "api_token.revoke"
+    log = owner_client.get(f"/organise/dialogues/{api.dialogue_id}/audit")
+    assert "api_token.revoke" in log.text
+    assert secret not in log.text
     refused = client.get("/api/v1/dialogues/seoul/registrations", headers=bearer(secret))
     assert refused.status_code == 401
 

@@ -95,7 +95,7 @@ def test_consent_given_later_names_the_speaker_and_changes_the_etag(client, api)
     path = f"/api/v1/dialogues/seoul/sessions/{api.item_id}"
     before = client.get(path)
     hidden = db.session.query(Participant).filter_by(name="Hidden Speaker").one()
-    hidden.consent_to_be_listed = True
+    hidden.answer_consent(True)
     db.session.commit()
 
     after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
@@ -318,3 +318,24 @@ def test_a_longer_agenda_or_list_costs_no_more_queries(client, api, make, querie
     db.session.commit()
     release(dialogue)
     assert counted() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dialogues/seoul",
+        "/dialogues/seoul/releases",
+        "/dialogues/seoul/sessions?per_page=1",
+        "/dialogues/seoul/sessions/{item}",
+    ],
+)
+def test_a_public_dialogue_path_asked_again_is_a_304_after_one_query(client, api, queries, path):
+    url = f"/api/v1{path.format(item=api.item_id)}"
+    first = client.get(url)
+    with queries() as log:
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert log.count == 1
+    another_query = client.get("/api/v1/dialogues/seoul/sessions?per_page=2")
+    assert another_query.headers["ETag"] != first.headers["ETag"]

@@ -3,15 +3,16 @@ registrations, and its programme while a draft, for a token its owner made.
 
 Every answer goes through a model of `schemas` (and the OpenAPI document is made from the
 same models and the operations declared here). Every list is paged; every answer has an
-ETag, a digest of its body, so that it changes with anything shown (a release, a name, a
-consent, a report's text) and `If-None-Match` gets a 304. Errors are JSON, never pages, and
-never carry data. The API sets no cookie."""
+ETag and `If-None-Match` gets a 304: the public paths of a dialogue are versioned as its
+calendar files are (`by_release`), the rest by a digest of their body. Errors are JSON,
+never pages, and never carry data. The API sets no cookie."""
 
-import hashlib
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
+from hashlib import sha256
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
@@ -37,6 +38,7 @@ from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, ItemKind
 from ip4dialogue.dialogues.queries import PublicAgenda
 from ip4dialogue.dialogues.releases import ReleasedItem
+from ip4dialogue.dialogues.versions import Version, agenda_version, make_version
 from ip4dialogue.extensions import csrf
 from ip4dialogue.report.queries import current_report
 
@@ -46,6 +48,7 @@ csrf.exempt(bp)  # nothing here changes anything: GET only
 log = logging.getLogger(__name__)
 
 PUBLIC_CACHE = "public, max-age=60"
+API_FORMAT = "api-1"  # raise when the answers' layout changes, so that held ETags are not reused
 PRIVATE_CACHE = "private, no-store"
 
 
@@ -194,6 +197,29 @@ def _agenda(slug: str) -> PublicAgenda:
     return dialogue_queries.released_agenda(dialogue)
 
 
+def by_release(view: Callable[..., Response]) -> Callable[..., Response]:
+    """A public path about one dialogue is versioned as its calendar files are (a release,
+    its details, a name or consent on it: `agenda_version`), so a client asking again with
+    the ETag it holds gets its 304 after one query, before anything is loaded. What a token
+    reads, and drafts, are versioned by their body instead."""
+
+    @functools.wraps(view)
+    def answer(slug: str, **arguments: Any) -> Response:
+        version = None if g.get("api_token") else agenda_version(slug)
+        if version is not None:
+            g.api_version = make_version(
+                API_FORMAT, version.etag, request.full_path, version.last_modified
+            )
+            if request.if_none_match.contains_weak(g.api_version.etag):
+                unchanged = current_app.response_class(status=304)
+                unchanged.set_etag(g.api_version.etag)
+                unchanged.headers["Cache-Control"] = PUBLIC_CACHE
+                return unchanged
+        return view(slug, **arguments)
+
+    return answer
+
+
 # Answers
 
 
@@ -202,7 +228,8 @@ def _answer(model: BaseModel, *, private: bool = False, page: Page[Any] | None =
     for a page of a list, the links to its neighbours. What a token read (a draft, personal
     data) is kept by no cache."""
     response = _json(model)
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    version: Version | None = g.get("api_version")
+    response.set_etag(version.etag if version else sha256(response.get_data()).hexdigest()[:32])
     kept = private or g.get("api_token") is not None
     response.headers["Cache-Control"] = PRIVATE_CACHE if kept else PUBLIC_CACHE
     response.vary.add("Authorization")
@@ -306,6 +333,7 @@ def dialogues() -> Response:
     paginated=False,
     dialogue=True,
 )
+@by_release
 def dialogue(slug: str) -> Response:
     """One dialogue, with the release the public reads."""
     found = _dialogue(slug)
@@ -316,6 +344,7 @@ def dialogue(slug: str) -> Response:
 @route(
     "/dialogues/{slug}/releases", response=schemas.ReleaseList, parameters=(SLUG,), dialogue=True
 )
+@by_release
 def releases(slug: str) -> Response:
     """The released versions of its agenda, the latest first, and what each changed."""
     found = _dialogue(slug)
@@ -355,6 +384,7 @@ def _day(raw: str) -> date:
     parameters=(SLUG, DAY, THEME, KIND),
     dialogue=True,
 )
+@by_release
 def sessions(slug: str) -> Response:
     """The sessions of its last release, in time order, naming people as the public
     programme does."""
@@ -371,6 +401,7 @@ def sessions(slug: str) -> Response:
     paginated=False,
     dialogue=True,
 )
+@by_release
 def session(slug: str, item_id: int) -> Response:
     """One session of its last release."""
     agenda = _agenda(slug)
