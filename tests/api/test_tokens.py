@@ -125,3 +125,19 @@ def test_only_the_digest_of_a_token_is_stored(api):
     stored = set(db.session.scalars(select(ApiToken.token_hash)))
     assert not stored & set(api.tokens.values())
     assert len(stored) == len(api.tokens) + 2
+
+
+def test_purge_forgets_the_log_of_uses_before_a_date_but_not_the_last_use(client, app, api):
+    from sqlalchemy import func, select
+
+    from ip4dialogue.api.models import ApiToken, ApiTokenUse
+    from ip4dialogue.extensions import db
+
+    secret = api.tokens[("seoul", REGISTRATIONS)]
+    client.get("/api/v1/dialogues/seoul/registrations", headers=bearer(secret))
+    kept = app.test_cli_runner().invoke(args=["purge", "--before", "2000-01-01"])
+    assert "Log of API tokens' uses: 0 entries removed." in kept.output
+    result = app.test_cli_runner().invoke(args=["purge", "--before", "2999-01-01"])
+    assert "Log of API tokens' uses: 1 entry removed." in result.output
+    assert db.session.scalar(select(func.count(ApiTokenUse.id))) == 0
+    assert db.session.scalar(select(func.count(ApiToken.last_used_at))) == 1

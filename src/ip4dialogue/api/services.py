@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ip4dialogue import audit
 from ip4dialogue.api.models import ApiToken, ApiTokenUse, TokenScope
@@ -88,3 +88,10 @@ def log_use(token: ApiToken, path: str, status: int, now: datetime) -> None:
     db.session.add(ApiTokenUse(token_id=token.id, used_at=now, path=path[:300], status=status))
     token.last_used_at = now
     db.session.flush()
+
+
+def forget_uses(before: datetime) -> int:
+    """The log of tokens' uses before an instant, removed: kept no longer than needed (each
+    token still says when it was last used). Returns how many entries went."""
+    removed = db.session.execute(delete(ApiTokenUse).where(ApiTokenUse.used_at < before))
+    return removed.rowcount  # type: ignore[attr-defined]
