@@ -3,11 +3,14 @@ another dialogue's, and each scope of the dialogue's own. A refusal is JSON, say
 carries no data."""
 
 import pytest
+from sqlalchemy import func, select
 
-from ip4dialogue.api.models import TokenScope
+from ip4dialogue.api.models import ApiToken, ApiTokenUse, TokenScope
+from ip4dialogue.extensions import db
+from ip4dialogue.tokens import digest
 from tests.api.conftest import bearer
 
-PROGRAMME, REGISTRATIONS = TokenScope.PROGRAMME, TokenScope.REGISTRATIONS
+REGISTRATIONS = TokenScope.REGISTRATIONS
 PUBLIC_ENDPOINTS = ("/openapi.json", "/series", "/dialogues", "/report")
 DIALOGUE_ENDPOINTS = ("", "/releases", "/sessions", "/sessions/{item}")
 CREDENTIALS = (
@@ -92,14 +95,10 @@ def test_every_credential_on_every_endpoint(client, api, credential, slug, endpo
         assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
-def test_a_token_is_logged_on_each_use_and_refusals_are_not_data(client, api, app):
-    from sqlalchemy import select
-
-    from ip4dialogue.api.models import ApiToken, ApiTokenUse
-    from ip4dialogue.extensions import db
-    from ip4dialogue.tokens import digest
-
+def test_each_answer_a_token_gets_is_logged_and_a_refusal_is_not(client, api):
     secret = api.tokens[("seoul", REGISTRATIONS)]
+    refused = client.get("/api/v1/dialogues/other/registrations", headers=bearer(secret))
+    assert refused.status_code == 403
     assert (
         client.get("/api/v1/dialogues/seoul/registrations", headers=bearer(secret)).status_code
         == 200
@@ -117,22 +116,12 @@ def test_a_token_is_logged_on_each_use_and_refusals_are_not_data(client, api, ap
 
 
 def test_only_the_digest_of_a_token_is_stored(api):
-    from sqlalchemy import select
-
-    from ip4dialogue.api.models import ApiToken
-    from ip4dialogue.extensions import db
-
     stored = set(db.session.scalars(select(ApiToken.token_hash)))
     assert not stored & set(api.tokens.values())
     assert len(stored) == len(api.tokens) + 2
 
 
 def test_purge_forgets_the_log_of_uses_before_a_date_but_not_the_last_use(client, app, api):
-    from sqlalchemy import func, select
-
-    from ip4dialogue.api.models import ApiToken, ApiTokenUse
-    from ip4dialogue.extensions import db
-
     secret = api.tokens[("seoul", REGISTRATIONS)]
     client.get("/api/v1/dialogues/seoul/registrations", headers=bearer(secret))
     kept = app.test_cli_runner().invoke(args=["purge", "--before", "2000-01-01"])
