@@ -339,3 +339,13 @@ def test_a_public_dialogue_path_asked_again_is_a_304_after_one_query(client, api
     assert log.count == 1
     another_query = client.get("/api/v1/dialogues/seoul/sessions?per_page=2")
     assert another_query.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_database_outage_is_a_json_503_with_a_retry_hint(worker):
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
+    app = worker(unreachable, PROPAGATE_EXCEPTIONS=False)
+    response = app.test_client().get("/api/v1/dialogues")
+    assert response.status_code == 503
+    assert response.mimetype == "application/json"
+    assert response.json["error"] == "service_unavailable"
+    assert response.headers["Retry-After"] == "30"
