@@ -262,6 +262,7 @@ def test_a_new_release_changes_the_etag(client, api, make):
 def test_errors_are_json_never_pages(client, api):
     for path, method, status in (
         ("/api/v1/nothing-here", "GET", 404),
+        ("/api/v2/dialogues", "GET", 404),
         ("/api/v1/dialogues/nowhere", "GET", 404),
         ("/api/v1/dialogues/seoul/sessions/2147483647", "GET", 404),
         ("/api/v1/dialogues/seoul/sessions/99999999999", "GET", 404),

@@ -95,7 +95,7 @@ def _said(error: HTTPException) -> str:
     return SAID.get(error.code or 500, error.name)
 
 
-errors.RENDERERS[PREFIX + "/"] = _error_response
+errors.RENDERERS["/api/"] = _error_response  # /api/v2 and typos under /api/ too
 bp.register_error_handler(HTTPException, _error_response)
 
 
