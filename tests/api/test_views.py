@@ -350,3 +350,11 @@ def test_a_database_outage_is_a_json_503_with_a_retry_hint(worker):
     assert response.mimetype == "application/json"
     assert response.json["error"] == "service_unavailable"
     assert response.headers["Retry-After"] == "30"
+
+
+def test_a_bad_value_is_refused_even_when_the_client_holds_an_etag(client, api):
+    for query in ("page=0", "per_page=1.5", "day=someday", "kind=party"):
+        response = client.get(
+            f"/api/v1/dialogues/seoul/sessions?{query}", headers={"If-None-Match": "*"}
+        )
+        assert response.status_code == 400, query

@@ -135,7 +135,8 @@ def authenticate() -> None:
 @bp.before_request
 def known_parameters() -> None:
     """A query parameter the path does not take (a misspelt `perpage`) is refused, not
-    silently ignored: the script would read other than it asked for."""
+    silently ignored: the script would read other than it asked for; and a value it cannot
+    use is refused before anything else is answered (a 304 included)."""
     operation = operation_at(request.endpoint or "")
     if operation is None:
         return
@@ -145,6 +146,12 @@ def known_parameters() -> None:
             takes = f"it takes {', '.join(f'`{n}`' for n in taken)}" if taken else "it takes none"
             message = f"This path takes no query parameter `{name[:40]}`: {takes}."
             raise ApiError(400, "bad_parameter", message, parameter=name[:40])
+    if operation.paginated:
+        _page()
+    if (day := request.args.get("day")) is not None:
+        _day(day)
+    if (kind := request.args.get("kind")) is not None:
+        _kind(kind)
 
 
 @bp.after_request
@@ -279,7 +286,11 @@ def route(
     return register
 
 
-SLUG = Parameter("slug", "path", {"type": "string", "minLength": 1, "maxLength": 80})
+# No NUL in a URL: the site refuses it everywhere (security.refuse_nul), and says so here.
+NO_NUL = "^[^\\u0000]*$"
+SLUG = Parameter(
+    "slug", "path", {"type": "string", "minLength": 1, "maxLength": 80, "pattern": NO_NUL}
+)
 ITEM = Parameter("item_id", "path", {"type": "integer", "minimum": 1, "maximum": ID_MAX})
 DAY = Parameter(
     "day",
@@ -287,7 +298,12 @@ DAY = Parameter(
     {"type": "string", "format": "date"},
     "Sessions starting that day, in the dialogue's zone.",
 )
-THEME = Parameter("theme", "query", {"type": "string"}, "Sessions on the theme with this slug.")
+THEME = Parameter(
+    "theme",
+    "query",
+    {"type": "string", "pattern": NO_NUL},
+    "Sessions on the theme with this slug.",
+)
 KIND = Parameter(
     "kind",
     "query",
@@ -361,12 +377,16 @@ def _selected(agenda: PublicAgenda) -> list[ReleasedItem]:
     if (theme := request.args.get("theme")) is not None:
         sessions = [s for s in sessions if any(t.slug == theme for t in s.themes)]
     if (kind := request.args.get("kind")) is not None:
-        if kind not in set(ItemKind):
-            raise ApiError(
-                400, "bad_parameter", f"`kind` is one of {', '.join(ItemKind)}.", parameter="kind"
-            )
-        sessions = [s for s in sessions if s.kind == kind]
+        wanted_kind = _kind(kind)
+        sessions = [s for s in sessions if s.kind == wanted_kind]
     return sessions
+
+
+def _kind(raw: str) -> ItemKind:
+    if raw not in set(ItemKind):
+        message = f"`kind` is one of {', '.join(ItemKind)}."
+        raise ApiError(400, "bad_parameter", message, parameter="kind")
+    return ItemKind(raw)
 
 
 def _day(raw: str) -> date:
