@@ -92,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     from ip4dialogue.accounts.organise import bp as team_bp
     from ip4dialogue.accounts.site import bp as site_bp
     from ip4dialogue.accounts.views import bp as accounts_bp
+    from ip4dialogue.api.organise import bp as api_tokens_bp
+    from ip4dialogue.api.views import bp as api_bp
     from ip4dialogue.briefing.views import bp as briefing_bp
     from ip4dialogue.briefing.views import cards_bp as briefing_cards_bp
     from ip4dialogue.calendar.views import bp as calendar_bp
@@ -120,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outcomes_work_bp)
     app.register_blueprint(briefing_bp)
     app.register_blueprint(briefing_cards_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     templating.register(app)

@@ -23,6 +23,7 @@ from ip4dialogue.accounts.services import (
     find_organiser,
     forget_account_events,
 )
+from ip4dialogue.api.services import forget_uses
 from ip4dialogue.calendar import services as calendar
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.extensions import db
@@ -249,13 +250,16 @@ def run_scheduled_command() -> None:
 )
 def purge_command(before: datetime) -> None:
     """Remove the personal data of registrations to dialogues that ended before a date, and
-    the record of organisers' logins (with the addresses they came from) before it."""
+    the record of organisers' logins (with the addresses they came from) and the log of API
+    tokens' uses before it."""
     count = registration_services.purge(before.date())
     click.echo(f"Personal data removed from {count} registration(s).")
     forgotten = forget_account_events(before.replace(tzinfo=UTC))
     click.echo(
         f"Record of organisers' logins: {forgotten} entr{'y' if forgotten == 1 else 'ies'} removed."
     )
+    uses = forget_uses(before.replace(tzinfo=UTC))
+    click.echo(f"Log of API tokens' uses: {uses} entr{'y' if uses == 1 else 'ies'} removed.")
 
 
 @click.command("backup")

@@ -2,16 +2,17 @@
 
 import re
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ip4dialogue.extensions import db, login_manager, seconds_until_allowed
 
@@ -66,7 +67,18 @@ TITLES = {
 }
 
 
+# Parts of the site that answer errors in a format of their own (the API: JSON), by the
+# prefix of their paths; they register here, so that no error of theirs is an HTML page.
+RENDERERS: dict[str, Callable[[HTTPException], ResponseReturnValue]] = {}
+
+
+def _own_renderer() -> Callable[[HTTPException], ResponseReturnValue] | None:
+    return next((r for prefix, r in RENDERERS.items() if request.path.startswith(prefix)), None)
+
+
 def render_error(error: HTTPException) -> ResponseReturnValue:
+    if renderer := _own_renderer():
+        return renderer(error)
     code = error.code or 500
     page = render_template(
         "error.html",
@@ -97,6 +109,8 @@ def too_many_attempts() -> tuple[str, dict[str, str]]:
 
 def throttled_page(error: HTTPException) -> ResponseReturnValue:
     message, headers = too_many_attempts()
+    if renderer := _own_renderer():
+        return renderer(error), 429, headers
     page = render_template("error.html", code=429, title=TITLES[429], message=message)
     return page, 429, headers
 
@@ -128,6 +142,10 @@ def _unavailable(error: BaseException) -> ResponseReturnValue:
     organiser not yet loaded is not looked up but shown the public navigation."""
     current_app.logger.warning("database unavailable: %s", error)
     _give_up_the_session()
+    if renderer := _own_renderer():
+        response = current_app.make_response(renderer(ServiceUnavailable()))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if "_login_user" not in g:  # where Flask-Login keeps the request's user
         g._login_user = login_manager.anonymous_user()
     page = render_template("error.html", code=503, title=TITLES[503], message=MESSAGES[503])

@@ -132,7 +132,8 @@ def keep_choice(response: Response) -> Response:
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     asked = _asked()
-    if asked and request.cookies.get(COOKIE) != asked:
+    # Pages remember the choice; files and the API's JSON answer in it, and set no cookie.
+    if asked and response.mimetype == "text/html" and request.cookies.get(COOKIE) != asked:
         response.set_cookie(
             COOKIE,
             asked,

@@ -10,6 +10,7 @@ from ip4dialogue.accounts.models import (
     TeamInvitation,
     TeamMember,
 )
+from ip4dialogue.api.models import ApiToken, ApiTokenUse
 from ip4dialogue.audit import AuditEvent
 from ip4dialogue.calendar.models import CalendarDelivery
 from ip4dialogue.countries.models import Country
@@ -31,6 +32,8 @@ __all__ = [
     "AccountEvent",
     "AgendaItem",
     "AgendaRole",
+    "ApiToken",
+    "ApiTokenUse",
     "AuditEvent",
     "CalendarDelivery",
     "Convening",

@@ -84,6 +84,9 @@ OPENS: dict[str, frozenset[str]] = {
     "team.change_role": OWNERS,
     "team.remove": OWNERS,
     "audit.dialogue_log": OWNERS,
+    "api_tokens.index": OWNERS,
+    "api_tokens.create": OWNERS,
+    "api_tokens.revoke": OWNERS,
     "outcomes_work.index": RAPPORTEURS,
     "outcomes_work.session": RAPPORTEURS,
     "outcomes_work.save_notes": RAPPORTEURS,
@@ -267,7 +270,7 @@ def test_pages_offer_only_what_the_reader_may_do(app, world, people):
     registrars = {"Registrations", "Break-outs", "Invitations", "Questions", "Messages"}
     registrars |= {"Calendar updates"}
     assert tabs == {
-        "owner": everyone | registrars | {"Details", "Audit log", "Outcomes"},
+        "owner": everyone | registrars | {"Details", "Audit log", "Outcomes", "API tokens"},
         "editor": everyone | {"Details"},
         "registrar": everyone | registrars,
         "rapporteur": everyone | {"Outcomes"},

@@ -14,7 +14,7 @@ from tests.e2e.conftest import ARTIFACTS, WIDTHS, log_in
 from tests.helpers import url_for_rule
 
 AXE = files("axe_playwright_python").joinpath("axe.min.js").read_text()
-NOT_PAGES = re.compile(r"\.(ics|csv|xlsx|atom|pdf|docx|xml|json)$|^/(static|healthz)")
+NOT_PAGES = re.compile(r"\.(ics|csv|xlsx|atom|pdf|docx|xml|json)$|^/(static|healthz|api/)")
 
 
 def pages(app: Flask, world: dict) -> dict[str, list[tuple[str, str]]]:

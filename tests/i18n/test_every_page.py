@@ -23,7 +23,7 @@ from tests.helpers import english_in, read_languages, url_for_rule
 
 # Organisers' pages (their login, team and account pages too) may stay in English.
 ORGANISERS = re.compile(r"^/(organise|login|logout|account|team|site)")
-NOT_PAGES = re.compile(r"\.(ics|csv|xlsx|atom|pdf|docx|xml|json)$|^/(static|healthz)")
+NOT_PAGES = re.compile(r"\.(ics|csv|xlsx|atom|pdf|docx|xml|json)$|^/(static|healthz|api/)")
 TYPED = (Dialogue, AgendaItem, Room, Participant, Institution, Report, Question)
 # Time zones by their IANA names (America/Port-au-Prince): identifiers, not English.
 ZONE_ID = re.compile(r"\b[A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+")
