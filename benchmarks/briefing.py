@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -25,14 +25,12 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.load import synthetic_agenda
+from benchmarks.feed import build_dialogue
 from ip4dialogue import create_app
 from ip4dialogue.briefing.documents import BriefingBook
 from ip4dialogue.briefing.services import briefing_book, named_participants
 from ip4dialogue.database import Base, utcnow
-from ip4dialogue.dialogues.models import Dialogue, DialogueStatus
 from ip4dialogue.dialogues.queries import public_agenda
-from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import cache, db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.printing import html_to_pdf
@@ -49,23 +47,10 @@ URL = "/dialogues/bench/briefing.pdf"
 
 
 def build(sessions: int) -> None:
-    """The published dialogue at /dialogues/bench, its agenda and its participants."""
-    dialogue = Dialogue(
-        slug="bench",
-        title="Benchmark Dialogue",
-        start_date=date(2027, 5, 11),
-        end_date=date(2027, 5, 14),
-        timezone="Asia/Seoul",
-        venue="Venue",
-        city="Seoul",
-        status=DialogueStatus.DRAFT,
-        chatham_house=True,
-    )
-    db.session.add(dialogue)
-    synthetic_agenda(dialogue, sessions, HOURS)
-    db.session.flush()
+    """The published dialogue at /dialogues/bench, its agenda and its participants (who
+    register after the release: no calendar mail to queue)."""
+    dialogue = build_dialogue(sessions, days=4, hours=HOURS, chatham_house=True)
     now = utcnow()
-    publish(dialogue, None, "", now)  # before anyone registers: no calendar mail to queue
     for number in range(PARTICIPANTS):
         person = Participant(
             name=f"Expert {number} of the benchmark",

@@ -1,7 +1,7 @@
 """The synthetic dialogue the benchmarks serve, and the icalendar floor its feed is held to:
 icalendar building and serialising the very same events from plain values."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from icalendar import Calendar, Event, vText
 
@@ -15,24 +15,29 @@ from ip4dialogue.dialogues.services import publish
 from ip4dialogue.extensions import db
 
 
-def build_dialogue(size: int) -> None:
-    """A published dialogue at /dialogues/bench with a synthetic agenda of `size` items."""
+def build_dialogue(
+    size: int, *, days: int = 2, hours: int = 30, chatham_house: bool = False
+) -> Dialogue:
+    """A published dialogue at /dialogues/bench of `days` days from 11 May 2027 in Seoul,
+    with a synthetic agenda of `size` items over its first `hours`."""
+    start = date(2027, 5, 11)
     dialogue = Dialogue(
         slug="bench",
         title="Benchmark Dialogue",
-        start_date=date(2027, 5, 11),
-        end_date=date(2027, 5, 12),
+        start_date=start,
+        end_date=start + timedelta(days=days - 1),
         timezone="Asia/Seoul",
         venue="Venue",
         city="Seoul",
         status=DialogueStatus.DRAFT,
-        chatham_house=False,
+        chatham_house=chatham_house,
     )
     db.session.add(dialogue)
-    synthetic_agenda(dialogue, size)
+    synthetic_agenda(dialogue, size, hours)
     db.session.flush()
     publish(dialogue, None, "", utcnow())
     db.session.commit()
+    return dialogue
 
 
 def plain_events(agenda: PublicAgenda) -> list[dict]:
