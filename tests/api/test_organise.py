@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from ip4dialogue.access import TeamRole
@@ -85,6 +85,17 @@ def test_another_dialogue_s_token_cannot_be_revoked_from_here(owner_client, api)
     assert response.status_code == 404
     db.session.refresh(token)
     assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("token_id", ["", "abc", "²", "-1", "99999999999", "1" * 40])
+def test_a_revocation_of_no_such_token_is_a_404_and_revokes_nothing(owner_client, api, token_id):
+    revoked = select(func.count()).where(ApiToken.revoked_at.is_not(None))
+    before = db.session.scalar(revoked)
+    response = owner_client.post(
+        f"/organise/dialogues/{api.dialogue_id}/api-tokens/revoke", data={"token_id": token_id}
+    )
+    assert response.status_code == 404
+    assert db.session.scalar(revoked) == before
 
 
 @pytest.mark.parametrize(

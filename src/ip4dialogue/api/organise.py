@@ -10,6 +10,7 @@ from ip4dialogue.access import Permission, organisers_only, requires
 from ip4dialogue.api import queries, services
 from ip4dialogue.api.forms import ApiTokenForm
 from ip4dialogue.api.models import ApiToken, TokenScope
+from ip4dialogue.bounds import form_id
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.extensions import db
@@ -62,9 +63,9 @@ def create(dialogue_id: int) -> ResponseReturnValue:
 @requires(Permission.MANAGE_TEAM)
 def revoke(dialogue_id: int) -> ResponseReturnValue:
     form = BaseForm()
-    token_id = request.form.get("token_id", "")
-    if form.validate_on_submit() and token_id.isdigit() and len(token_id) < 11:
-        token = db.session.get(ApiToken, int(token_id))
+    token_id = form_id(request.form.get("token_id", ""))
+    if form.validate_on_submit():
+        token = db.session.get(ApiToken, token_id) if token_id is not None else None
         if token is None or token.dialogue_id != dialogue_id:
             abort(404)
         attempt_and_say(
