@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ip4dialogue.dialogues.models import AgendaItem, Room
+from ip4dialogue.dialogues.models import AgendaItem, DialogueStatus, Room
+from ip4dialogue.dialogues.versions import agenda_version
 from ip4dialogue.extensions import db
 
 
@@ -75,3 +76,21 @@ def test_room_names_are_unique_within_a_dialogue(make):
     make.room(make.dialogue(), name="Main Hall")
     with pytest.raises(IntegrityError):
         make.room(dialogue, name="Main Hall")
+
+
+def test_a_change_of_conveners_changes_the_public_version(make):
+    """Conveners show on the programme, the API and the briefing book's cover, whose ETags
+    follow the dialogue's version; a change of them alone writes no row of the dialogue."""
+    kf, ussc = make.institution(name="Korea Foundation"), make.institution(name="USSC")
+    dialogue = make.dialogue(status=DialogueStatus.PUBLISHED)
+    dialogue.institutions = [kf]
+    db.session.commit()
+    before = agenda_version(dialogue.slug)
+
+    dialogue.institutions = [kf]
+    db.session.commit()
+    assert agenda_version(dialogue.slug) == before
+
+    dialogue.institutions = [kf, ussc]
+    db.session.commit()
+    assert agenda_version(dialogue.slug).etag != before.etag

@@ -177,6 +177,8 @@ class Dialogue(Translatable, db.Model):
             for institution in institutions
             if institution.id not in had
         ]
+        if new or len(kept) != len(had):
+            self.updated_at = utcnow()  # its own row is not written, yet what it shows changed
         self.convenings = kept + new
         for position, convening in enumerate(self.convenings):
             convening.position = position
