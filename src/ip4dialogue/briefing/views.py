@@ -56,7 +56,7 @@ def book(slug: str) -> ResponseReturnValue:
     public = agenda_version(slug) or abort(404)
     language = current_language()
     version = services.book_version(public, slug, language)
-    if version.etag in request.if_none_match:
+    if request.if_none_match.contains_weak(version.etag):  # `*` and W/ tags too
         return _versioned(Response(status=304), version)
     what = "briefing.pdf" if language == "en" else f"briefing-{language}.pdf"
     made = _pdf(lambda: _cached_book(slug, version.etag), slug, what)
