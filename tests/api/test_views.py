@@ -117,7 +117,7 @@ def test_sessions_filter_by_day_theme_and_kind(client, api):
     assert titles(f"theme={theme}") == ["Opening panel"]
     assert titles("kind=breakout") == ["Day two breakout"]
     assert titles("day=2030-01-01") == []
-    for bad in ("day=tomorrow", "day=2027-02-30", "kind=party"):
+    for bad in ("day=tomorrow", "day=2027-02-30", "day=2027-W19-2", "kind=party"):
         response = client.get(f"/api/v1/dialogues/seoul/sessions?{bad}")
         assert response.status_code == 400
         assert response.json["parameter"] == bad.split("=")[0]

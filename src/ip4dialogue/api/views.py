@@ -9,6 +9,7 @@ never pages, and never carry data. The API sets no cookie."""
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 PUBLIC_CACHE = "public, max-age=60"
 API_FORMAT = "api-1"  # raise when the answers' layout changes, so that held ETags are not reused
 PRIVATE_CACHE = "private, no-store"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class ApiError(HTTPException):
@@ -390,9 +392,9 @@ def _kind(raw: str) -> ItemKind:
 
 
 def _day(raw: str) -> date:
-    """A day written YYYY-MM-DD, nothing else."""
+    """A day written YYYY-MM-DD, nothing else (not an ISO week date such as 2027-W19-2)."""
     with suppress(ValueError):
-        if len(raw) == 10:
+        if ISO_DAY.fullmatch(raw):
             return date.fromisoformat(raw)
     message = f"`day` is a date, YYYY-MM-DD; got {raw[:40]!r}."
     raise ApiError(400, "bad_parameter", message, parameter="day")
