@@ -106,18 +106,28 @@ def test_consent_given_later_names_the_speaker_and_changes_the_etag(client, api)
     }
 
 
-def test_sessions_filter_by_day_theme_and_kind(client, api):
+def test_sessions_filter_by_day_theme_kind_and_recommendation(client, api):
     def titles(query: str) -> list[str]:
         response = client.get(f"/api/v1/dialogues/seoul/sessions?{query}")
         assert response.status_code == 200, response.json
         return [s["title"] for s in response.json["data"]]
 
-    theme = client.get("/api/v1/dialogues/seoul/sessions").json["data"][0]["themes"][0]["slug"]
+    opening = client.get("/api/v1/dialogues/seoul/sessions").json["data"][0]
+    theme, recommendation = opening["themes"][0]["slug"], opening["recommendations"][0]["number"]
     assert titles("day=2027-05-12") == ["Day two breakout"]
     assert titles(f"theme={theme}") == ["Opening panel"]
+    assert titles("theme=no-such-theme") == []
+    assert titles(f"recommendation={recommendation}") == ["Opening panel"]
+    assert titles(f"recommendation={recommendation}&kind=breakout") == []
     assert titles("kind=breakout") == ["Day two breakout"]
     assert titles("day=2030-01-01") == []
-    for bad in ("day=tomorrow", "day=2027-02-30", "day=2027-W19-2", "kind=party"):
+    for bad in (
+        "day=tomorrow",
+        "day=2027-02-30",
+        "day=2027-W19-2",
+        "kind=party",
+        "recommendation=0",
+    ):
         response = client.get(f"/api/v1/dialogues/seoul/sessions?{bad}")
         assert response.status_code == 400
         assert response.json["parameter"] == bad.split("=")[0]

@@ -48,6 +48,11 @@ def _positive(arguments: Mapping[str, str], name: str, default: int) -> int:
     return number
 
 
+def whole_number(arguments: Mapping[str, str], name: str) -> int | None:
+    """A whole number from 1 that `arguments` may hold (a filter), or None without one."""
+    return _positive(arguments, name, 0) or None
+
+
 def page_request(arguments: Mapping[str, str]) -> PageRequest:
     """The page asked for in `arguments` (a request's query string)."""
     page = _positive(arguments, "page", 1)

@@ -31,14 +31,15 @@ from ip4dialogue.api.pagination import (
     page_of_list,
     page_of_query,
     page_request,
+    whole_number,
 )
 from ip4dialogue.bounds import ID_MAX
 from ip4dialogue.database import utcnow
 from ip4dialogue.dialogues import queries as dialogue_queries
 from ip4dialogue.dialogues.coverage import public_uptake
 from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, ItemKind
+from ip4dialogue.dialogues.programme import Selection
 from ip4dialogue.dialogues.queries import PublicAgenda
-from ip4dialogue.dialogues.releases import ReleasedItem
 from ip4dialogue.dialogues.versions import Version, agenda_version, make_version
 from ip4dialogue.extensions import csrf
 from ip4dialogue.report.queries import current_report
@@ -150,10 +151,8 @@ def known_parameters() -> None:
             raise ApiError(400, "bad_parameter", message, parameter=name[:40])
     if operation.paginated:
         _page()
-    if (day := request.args.get("day")) is not None:
-        _day(day)
-    if (kind := request.args.get("kind")) is not None:
-        _kind(kind)
+    if operation.path.endswith("/sessions"):
+        _selection()
 
 
 @bp.after_request
@@ -184,26 +183,40 @@ def _require(dialogue: Dialogue, scope: TokenScope) -> None:
         raise ApiError(403, "insufficient_scope", f"This needs a token with scope {scope}.")
 
 
-def _dialogue(slug: str, needs: TokenScope | None = None) -> Dialogue:
-    """A public dialogue, or a draft for a token of its own (404 for anyone else, as if it
-    did not exist); `needs` a token of that scope for it as well."""
-    dialogue = dialogue_queries.visible_dialogue(slug, preview=lambda d: _token_for(d) is not None)
-    if dialogue is None:
-        raise NotFound()
+def _own_token(dialogue: Dialogue) -> bool:
+    """A draft is seen only with a token of its own (its scope is checked by `_admit`)."""
+    return _token_for(dialogue) is not None
+
+
+def _admit(dialogue: Dialogue) -> None:
+    """Refused unless the token sent has the scope the path declares (`route(scope=...)`),
+    or, for a draft, the programme scope."""
+    operation = operation_at(request.endpoint or "")
+    needs = operation.scope if operation else None
+    if needs is None and dialogue.status == DialogueStatus.DRAFT:
+        needs = TokenScope.PROGRAMME
     if needs is not None:
         _require(dialogue, needs)
-    elif dialogue.status == DialogueStatus.DRAFT:
-        _require(dialogue, TokenScope.PROGRAMME)
+
+
+def _dialogue(slug: str) -> Dialogue:
+    """A public dialogue, or a draft for a token of its own (404 for anyone else, as if it
+    did not exist)."""
+    dialogue = dialogue_queries.visible_dialogue(slug, preview=_own_token)
+    if dialogue is None:
+        raise NotFound()
+    _admit(dialogue)
     return dialogue
 
 
 def _agenda(slug: str) -> PublicAgenda:
     """What the programme page shows of the dialogue: its last release; a draft's working
     copy for a programme token."""
-    dialogue = _dialogue(slug)
-    if dialogue.status == DialogueStatus.DRAFT:
-        return dialogue_queries.working_agenda(dialogue, utcnow())
-    return dialogue_queries.released_agenda(dialogue)
+    agenda = dialogue_queries.public_agenda(slug, utcnow(), preview=_own_token)
+    if agenda is None:
+        raise NotFound()
+    _admit(agenda.dialogue)
+    return agenda
 
 
 def by_release(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -306,6 +319,13 @@ THEME = Parameter(
     {"type": "string", "pattern": NO_NUL},
     "Sessions on the theme with this slug.",
 )
+RECOMMENDATION = Parameter(
+    "recommendation",
+    "query",
+    {"type": "integer", "minimum": 1},
+    "Sessions taking up the recommendation with this number.",
+)
+NO_THEME = 0  # no theme has this id: a theme slug the agenda does not use keeps nothing
 KIND = Parameter(
     "kind",
     "query",
@@ -370,18 +390,23 @@ def releases(slug: str) -> Response:
     return _answer(_listing(schemas.ReleaseList, page, schemas.release_of), page=page)
 
 
-def _selected(agenda: PublicAgenda) -> list[ReleasedItem]:
-    """The sessions the query's filters let through, as the programme page's filters do."""
-    sessions = agenda.sessions
-    if (day := request.args.get("day")) is not None:
-        wanted = _day(day)
-        sessions = [s for s in sessions if s.starts_at.astimezone(agenda.zone).date() == wanted]
-    if (theme := request.args.get("theme")) is not None:
-        sessions = [s for s in sessions if any(t.slug == theme for t in s.themes)]
-    if (kind := request.args.get("kind")) is not None:
-        wanted_kind = _kind(kind)
-        sessions = [s for s in sessions if s.kind == wanted_kind]
-    return sessions
+def _selection(agenda: PublicAgenda | None = None) -> Selection:
+    """The query's filters as the programme page's, which they share; a theme is named by
+    its slug here, which only a theme the agenda takes up can match (an unknown slug keeps
+    no session)."""
+    arguments = request.args
+    day, kind, theme = (arguments.get(name) for name in ("day", "kind", "theme"))
+    themes = {t.slug: t.id for s in (agenda.sessions if agenda else []) for t in s.themes}
+    try:
+        recommendation = whole_number(arguments, "recommendation")
+    except BadParameter as bad:
+        raise ApiError(400, "bad_parameter", str(bad), parameter=bad.parameter) from None
+    return Selection(
+        day=None if day is None else _day(day),
+        kind=None if kind is None else _kind(kind),
+        theme=None if theme is None else themes.get(theme, NO_THEME),
+        recommendation=recommendation,
+    )
 
 
 def _kind(raw: str) -> ItemKind:
@@ -403,7 +428,7 @@ def _day(raw: str) -> date:
 @route(
     "/dialogues/{slug}/sessions",
     response=schemas.SessionList,
-    parameters=(SLUG, DAY, THEME, KIND),
+    parameters=(SLUG, DAY, THEME, KIND, RECOMMENDATION),
     dialogue=True,
 )
 @by_release
@@ -411,7 +436,8 @@ def sessions(slug: str) -> Response:
     """The sessions of its last release, in time order, naming people as the public
     programme does."""
     agenda = _agenda(slug)
-    page = page_of_list(_selected(agenda), _page())
+    selection = _selection(agenda)
+    page = page_of_list([item for item in agenda.sessions if selection.keeps(item)], _page())
     listing = _listing(schemas.SessionList, page, lambda s: schemas.session_of(s, agenda.zone))
     return _answer(listing, page=page)
 
@@ -455,7 +481,7 @@ def report() -> Response:
 def registrations(slug: str) -> Response:
     """Its registrations (confirmed addresses), in order of arrival: personal data, for a
     token with the registrations scope."""
-    found = _dialogue(slug, needs=TokenScope.REGISTRATIONS)
+    found = _dialogue(slug)
     page = page_of_query(queries.registrations_of(found.id), _page())
     listing = _listing(schemas.RegistrationList, page, schemas.registration_of)
     return _answer(listing, private=True, page=page)
