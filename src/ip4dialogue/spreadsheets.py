@@ -57,12 +57,14 @@ def csv_download(text: str, slug: str, what: str) -> Response:
 
 
 def download(body: str | bytes, slug: str, what: str, mimetype: str) -> Response:
-    """An export named after the dialogue, what it holds and the day it was made:
-    seoul-2027-registrations-20270501.xlsx."""
-    name, extension = what.rsplit(".", 1)
-    filename = f"{slug}-{name}-{utcnow():%Y%m%d}.{extension}"
+    """An export to save, named after the dialogue, what it holds and the day."""
     return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        body, mimetype=mimetype, headers={"Content-Disposition": attachment(slug, what)}
     )
+
+
+def attachment(slug: str, what: str) -> str:
+    """The Content-Disposition of an export: a file named after the dialogue, what it holds
+    and the day it was made: seoul-2027-registrations-20270501.xlsx."""
+    name, extension = what.rsplit(".", 1)
+    return f'attachment; filename="{slug}-{name}-{utcnow():%Y%m%d}.{extension}"'

@@ -22,37 +22,27 @@ from ip4dialogue.dialogues.models import Dialogue
 from ip4dialogue.dialogues.programme import days_of
 from ip4dialogue.dialogues.queries import PublicAgenda, public_agenda
 from ip4dialogue.dialogues.versions import Version, agenda_version, item_version, make_version
-from ip4dialogue.extensions import cache, db
+from ip4dialogue.extensions import db
 from ip4dialogue.i18n import current_language
 from ip4dialogue.registration.queries import registration_by_token
 from ip4dialogue.timezones import zone_or_none
+from ip4dialogue.versioned import versioned_file
 
 bp = Blueprint("calendar", __name__)
 # Names and report texts are not part of a version: a cached file is rebuilt at least this often.
-CACHE_SECONDS = 300
+ICS = "text/calendar; charset=utf-8"
 updates_bp = organisers_only(
     Blueprint("calendar_updates", __name__, url_prefix="/organise/dialogues")
 )
 
 
 def _ics(version: Version | None, build: Callable[[], Calendar], filename: str) -> Response:
-    """The calendar file, or 304 when the client's copy is current. A file is built once per
-    version and then served from the cache (Redis when configured, shared by all workers)."""
+    """The calendar file, or 304 when the client's copy is current (`versioned_file`)."""
     if version is None:
         abort(404)
-    response = Response(mimetype="text/calendar")
-    response.set_etag(version.etag)
-    response.last_modified = version.last_modified
-    response.cache_control.no_cache = True  # always revalidate: cheap, and changes show at once
-    response.make_conditional(request)
+    response = versioned_file(version, lambda: build().to_ical(), ICS, "ics")
     if response.status_code == 304:
         return response
-    key = f"ics:{version.etag}"
-    data = cache.get(key)
-    if data is None:
-        data = build().to_ical()
-        cache.set(key, data, timeout=CACHE_SECONDS)
-    response.set_data(data)
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

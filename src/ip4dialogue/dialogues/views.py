@@ -38,6 +38,7 @@ from ip4dialogue.planning import measure
 from ip4dialogue.report.queries import current_report
 from ip4dialogue.spreadsheets import as_csv, csv_download
 from ip4dialogue.timezones import find_zone
+from ip4dialogue.versioned import versioned_file
 
 bp = Blueprint("dialogues", __name__)
 # Every page showing sessions (the programme, a personal schedule) says kinds, statuses and
@@ -131,20 +132,19 @@ def programme_csv(slug: str) -> ResponseReturnValue:
 
 def _schedule_file(slug: str, write: Callable[[schedule.Document], bytes], kind: str) -> Response:
     """A schedule file of the last release, in the reader's language, or 304 when the
-    client's copy is current (checked in one query, as the calendar feeds are); never a
-    draft's working copy, even for its team."""
+    client's copy is current (`versioned_file`, as the calendar feeds); never a draft's
+    working copy, even for its team."""
     version = agenda_version(slug) or abort(404)
     version = make_version(version.etag, kind, current_language(), version.last_modified)
-    response = Response(content_type=f"application/{kind}; charset=utf-8")
-    response.set_etag(version.etag)
-    response.last_modified = version.last_modified
-    response.cache_control.no_cache = True
-    response.make_conditional(request)
-    if response.status_code == 304:
-        return response
-    agenda = queries.public_agenda(slug, utcnow()) or abort(404)
-    response.set_data(write(schedule.schedule(agenda, current_app.config["BASE_URL"])))
-    response.headers["Content-Disposition"] = f'inline; filename="{slug}-schedule.{kind}"'
+
+    def build() -> bytes:
+        agenda = queries.public_agenda(slug, utcnow()) or abort(404)
+        return write(schedule.schedule(agenda, current_app.config["BASE_URL"]))
+
+    content_type = f"application/{kind}; charset=utf-8"
+    response = versioned_file(version, build, content_type, f"schedule-{kind}")
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'inline; filename="{slug}-schedule.{kind}"'
     return response
 
 
