@@ -74,10 +74,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_token_uses", schema=None) as batch_op:
         batch_op.create_index("ix_api_token_uses_token_used", ["token_id", "used_at"], unique=False)
+        batch_op.create_index("ix_api_token_uses_used_at", ["used_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("api_token_uses", schema=None) as batch_op:
+        batch_op.drop_index("ix_api_token_uses_used_at")
         batch_op.drop_index("ix_api_token_uses_token_used")
 
     op.drop_table("api_token_uses")

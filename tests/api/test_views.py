@@ -7,7 +7,7 @@ import pytest
 
 from ip4dialogue.api.models import TokenScope
 from ip4dialogue.api.pagination import MAX_PER_PAGE
-from ip4dialogue.dialogues.models import Dialogue, Role
+from ip4dialogue.dialogues.models import Dialogue, DialogueStatus, Role
 from ip4dialogue.extensions import db
 from ip4dialogue.people.models import Participant
 from ip4dialogue.report.models import Series
@@ -148,6 +148,9 @@ def test_the_series_lists_its_public_editions(client, api, make):
     editions = {e["slug"] for s in body["data"] for e in s["editions"]}
     assert "seoul" in editions
     assert "draft" not in editions
+    db.session.add(Series(slug="next-series", title="A series being planned"))
+    db.session.commit()
+    assert "next-series" not in {s["slug"] for s in client.get("/api/v1/series").json["data"]}
 
 
 def test_registrations_are_personal_data_never_cached(client, api):
@@ -186,7 +189,8 @@ def test_a_query_parameter_the_path_does_not_take_is_refused_not_ignored(client,
 def test_every_list_is_paged_with_links_and_a_total(client, api, make, path):
     dialogue = db.session.get(Dialogue, api.dialogue_id)
     for n in range(3):  # enough on every list for three pages of one
-        db.session.add(Series(slug=f"series-{n}", title=f"Series {n}"))
+        series = Series(slug=f"series-{n}", title=f"Series {n}")
+        make.dialogue(slug=f"edition-{n}", series=series, status=DialogueStatus.PUBLISHED)
         make.registration(dialogue=dialogue)
     make.item(dialogue, title="Added for a second release")
     db.session.commit()
@@ -348,6 +352,9 @@ def test_a_public_dialogue_path_asked_again_is_a_304_after_one_query(client, api
     assert again.status_code == 304
     assert again.headers["ETag"] == first.headers["ETag"]
     assert log.count == 1
+    assert first.headers["Last-Modified"]
+    for answer in (first, again):  # caches between keep an answer per credential
+        assert "Authorization" in answer.headers["Vary"]
     another_query = client.get("/api/v1/dialogues/seoul/sessions?per_page=2")
     assert another_query.headers["ETag"] != first.headers["ETag"]
 

@@ -62,7 +62,10 @@ class ApiTokenUse(db.Model):
     nothing, so they are logged by the app's logger, not here.)"""
 
     __tablename__ = "api_token_uses"
-    __table_args__ = (Index("ix_api_token_uses_token_used", "token_id", "used_at"),)
+    __table_args__ = (
+        Index("ix_api_token_uses_token_used", "token_id", "used_at"),
+        Index("ix_api_token_uses_used_at", "used_at"),  # `purge` forgets uses by their age
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))

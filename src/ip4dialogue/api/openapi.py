@@ -13,7 +13,11 @@ from ip4dialogue.api.operations import Operation, Parameter
 from ip4dialogue.api.schemas import Error
 
 REF = "#/components/schemas/{model}"
-ETAG = {"description": "A digest of the body, for If-None-Match.", "schema": {"type": "string"}}
+ETAG = {
+    "description": "The answer's version (a dialogue's public paths: its release and details; "
+    "the rest: a digest of the body), for If-None-Match.",
+    "schema": {"type": "string"},
+}
 LINK = {"description": "RFC 8288 links: first, last, next, prev.", "schema": {"type": "string"}}
 CONDITIONAL = Parameter(
     "If-None-Match",

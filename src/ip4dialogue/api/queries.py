@@ -14,7 +14,9 @@ PUBLIC = Dialogue.status != DialogueStatus.DRAFT
 
 
 def series_listed() -> Select[tuple[Series]]:
-    return select(Series).order_by(Series.id)
+    """The series with a public edition: one being planned stays unannounced."""
+    public_edition = select(Dialogue.id).where(PUBLIC, Dialogue.series_id == Series.id).exists()
+    return select(Series).where(public_edition).order_by(Series.id)
 
 
 def editions_of(series_ids: list[int]) -> dict[int, list[Dialogue]]:

@@ -233,13 +233,19 @@ def by_release(view: Callable[..., Response]) -> Callable[..., Response]:
                 API_FORMAT, version.etag, request.full_path, version.last_modified
             )
             if request.if_none_match.contains_weak(g.api_version.etag):
-                unchanged = current_app.response_class(status=304)
-                unchanged.set_etag(g.api_version.etag)
-                unchanged.headers["Cache-Control"] = PUBLIC_CACHE
-                return unchanged
+                return _marked(current_app.response_class(status=304), g.api_version)
         return view(slug, **arguments)
 
     return answer
+
+
+def _marked(response: Response, version: Version) -> Response:
+    """A public answer marked with its dialogue's version; what a token reads differs."""
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.vary.add("Authorization")
+    return response
 
 
 # Answers
@@ -251,10 +257,13 @@ def _answer(model: BaseModel, *, private: bool = False, page: Page[Any] | None =
     data) is kept by no cache."""
     response = _json(model)
     version: Version | None = g.get("api_version")
-    response.set_etag(version.etag if version else sha256(response.get_data()).hexdigest()[:32])
+    if version is not None:
+        _marked(response, version)
+    else:
+        response.set_etag(sha256(response.get_data()).hexdigest()[:32])
+        response.vary.add("Authorization")
     kept = private or g.get("api_token") is not None
     response.headers["Cache-Control"] = PRIVATE_CACHE if kept else PUBLIC_CACHE
-    response.vary.add("Authorization")
     if page is not None:
         response.headers["Link"] = _links(page)
     return response.make_conditional(request)
