@@ -30,7 +30,9 @@ class RedactingLogger(Logger):
 bind = os.environ.get("IP4DIALOGUE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("IP4DIALOGUE_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
 worker_class = "sync"
-timeout = 30
+# The slowest answer, a briefing book of 2,000 sessions made for the first time, takes 17 s on
+# an idle core and 45 s on a loaded one (benchmarks/briefing.py): it must not be killed.
+timeout = 90
 graceful_timeout = 30
 keepalive = 5
 max_requests = 2000  # recycle workers now and then, so a slow leak can never grow unbounded
