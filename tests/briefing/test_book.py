@@ -114,8 +114,8 @@ def test_a_session_title_with_html_is_printed_as_typed_and_nothing_is_fetched(
 @pytest.mark.parametrize(
     ("language", "expected", "font"),
     [
-        ("ja", ["第3回対話：海洋における抑止", "実務情報", JAPANESE_NAME, KOREAN_NAME], "CJK-JP"),
-        ("ko", ["실무 정보", KOREAN_NAME, "참가자"], "CJK-KR"),
+        ("ja", ["第3回対話：海洋における抑止", "ご案内", JAPANESE_NAME, KOREAN_NAME], "CJK-JP"),
+        ("ko", ["안내 사항", KOREAN_NAME, "참가자"], "CJK-KR"),
     ],
 )
 def test_japanese_and_korean_books_are_in_the_reader_s_language_in_noto_cjk(
